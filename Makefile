@@ -1,0 +1,90 @@
+# vmm: one non-recursive Makefile. `make V=1` shows the commands.
+CC      ?= gcc
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wvla -Wno-missing-field-initializers
+ifeq ($(CI),true)
+CFLAGS  += -Werror
+endif
+LDLIBS  += -lm
+PREFIX  ?= /usr/local
+BUILD   := build
+
+SRCS := vmm.c options.c kvm.c vcpu.c mem.c run.c ring.c dump.c caps.c console.c \
+        stats.c log.c boot/image.c boot/flat.c boot/cpu.c \
+        devices/bus.c devices/serial.c devices/debug_exit.c devices/hypercall.c
+OBJS := $(SRCS:%.c=$(BUILD)/%.o)
+CHECK_OBJS := $(SRCS:%.c=$(BUILD)/check/%.o)
+
+GUESTS16 := hello16 irqecho16
+GUESTS   := hello32 hello64 echo64 exit64 triple64 hypercall64 spin64 flood64
+GUEST_BINS := $(patsubst %,$(BUILD)/guests/%.bin,$(GUESTS16) $(GUESTS))
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+.PHONY: all guests run test check bench clean install format
+all: vmm guests
+
+vmm: $(OBJS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# Sanitizer build for `make check`: the same suite against vmm-check.
+CHECK_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+vmm-check: $(CHECK_OBJS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(CHECK_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/check/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $< (asan+ubsan)")
+	$(Q)$(CC) $(CFLAGS) $(CHECK_FLAGS) -MMD -MP -c -o $@ $<
+
+# Guests: assembly through gcc, one linker script, objcopy to a flat binary.
+# Real-mode boot sectors (*16) are linked at 0x7c00; the others at 1 MiB.
+guests: $(GUEST_BINS)
+
+$(BUILD)/guests/%.o: guests/%.S guests/guest.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) -c -nostdlib -ffreestanding -Iguests -o $@ $<
+
+$(BUILD)/guests/%16.elf: $(BUILD)/guests/%16.o guests/guest.ld
+	$(Q)ld -m elf_x86_64 -T guests/guest.ld -Ttext=0x7c00 -o $@ $<
+
+$(BUILD)/guests/%.elf: $(BUILD)/guests/%.o guests/guest.ld
+	$(Q)ld -m elf_x86_64 -T guests/guest.ld -o $@ $<
+
+$(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
+	$(Q)objcopy -O binary $< $@
+
+.PRECIOUS: $(BUILD)/guests/%.elf $(BUILD)/guests/%16.elf $(BUILD)/guests/%.o
+
+run: all
+	./vmm $(BUILD)/guests/hello64.bin
+
+test: all
+	bats tests
+
+check: vmm-check guests
+	VMM=$(CURDIR)/vmm-check bats tests
+
+install: vmm
+	install -D -m 0755 vmm $(DESTDIR)$(PREFIX)/bin/vmm
+
+format:
+	clang-format -i $(SRCS) $(wildcard *.h boot/*.h devices/*.h)
+
+clean:
+	rm -rf $(BUILD) vmm vmm-check
+
+-include $(OBJS:.o=.d) $(CHECK_OBJS:.o=.d)

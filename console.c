@@ -1,0 +1,157 @@
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "console.h"
+
+/* The terminal to restore lives at file scope: a fatal-signal handler
+ * must reach it, and there is one terminal per process. */
+static struct termios saved_tio;
+static int saved_fd = -1;
+
+static void restore_terminal(void)
+{
+	if (saved_fd >= 0)
+		tcsetattr(saved_fd, TCSANOW, &saved_tio); /* async-signal-safe */
+}
+
+static void fatal_signal(int sig)
+{
+	restore_terminal();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void raw_mode(int fd)
+{
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGQUIT };
+	struct termios tio;
+
+	if (!isatty(fd) || tcgetattr(fd, &saved_tio) < 0)
+		return;
+	saved_fd = fd;
+	atexit(restore_terminal);
+	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		signal(fatal[i], fatal_signal);
+	tio = saved_tio;
+	/* Keys go to the guest as typed (Ctrl-C included); output processing
+	 * stays on, as in QEMU's stdio backend. */
+	tio.c_iflag &= ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+	tio.c_lflag &= ~(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+	tio.c_cflag = (tio.c_cflag & ~(CSIZE | PARENB)) | CS8;
+	tio.c_cc[VMIN] = 1;
+	tio.c_cc[VTIME] = 0;
+	tcsetattr(fd, TCSANOW, &tio);
+}
+
+void console_init(struct console *c, int in_fd, int out_fd)
+{
+	memset(c, 0, sizeof(*c));
+	c->in_fd = in_fd;
+	c->out_fd = out_fd;
+	raw_mode(in_fd);
+}
+
+static bool ready(int fd, short events)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	return poll(&p, 1, 0) > 0 && (p.revents & (events | POLLHUP | POLLERR));
+}
+
+void console_tx(void *ctx, uint8_t byte)
+{
+	struct console *c = ctx;
+
+	if (c->out_len == CONSOLE_OUT_SIZE)
+		console_flush(c, false);
+	if (c->out_len == CONSOLE_OUT_SIZE) {
+		c->dropped++; /* stdout is stuck: the guest must not block on it */
+		return;
+	}
+	c->out[c->out_len++] = byte;
+}
+
+/* Ctrl-A x quits, Ctrl-A Ctrl-A sends one Ctrl-A, Ctrl-A anything else is
+ * passed on as both bytes. Returns the bytes kept in buf. */
+static size_t unescape(struct console *c, uint8_t *buf, size_t n, size_t room)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < n && !c->quit; i++) {
+		uint8_t b = buf[i];
+
+		if (c->escape) {
+			c->escape = false;
+			if (b == 'x') {
+				c->quit = true;
+				break;
+			}
+			if (b != CONSOLE_ESCAPE && out < room)
+				buf[out++] = CONSOLE_ESCAPE;
+		} else if (b == CONSOLE_ESCAPE) {
+			c->escape = true;
+			continue;
+		}
+		if (out < room)
+			buf[out++] = b;
+	}
+	return out;
+}
+
+size_t console_read(struct console *c, uint8_t *buf, size_t room)
+{
+	ssize_t n;
+	/* A pending Ctrl-A may turn into two bytes: keep room for it. */
+	size_t want = c->escape ? room - 1 : room;
+
+	if (c->in_eof || c->quit || room == 0 || want == 0 || !ready(c->in_fd, POLLIN))
+		return 0;
+	n = read(c->in_fd, buf, want);
+	if (n <= 0) {
+		if (n == 0 || (errno != EINTR && errno != EAGAIN))
+			c->in_eof = true;
+		return 0;
+	}
+	return unescape(c, buf, n, room);
+}
+
+void console_flush(struct console *c, bool wait)
+{
+	size_t done = 0;
+
+	while (done < c->out_len) {
+		size_t len = c->out_len - done;
+		ssize_t n;
+
+		/* POLLOUT promises room for PIPE_BUF bytes: write no more. */
+		if (!wait) {
+			if (!ready(c->out_fd, POLLOUT))
+				break;
+			if (len > PIPE_BUF)
+				len = PIPE_BUF;
+		}
+		n = write(c->out_fd, c->out + done, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			c->dropped += c->out_len - done; /* stdout closed or broken */
+			done = c->out_len;
+			break;
+		}
+		done += n;
+	}
+	memmove(c->out, c->out + done, c->out_len - done);
+	c->out_len -= done;
+}
+
+void console_destroy(struct console *c)
+{
+	console_flush(c, true);
+	restore_terminal();
+}

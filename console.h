@@ -1,0 +1,34 @@
+#ifndef CONSOLE_H
+#define CONSOLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONSOLE_OUT_SIZE 65536
+#define CONSOLE_ESCAPE 0x01 /* Ctrl-A, then x to quit, as QEMU -nographic */
+
+/* The host side of the serial line: stdin in, stdout out. */
+struct console {
+	int in_fd;
+	int out_fd;
+	bool in_eof;
+	bool escape; /* the last byte read was Ctrl-A */
+	bool quit;   /* the user typed Ctrl-A x */
+	uint8_t out[CONSOLE_OUT_SIZE];
+	size_t out_len;
+	uint64_t dropped; /* bytes lost because stdout would not take them */
+};
+
+/* Puts a terminal on in_fd in raw mode and restores it on exit, including
+ * exits by fatal signal. */
+void console_init(struct console *c, int in_fd, int out_fd);
+/* Serial TX sink: buffer a byte for stdout. */
+void console_tx(void *ctx, uint8_t byte);
+/* Read up to room bytes of input without blocking, after escape handling. */
+size_t console_read(struct console *c, uint8_t *buf, size_t room);
+/* Write buffered output; with wait, until all is written or stdout fails. */
+void console_flush(struct console *c, bool wait);
+void console_destroy(struct console *c);
+
+#endif

@@ -1,0 +1,50 @@
+#ifndef BUS_H
+#define BUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define BUS_MAX_RANGES 16
+#define BUS_MAX_LOGGED 64 /* unclaimed addresses reported once each */
+
+struct vcpu;
+
+/* One guest access as a device sees it: an offset into the device's range.
+ * vcpu is NULL when the access is replayed from the coalesced ring, since
+ * the vCPU that made it has long moved on. */
+struct io_access {
+	uint64_t offset;
+	uint8_t *data;
+	uint32_t len;
+	bool write;
+	struct vcpu *vcpu;
+};
+
+/* PIO and MMIO handlers share this signature. */
+typedef void (*io_fn)(void *dev, struct io_access *a);
+
+struct bus_range {
+	uint64_t base;
+	uint64_t len;
+	io_fn fn;
+	void *dev;
+};
+
+struct bus {
+	const char *name; /* "port" or "mmio", for messages */
+	struct bus_range range[BUS_MAX_RANGES];
+	int nr;
+	uint64_t logged[BUS_MAX_LOGGED];
+	int nr_logged;
+};
+
+void bus_init(struct bus *b, const char *name);
+/* Claim [base, base + len) for a device; -1 when it overlaps or is full. */
+int bus_register(struct bus *b, uint64_t base, uint64_t len, io_fn fn, void *dev);
+/* Hand one access to the device that claims it. Unclaimed reads return all
+ * ones, unclaimed writes are dropped; both are logged once per address.
+ * Returns false when no device claimed it. */
+bool bus_dispatch(struct bus *b, uint64_t addr, uint8_t *data, uint32_t len, bool write,
+		  struct vcpu *vcpu);
+
+#endif

@@ -1,0 +1,134 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kvm.h"
+#include "log.h"
+
+int kvm_call(struct vm *vm, int fd, unsigned long req, void *arg, const char *name)
+{
+	int r;
+
+	if (vm->stats)
+		stats_ioctl(vm->stats, name);
+	do
+		r = ioctl(fd, req, arg);
+	while (r < 0 && errno == EINTR && req != KVM_RUN);
+	return r;
+}
+
+int kvm_must(struct vm *vm, int fd, unsigned long req, void *arg, const char *name)
+{
+	int r = kvm_call(vm, fd, req, arg, name);
+
+	if (r < 0)
+		die_errno(name);
+	return r;
+}
+
+void vm_open(struct vm *vm, const char *dev_path, struct stats *stats)
+{
+	int version;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->vm_fd = -1;
+	vm->stats = stats;
+	vm->kvm_fd = open(dev_path, O_RDWR | O_CLOEXEC);
+	if (vm->kvm_fd < 0) {
+		int e = errno;
+
+		die(STATUS_HOST, "%s: %s%s", dev_path, strerror(e),
+		    e == ENOENT   ? " (is the kvm module loaded?)"
+		    : e == EACCES ? " (are you in the kvm group?)"
+				  : "");
+	}
+	version = kvm_call(vm, vm->kvm_fd, KVM_GET_API_VERSION, NULL, "KVM_GET_API_VERSION");
+	if (version < 0)
+		die(STATUS_HOST, "%s: not a KVM device (KVM_GET_API_VERSION: %s)", dev_path,
+		    strerror(errno));
+	if (version != KVM_API_VERSION_NEEDED)
+		die(STATUS_HOST, "%s: KVM API version %d, vmm needs %d", dev_path, version,
+		    KVM_API_VERSION_NEEDED);
+}
+
+int vm_cap(struct vm *vm, long cap)
+{
+	int fd = vm->vm_fd >= 0 ? vm->vm_fd : vm->kvm_fd;
+	int r = KVM_CALL(vm, fd, KVM_CHECK_EXTENSION, (void *)cap);
+
+	return r < 0 ? 0 : r;
+}
+
+static void add_memslot(struct vm *vm, uint32_t slot, const struct mem_region *r)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = slot,
+		.guest_phys_addr = r->gpa,
+		.memory_size = r->size,
+		.userspace_addr = (uintptr_t)r->host,
+	};
+
+	KVM_MUST(vm, vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region);
+}
+
+void vm_create(struct vm *vm, uint64_t ram_size)
+{
+	uint64_t identity = KVM_IDENTITY_MAP_ADDR;
+	struct kvm_pit_config pit = { .flags = 0 };
+
+	vm->vm_fd = KVM_MUST(vm, vm->kvm_fd, KVM_CREATE_VM, 0);
+	/* NORESERVE: a large guest costs host memory only as it touches it. */
+	vm->ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->ram == MAP_FAILED)
+		die_errno("mmap guest RAM");
+	mem_layout(&vm->mem, vm->ram, ram_size);
+	for (int i = 0; i < vm->mem.nr; i++)
+		add_memslot(vm, i, &vm->mem.region[i]);
+
+	KVM_MUST(vm, vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &identity);
+	KVM_MUST(vm, vm->vm_fd, KVM_SET_TSS_ADDR, (void *)KVM_TSS_ADDR);
+	/* The irqchip before any vCPU, so each vCPU gets an in-kernel LAPIC. */
+	KVM_MUST(vm, vm->vm_fd, KVM_CREATE_IRQCHIP, NULL);
+	KVM_MUST(vm, vm->vm_fd, KVM_CREATE_PIT2, &pit);
+	bus_init(&vm->pio, "port");
+	bus_init(&vm->mmio, "mmio");
+}
+
+void vm_add_coalesced(struct vm *vm, uint64_t addr, uint32_t size, bool pio)
+{
+	struct kvm_coalesced_mmio_zone zone = { .addr = addr, .size = size, .pio = pio };
+
+	KVM_MUST(vm, vm->vm_fd, KVM_REGISTER_COALESCED_MMIO, &zone);
+}
+
+void vm_irq_line(struct vm *vm, int irq, int level)
+{
+	struct kvm_irq_level l = { .irq = irq, .level = level };
+
+	KVM_MUST(vm, vm->vm_fd, KVM_IRQ_LINE, &l);
+}
+
+void vm_request_stop(struct vm *vm, int status)
+{
+	if (vm->stop)
+		return;
+	vm->stop = true;
+	vm->stop_status = status;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	if (vm->ram && vm->ram != MAP_FAILED)
+		munmap(vm->ram, vm->mem.ram_size);
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->kvm_fd >= 0)
+		close(vm->kvm_fd);
+	vm->ram = NULL;
+	vm->vm_fd = vm->kvm_fd = -1;
+}

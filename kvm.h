@@ -1,0 +1,51 @@
+#ifndef KVM_H
+#define KVM_H
+
+#include <linux/kvm.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "devices/bus.h"
+#include "mem.h"
+#include "stats.h"
+
+#define KVM_API_VERSION_NEEDED 12
+/* Below the 4 GiB boundary and above the IOAPIC, where kvmtool and QEMU put
+ * them: the TSS (3 pages) and identity page table KVM wants on Intel for
+ * real mode without unrestricted guest. */
+#define KVM_IDENTITY_MAP_ADDR 0xfffbc000ULL
+#define KVM_TSS_ADDR 0xfffbd000ULL
+
+struct vm {
+	int kvm_fd;
+	int vm_fd;
+	struct stats *stats;
+	uint8_t *ram;
+	struct guest_mem mem;
+	struct kvm_coalesced_mmio_ring *ring; /* mapped with the first vCPU */
+	uint32_t ring_max;                    /* entries the ring page holds */
+	struct bus pio, mmio;
+	bool stop; /* a device or signal asked the run to end */
+	int stop_status;
+};
+
+/* Every ioctl goes through here, counted for --stats by request name. */
+int kvm_call(struct vm *vm, int fd, unsigned long req, void *arg, const char *name);
+#define KVM_CALL(vm, fd, req, arg) kvm_call((vm), (fd), (req), (arg), #req)
+/* The same, fatal on failure: for calls the VMM cannot run without. */
+int kvm_must(struct vm *vm, int fd, unsigned long req, void *arg, const char *name);
+#define KVM_MUST(vm, fd, req, arg) kvm_must((vm), (fd), (req), (arg), #req)
+
+/* Open the KVM device and check its API version. */
+void vm_open(struct vm *vm, const char *dev_path, struct stats *stats);
+int vm_cap(struct vm *vm, long cap);
+/* Create the VM with its RAM, in-kernel irqchip and PIT. */
+void vm_create(struct vm *vm, uint64_t ram_size);
+/* Register a zone whose writes KVM queues in the ring instead of exiting. */
+void vm_add_coalesced(struct vm *vm, uint64_t addr, uint32_t size, bool pio);
+void vm_irq_line(struct vm *vm, int irq, int level);
+/* Ask the run loop to end with this status (first request wins). */
+void vm_request_stop(struct vm *vm, int status);
+void vm_destroy(struct vm *vm);
+
+#endif

@@ -1,0 +1,201 @@
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+enum {
+	OPT_MODE = 256,
+	OPT_LOAD,
+	OPT_ENTRY,
+	OPT_TIMEOUT,
+	OPT_STATS,
+	OPT_TRACE,
+	OPT_CAPS,
+	OPT_NO_SYNC_REGS,
+	OPT_NO_COALESCE,
+	OPT_KVM_DEVICE,
+	OPT_VERSION,
+};
+
+static const struct option long_opts[] = {
+	{ "memory", required_argument, NULL, 'm' },
+	{ "mode", required_argument, NULL, OPT_MODE },
+	{ "load", required_argument, NULL, OPT_LOAD },
+	{ "entry", required_argument, NULL, OPT_ENTRY },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "trace", no_argument, NULL, OPT_TRACE },
+	{ "caps", no_argument, NULL, OPT_CAPS },
+	{ "no-sync-regs", no_argument, NULL, OPT_NO_SYNC_REGS },
+	{ "no-coalesce", no_argument, NULL, OPT_NO_COALESCE },
+	{ "kvm-device", required_argument, NULL, OPT_KVM_DEVICE },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+void options_usage(FILE *f)
+{
+	fputs("usage: vmm [options] IMAGE\n"
+	      "       vmm --caps\n"
+	      "Runs IMAGE (a flat binary or a 512-byte boot sector) in a KVM virtual machine.\n"
+	      "  -m, --memory SIZE     guest RAM, K/M/G suffixes (default 128M, 1M..64G)\n"
+	      "      --mode MODE       real, protected or long (default: real for a boot\n"
+	      "                        sector, else long)\n"
+	      "      --load ADDR       guest-physical load address (default 0x7c00 in real\n"
+	      "                        mode, else 0x100000)\n"
+	      "      --entry ADDR      first instruction (default: the load address)\n"
+	      "      --timeout SECS    end the run after SECS seconds (status 124)\n"
+	      "      --stats           print exits, ports, ring entries and ioctls at exit\n"
+	      "      --trace           print one line per exit and per ring entry\n"
+	      "      --caps            print what this host's KVM offers and exit\n"
+	      "      --no-sync-regs    use KVM_GET/SET_REGS instead of registers in kvm_run\n"
+	      "      --no-coalesce     let every UART write exit to userspace\n"
+	      "      --kvm-device PATH KVM device (default /dev/kvm, or $VMM_KVM_DEVICE)\n"
+	      "  -h, --help            this text;  --version  the version\n"
+	      "Console: guest serial on stdin/stdout; Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A.\n"
+	      "Exit status: guest's (V << 1) | 1 after writing V to port 0xf4; 0 halted;\n"
+	      "2 usage; 4 bad image; 6 KVM/host failure; 8 triple fault; 10 KVM internal\n"
+	      "error; 12 reset; 14 Ctrl-A x; 124 timeout; 130 SIGINT; 143 SIGTERM.\n",
+	      f);
+}
+
+int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return (errno || *end) ? -1 : 0;
+}
+
+int parse_size(const char *s, uint64_t *out)
+{
+	static const char units[] = "KMGT";
+	char num[32];
+	size_t len = strlen(s);
+	const char *u;
+	int shift = 0;
+
+	if (len == 0 || len >= sizeof(num))
+		return -1;
+	memcpy(num, s, len + 1);
+	u = strchr(units, num[len - 1] & ~0x20); /* K or k */
+	if (u && *u) {
+		shift = 10 * (int)(u - units + 1);
+		num[--len] = '\0';
+	}
+	if (parse_u64(num, out) < 0 || (*out << shift >> shift) != *out)
+		return -1;
+	*out <<= shift;
+	return 0;
+}
+
+static int parse_mode(const char *s, enum cpu_mode *mode)
+{
+	static const char *const names[] = { [CPU_MODE_REAL] = "real",
+					     [CPU_MODE_PROTECTED] = "protected",
+					     [CPU_MODE_LONG] = "long" };
+
+	for (int m = CPU_MODE_REAL; m <= CPU_MODE_LONG; m++) {
+		if (!strcmp(s, names[m])) {
+			*mode = m;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int parse_timeout(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return (errno || *end || end == s || !isfinite(*out) || *out <= 0 || *out > 1e7) ? -1 : 0;
+}
+
+/* One option; returns -1 with err filled when its argument is bad. */
+static int parse_one(struct options *o, int c, const char *arg, char *err, size_t errlen)
+{
+	switch (c) {
+	case 'm':
+		if (parse_size(arg, &o->ram_size) < 0)
+			return snprintf(err, errlen, "bad memory size '%s' (e.g. 256M)", arg), -1;
+		if (o->ram_size < RAM_SIZE_MIN || o->ram_size > RAM_SIZE_MAX)
+			return snprintf(err, errlen, "memory size '%s' out of range 1M..64G", arg), -1;
+		return 0;
+	case OPT_MODE:
+		if (parse_mode(arg, &o->mode) < 0)
+			return snprintf(err, errlen, "bad mode '%s' (real, protected or long)", arg), -1;
+		return 0;
+	case OPT_LOAD:
+	case OPT_ENTRY:
+		if (parse_u64(arg, c == OPT_LOAD ? &o->load : &o->entry) < 0)
+			return snprintf(err, errlen, "bad address '%s' for --%s", arg,
+					c == OPT_LOAD ? "load" : "entry"), -1;
+		*(c == OPT_LOAD ? &o->load_set : &o->entry_set) = true;
+		return 0;
+	case OPT_TIMEOUT:
+		if (parse_timeout(arg, &o->timeout) < 0)
+			return snprintf(err, errlen, "bad timeout '%s' (seconds > 0)", arg), -1;
+		return 0;
+	case OPT_KVM_DEVICE:
+		o->kvm_device = arg;
+		return 0;
+	}
+	return 0;
+}
+
+static void set_flag(struct options *o, int c)
+{
+	switch (c) {
+	case OPT_STATS: o->stats = true; break;
+	case OPT_TRACE: o->trace = true; break;
+	case OPT_CAPS: o->caps = true; break;
+	case OPT_NO_SYNC_REGS: o->no_sync_regs = true; break;
+	case OPT_NO_COALESCE: o->no_coalesce = true; break;
+	case OPT_VERSION: o->version = true; break;
+	case 'h': o->help = true; break;
+	}
+}
+
+int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
+{
+	const char *env = getenv("VMM_KVM_DEVICE");
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->ram_size = RAM_SIZE_DEFAULT;
+	o->kvm_device = env && *env ? env : KVM_DEVICE_DEFAULT;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+m:h", long_opts, NULL)) != -1) {
+		if (c == '?') {
+			if (optopt)
+				snprintf(err, errlen, "option -%c %s", optopt,
+					 strchr("m", optopt) ? "needs an argument" : "is unknown");
+			else
+				snprintf(err, errlen, "unknown option or missing argument: '%s'",
+					 argv[optind - 1]);
+			return -1;
+		}
+		if (parse_one(o, c, optarg, err, errlen) < 0)
+			return -1;
+		set_flag(o, c);
+	}
+	if (o->help || o->version || o->caps)
+		return 0;
+	if (optind == argc)
+		return snprintf(err, errlen, "no guest image given (see --help)"), -1;
+	if (argc - optind > 1)
+		return snprintf(err, errlen, "more than one image given: '%s'", argv[optind + 1]), -1;
+	o->image = argv[optind];
+	return 0;
+}

@@ -1,0 +1,35 @@
+#ifndef OPTIONS_H
+#define OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "boot/plan.h"
+
+#define RAM_SIZE_DEFAULT (128ULL << 20)
+#define RAM_SIZE_MIN (1ULL << 20)
+#define RAM_SIZE_MAX (64ULL << 30)
+#define KVM_DEVICE_DEFAULT "/dev/kvm"
+#define OPTIONS_ERR_LEN 256
+
+struct options {
+	const char *image;
+	uint64_t ram_size;
+	enum cpu_mode mode; /* CPU_MODE_AUTO: from the image, else long */
+	bool load_set, entry_set;
+	uint64_t load, entry;
+	double timeout; /* seconds; 0: none */
+	bool stats, trace, caps, help, version;
+	bool no_sync_regs, no_coalesce;
+	const char *kvm_device;
+};
+
+/* Parse argv; on error, fills err and returns -1. Pure: no I/O. */
+int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen);
+void options_usage(FILE *f);
+/* "64M", "0x1000", "2G": for sizes and addresses. */
+int parse_size(const char *s, uint64_t *out);
+int parse_u64(const char *s, uint64_t *out);
+
+#endif

@@ -1,0 +1,112 @@
+#include <linux/kvm.h>
+#include <string.h>
+
+#include "stats.h"
+
+void stats_init(struct stats *s, bool enabled, bool trace, FILE *out)
+{
+	memset(s, 0, sizeof(*s));
+	s->enabled = enabled;
+	s->trace = trace;
+	s->out = out;
+}
+
+/* Counted by name: the names are the string literals of the KVM_* macros. */
+void stats_ioctl(struct stats *s, const char *name)
+{
+	for (int i = 0; i < s->nr_ioctls; i++) {
+		if (s->ioctls[i].name == name || !strcmp(s->ioctls[i].name, name)) {
+			s->ioctls[i].count++;
+			return;
+		}
+	}
+	if (s->nr_ioctls < STATS_MAX_IOCTLS)
+		s->ioctls[s->nr_ioctls++] = (struct counter){ 0, name, 1 };
+}
+
+void stats_exit(struct stats *s, uint32_t reason)
+{
+	if (reason < STATS_MAX_EXIT)
+		s->exits[reason]++;
+	else
+		s->exits_other++;
+}
+
+void stats_count(struct counter_table *t, uint64_t key)
+{
+	for (int i = 0; i < t->nr; i++) {
+		if (t->c[i].key == key) {
+			t->c[i].count++;
+			return;
+		}
+	}
+	if (t->nr < STATS_MAX_ADDRS)
+		t->c[t->nr++] = (struct counter){ key, NULL, 1 };
+	else
+		t->other++;
+}
+
+const char *stats_exit_name(uint32_t reason)
+{
+	static const char *const names[] = {
+		[KVM_EXIT_UNKNOWN] = "UNKNOWN",
+		[KVM_EXIT_EXCEPTION] = "EXCEPTION",
+		[KVM_EXIT_IO] = "IO",
+		[KVM_EXIT_HYPERCALL] = "HYPERCALL",
+		[KVM_EXIT_DEBUG] = "DEBUG",
+		[KVM_EXIT_HLT] = "HLT",
+		[KVM_EXIT_MMIO] = "MMIO",
+		[KVM_EXIT_IRQ_WINDOW_OPEN] = "IRQ_WINDOW_OPEN",
+		[KVM_EXIT_SHUTDOWN] = "SHUTDOWN",
+		[KVM_EXIT_FAIL_ENTRY] = "FAIL_ENTRY",
+		[KVM_EXIT_INTR] = "INTR",
+		[KVM_EXIT_SET_TPR] = "SET_TPR",
+		[KVM_EXIT_TPR_ACCESS] = "TPR_ACCESS",
+		[KVM_EXIT_NMI] = "NMI",
+		[KVM_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR",
+		[KVM_EXIT_SYSTEM_EVENT] = "SYSTEM_EVENT",
+		[KVM_EXIT_X86_RDMSR] = "X86_RDMSR",
+		[KVM_EXIT_X86_WRMSR] = "X86_WRMSR",
+	};
+
+	if (reason < sizeof(names) / sizeof(names[0]) && names[reason])
+		return names[reason];
+	return "?";
+}
+
+static void print_table(FILE *f, const char *title, const struct counter_table *t)
+{
+	if (!t->nr)
+		return;
+	fprintf(f, "  %s:\n", title);
+	for (int i = 0; i < t->nr; i++)
+		fprintf(f, "    %#-12llx %llu\n", (unsigned long long)t->c[i].key,
+			(unsigned long long)t->c[i].count);
+	if (t->other)
+		fprintf(f, "    %-12s %llu\n", "other", (unsigned long long)t->other);
+}
+
+void stats_print(const struct stats *s)
+{
+	FILE *f = s->out;
+	uint64_t total = s->exits_other;
+
+	for (int i = 0; i < STATS_MAX_EXIT; i++)
+		total += s->exits[i];
+	fprintf(f, "vmm stats:\n  exits to userspace: %llu\n", (unsigned long long)total);
+	for (int i = 0; i < STATS_MAX_EXIT; i++)
+		if (s->exits[i])
+			fprintf(f, "    %-16s %llu\n", stats_exit_name(i),
+				(unsigned long long)s->exits[i]);
+	print_table(f, "port I/O exits by port", &s->pio);
+	print_table(f, "MMIO exits by address", &s->mmio);
+	fprintf(f, "  coalesced entries drained: %llu (in %llu drains)\n",
+		(unsigned long long)s->ring_drained, (unsigned long long)s->ring_drains);
+	print_table(f, "coalesced entries by address", &s->ring);
+	fprintf(f, "  ioctls:\n");
+	for (int i = 0; i < s->nr_ioctls; i++)
+		fprintf(f, "    %-28s %llu\n", s->ioctls[i].name,
+			(unsigned long long)s->ioctls[i].count);
+	if (s->tx_dropped)
+		fprintf(f, "  output bytes dropped: %llu\n", (unsigned long long)s->tx_dropped);
+}

@@ -1,0 +1,152 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "vcpu.h"
+
+#define CPUID_MAX_ENTRIES 256
+#define CPUID_HYPERVISOR (1u << 31) /* leaf 1 ECX: running under a hypervisor */
+#define APIC_REG_LVT0 0x350
+#define APIC_REG_LVT1 0x360
+#define APIC_MODE_NMI 0x400
+#define APIC_MODE_EXTINT 0x700
+#define APIC_LVT_MASKED (1u << 16)
+
+static void map_ring(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	long page = sysconf(_SC_PAGESIZE);
+	int ring_page = vm_cap(vm, KVM_CAP_COALESCED_MMIO);
+
+	/* The ring is per VM; every vCPU's mapping shows the same page. */
+	if (vm->ring || ring_page <= 0 || (size_t)(ring_page + 1) * page > v->run_size)
+		return;
+	vm->ring = (void *)((char *)v->run + (size_t)ring_page * page);
+	vm->ring_max = (page - sizeof(*vm->ring)) / sizeof(vm->ring->coalesced_mmio[0]);
+}
+
+void vcpu_create(struct vcpu *v, struct vm *vm, int id, bool sync_regs)
+{
+	int size;
+
+	memset(v, 0, sizeof(*v));
+	v->vm = vm;
+	v->id = id;
+	v->sync_regs = sync_regs;
+	v->fd = KVM_MUST(vm, vm->vm_fd, KVM_CREATE_VCPU, (void *)(long)id);
+	size = KVM_MUST(vm, vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, NULL);
+	v->run_size = size;
+	v->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
+	if (v->run == MAP_FAILED)
+		die_errno("mmap kvm_run");
+	map_ring(v);
+	/* Registers only: the loop reads RIP and GPRs on every exit, and
+	 * nothing reads segment registers there (KVM_SYNC_X86_SREGS would make
+	 * KVM copy them out on every exit for nothing). */
+	if (sync_regs)
+		v->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
+}
+
+void vcpu_setup_cpuid(struct vcpu *v)
+{
+	size_t sz = sizeof(struct kvm_cpuid2) + CPUID_MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2);
+	struct kvm_cpuid2 *cpuid = calloc(1, sz);
+
+	if (!cpuid)
+		die_errno("calloc cpuid");
+	cpuid->nent = CPUID_MAX_ENTRIES;
+	KVM_MUST(v->vm, v->vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid);
+	for (uint32_t i = 0; i < cpuid->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+
+		if (e->function == 1) {
+			e->ebx = (e->ebx & 0x00ffffff) | ((uint32_t)v->id << 24);
+			e->ecx |= CPUID_HYPERVISOR;
+		}
+	}
+	KVM_MUST(v->vm, v->fd, KVM_SET_CPUID2, cpuid);
+	free(cpuid);
+}
+
+static uint32_t *lapic_reg(struct kvm_lapic_state *s, int reg)
+{
+	return (uint32_t *)(s->regs + reg);
+}
+
+void vcpu_setup_lapic(struct vcpu *v)
+{
+	struct kvm_lapic_state lapic;
+	uint32_t *lvt0 = lapic_reg(&lapic, APIC_REG_LVT0);
+	uint32_t *lvt1 = lapic_reg(&lapic, APIC_REG_LVT1);
+
+	KVM_MUST(v->vm, v->fd, KVM_GET_LAPIC, &lapic);
+	*lvt0 = (*lvt0 & ~(APIC_LVT_MASKED | 0x700)) | APIC_MODE_EXTINT;
+	*lvt1 = (*lvt1 & ~(APIC_LVT_MASKED | 0x700)) | APIC_MODE_NMI;
+	KVM_MUST(v->vm, v->fd, KVM_SET_LAPIC, &lapic);
+}
+
+void vcpu_set_state(struct vcpu *v, const struct kvm_regs *regs, const struct kvm_sregs *sregs)
+{
+	if (v->sync_regs) {
+		/* Applied by KVM at the start of the first KVM_RUN. */
+		v->run->s.regs.regs = *regs;
+		v->run->s.regs.sregs = *sregs;
+		v->run->kvm_dirty_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+		return;
+	}
+	KVM_MUST(v->vm, v->fd, KVM_SET_SREGS, (void *)sregs);
+	KVM_MUST(v->vm, v->fd, KVM_SET_REGS, (void *)regs);
+	v->regs = *regs;
+	v->regs_valid = true;
+}
+
+struct kvm_regs *vcpu_regs(struct vcpu *v)
+{
+	if (v->sync_regs)
+		return &v->run->s.regs.regs;
+	if (!v->regs_valid) {
+		KVM_MUST(v->vm, v->fd, KVM_GET_REGS, &v->regs);
+		v->regs_valid = true;
+	}
+	return &v->regs;
+}
+
+void vcpu_regs_dirty(struct vcpu *v)
+{
+	if (v->sync_regs)
+		v->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+	else
+		v->regs_dirty = true;
+}
+
+void vcpu_sregs(struct vcpu *v, struct kvm_sregs *sregs)
+{
+	KVM_MUST(v->vm, v->fd, KVM_GET_SREGS, sregs);
+}
+
+int vcpu_enter(struct vcpu *v)
+{
+	if (v->regs_dirty) {
+		KVM_MUST(v->vm, v->fd, KVM_SET_REGS, &v->regs);
+		v->regs_dirty = false;
+	}
+	v->regs_valid = false;
+	return KVM_CALL(v->vm, v->fd, KVM_RUN, NULL);
+}
+
+void vcpu_destroy(struct vcpu *v)
+{
+	char *base = (char *)v->run;
+
+	if ((char *)v->vm->ring >= base && (char *)v->vm->ring < base + v->run_size)
+		v->vm->ring = NULL;
+	if (v->run && v->run != MAP_FAILED)
+		munmap(v->run, v->run_size);
+	if (v->fd >= 0)
+		close(v->fd);
+	v->run = NULL;
+	v->fd = -1;
+}

@@ -1,0 +1,43 @@
+#ifndef VCPU_H
+#define VCPU_H
+
+#include <linux/kvm.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kvm.h"
+
+struct vcpu {
+	struct vm *vm;
+	int id;
+	int fd;
+	struct kvm_run *run;
+	size_t run_size;
+	/* With sync_regs the registers travel in run->s.regs; without, they are
+	 * fetched with KVM_GET_REGS on first use after an exit and written back
+	 * with KVM_SET_REGS before the next entry. */
+	bool sync_regs;
+	struct kvm_regs regs;
+	bool regs_valid;
+	bool regs_dirty;
+};
+
+void vcpu_create(struct vcpu *v, struct vm *vm, int id, bool sync_regs);
+/* CPUID from KVM_GET_SUPPORTED_CPUID, with this vCPU's APIC id and the
+ * hypervisor bit; long mode needs it (KVM checks EFER.LME against it). */
+void vcpu_setup_cpuid(struct vcpu *v);
+/* LINT0 as ExtINT and LINT1 as NMI, as firmware leaves a PC, so the 8259
+ * (and the PIT behind it) reach the CPU. */
+void vcpu_setup_lapic(struct vcpu *v);
+/* Initial state: through kvm_dirty_regs with sync_regs, else SET ioctls. */
+void vcpu_set_state(struct vcpu *v, const struct kvm_regs *regs, const struct kvm_sregs *sregs);
+/* The registers of the last exit; call vcpu_regs_dirty() after changing them. */
+struct kvm_regs *vcpu_regs(struct vcpu *v);
+void vcpu_regs_dirty(struct vcpu *v);
+/* Special registers, for the cold paths (register dumps): an ioctl. */
+void vcpu_sregs(struct vcpu *v, struct kvm_sregs *sregs);
+/* One KVM_RUN; returns 0, or -1 with errno (EINTR when interrupted). */
+int vcpu_enter(struct vcpu *v);
+void vcpu_destroy(struct vcpu *v);
+
+#endif

@@ -1,0 +1,209 @@
+/* vmm: a minimal virtual machine monitor on /dev/kvm. main() reads as the
+ * table of contents: options, VM, devices, vCPU, guest, run. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "boot/cpu.h"
+#include "boot/flat.h"
+#include "boot/image.h"
+#include "caps.h"
+#include "console.h"
+#include "devices/debug_exit.h"
+#include "devices/hypercall.h"
+#include "devices/serial.h"
+#include "log.h"
+#include "options.h"
+#include "run.h"
+#include "vcpu.h"
+
+#define VMM_VERSION "0.1"
+
+struct machine {
+	struct options opt;
+	struct stats stats;
+	struct vm vm;
+	struct vcpu vcpu;
+	struct console console;
+	struct serial serial;
+	struct debug_exit debug_exit;
+	struct hypercall hypercall;
+	struct timespec deadline;
+};
+
+/* Host input into the UART, as much as its FIFO takes. */
+static void feed_input(void *ctx)
+{
+	struct machine *m = ctx;
+	uint8_t buf[SERIAL_FIFO_SIZE];
+	size_t n = console_read(&m->console, buf, serial_rx_room(&m->serial));
+
+	serial_receive(&m->serial, buf, n);
+}
+
+static void serial_tx(void *ctx, uint8_t byte)
+{
+	struct machine *m = ctx;
+
+	console_tx(&m->console, byte);
+}
+
+static void serial_irq(void *ctx, int level)
+{
+	struct machine *m = ctx;
+
+	vm_irq_line(&m->vm, SERIAL_COM1_IRQ, level);
+}
+
+static void request_stop(void *ctx, int status)
+{
+	vm_request_stop(ctx, status);
+}
+
+static bool past(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > t->tv_sec || (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
+}
+
+static void on_tick(void *ctx)
+{
+	struct machine *m = ctx;
+
+	feed_input(m);
+	console_flush(&m->console, false);
+	if (m->console.quit) {
+		warn("quit (Ctrl-A x)");
+		vm_request_stop(&m->vm, STATUS_QUIT);
+	}
+	if (m->opt.timeout > 0 && past(&m->deadline)) {
+		warn("timeout: guest still running after %g s", m->opt.timeout);
+		vm_request_stop(&m->vm, STATUS_TIMEOUT);
+	}
+}
+
+static void create_devices(struct machine *m)
+{
+	struct serial_host host = { serial_tx, serial_irq, feed_input, m };
+
+	if (serial_init(&m->serial, &m->vm.pio, SERIAL_COM1, &host) < 0 ||
+	    debug_exit_init(&m->debug_exit, &m->vm.pio, DEBUG_EXIT_PORT, request_stop, &m->vm) < 0 ||
+	    hypercall_init(&m->hypercall, &m->vm.pio, HYPERCALL_PORT) < 0)
+		die(STATUS_HOST, "device ranges overlap");
+	/* Only THR: a write there changes nothing the guest can observe before
+	 * its next exit, so KVM may queue it; every other register has side
+	 * effects (interrupts, DLAB) that must happen at once. */
+	if (!m->opt.no_coalesce)
+		vm_add_coalesced(&m->vm, SERIAL_COM1, 1, true);
+}
+
+static void load_guest(struct machine *m, const uint8_t *img, size_t len)
+{
+	enum image_kind kind = image_detect(img, len);
+	struct flat_request req = { m->opt.mode, m->opt.load_set, m->opt.entry_set,
+				    m->opt.load, m->opt.entry };
+	struct boot_plan plan;
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	char err[BOOT_ERR_LEN];
+
+	if (kind == IMAGE_BZIMAGE || kind == IMAGE_ELF || kind == IMAGE_GZIP)
+		die(STATUS_IMAGE, "%s: %s: vmm runs flat binaries and boot sectors%s",
+		    m->opt.image, image_kind_name(kind),
+		    kind == IMAGE_ELF ? " (objcopy -O binary makes one)" : "");
+	if (req.mode == CPU_MODE_AUTO)
+		req.mode = kind == IMAGE_BOOTSECTOR ? CPU_MODE_REAL : CPU_MODE_LONG;
+	if (flat_load(img, len, &req, &m->vm.mem, &plan, err, sizeof(err)) < 0 ||
+	    cpu_setup(&plan, &m->vm.mem, &regs, &sregs, err, sizeof(err)) < 0)
+		die(STATUS_IMAGE, "%s: %s", m->opt.image, err);
+	vcpu_set_state(&m->vcpu, &regs, &sregs);
+}
+
+static uint8_t *read_image(struct machine *m, size_t *len)
+{
+	char err[BOOT_ERR_LEN];
+	uint8_t *img;
+
+	if (image_read(m->opt.image, m->opt.ram_size, &img, len, err, sizeof(err)) < 0)
+		die(STATUS_IMAGE, "%s", err);
+	return img;
+}
+
+static void parse_command_line(struct machine *m, int argc, char **argv)
+{
+	char err[OPTIONS_ERR_LEN];
+
+	if (options_parse(&m->opt, argc, argv, err, sizeof(err)) < 0)
+		die(STATUS_USAGE, "%s", err);
+	if (m->opt.help) {
+		options_usage(stdout);
+		exit(0);
+	}
+	if (m->opt.version) {
+		printf("vmm %s\n", VMM_VERSION);
+		exit(0);
+	}
+}
+
+static int run(struct machine *m)
+{
+	struct run_hooks hooks = { on_tick, m };
+	int status;
+
+	console_init(&m->console, STDIN_FILENO, STDOUT_FILENO);
+	if (m->opt.timeout > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &m->deadline);
+		m->deadline.tv_sec += (time_t)m->opt.timeout;
+		m->deadline.tv_nsec += (long)((m->opt.timeout - (time_t)m->opt.timeout) * 1e9);
+		if (m->deadline.tv_nsec >= 1000000000L) {
+			m->deadline.tv_sec++;
+			m->deadline.tv_nsec -= 1000000000L;
+		}
+	}
+	run_signals_install(&m->vcpu);
+	status = run_loop(&m->vcpu, &hooks);
+	console_destroy(&m->console);
+	m->stats.tx_dropped = m->console.dropped;
+	if (m->console.dropped)
+		warn("%llu bytes of guest output dropped: stdout did not take them",
+		     (unsigned long long)m->console.dropped);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static struct machine m; /* large (console buffer); one per process */
+	uint8_t *img;
+	size_t len;
+	int status;
+
+	parse_command_line(&m, argc, argv);
+	signal(SIGPIPE, SIG_IGN); /* a closed stdout is an error, not a death */
+	stats_init(&m.stats, m.opt.stats, m.opt.trace, stderr);
+	vm_open(&m.vm, m.opt.kvm_device, &m.stats);
+	if (m.opt.caps) {
+		caps_print(&m.vm, stdout);
+		return 0;
+	}
+	caps_require(&m.vm, !m.opt.no_sync_regs, !m.opt.no_coalesce);
+	img = read_image(&m, &len);
+	vm_create(&m.vm, m.opt.ram_size);
+	create_devices(&m);
+	vcpu_create(&m.vcpu, &m.vm, 0, !m.opt.no_sync_regs);
+	vcpu_setup_cpuid(&m.vcpu);
+	vcpu_setup_lapic(&m.vcpu);
+	load_guest(&m, img, len);
+	free(img);
+	status = run(&m);
+	if (m.opt.stats)
+		stats_print(&m.stats);
+	serial_destroy(&m.serial);
+	vcpu_destroy(&m.vcpu);
+	vm_destroy(&m.vm);
+	return status;
+}
