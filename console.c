@@ -77,9 +77,9 @@ void console_tx(void *ctx, uint8_t byte)
 	c->out[c->out_len++] = byte;
 }
 
-/* Ctrl-A x quits, Ctrl-A Ctrl-A sends one Ctrl-A, Ctrl-A anything else is
- * passed on as both bytes. Returns the bytes kept in buf. */
-static size_t unescape(struct console *c, uint8_t *buf, size_t n, size_t room)
+/* Ctrl-A x quits and Ctrl-A Ctrl-A sends one Ctrl-A; Ctrl-A followed by
+ * anything else is dropped, as in QEMU. Filters buf in place. */
+static size_t unescape(struct console *c, uint8_t *buf, size_t n)
 {
 	size_t out = 0;
 
@@ -88,18 +88,14 @@ static size_t unescape(struct console *c, uint8_t *buf, size_t n, size_t room)
 
 		if (c->escape) {
 			c->escape = false;
-			if (b == 'x') {
-				c->quit = true;
-				break;
-			}
-			if (b != CONSOLE_ESCAPE && out < room)
-				buf[out++] = CONSOLE_ESCAPE;
+			c->quit = b == 'x';
+			if (b == CONSOLE_ESCAPE)
+				buf[out++] = b;
 		} else if (b == CONSOLE_ESCAPE) {
 			c->escape = true;
-			continue;
-		}
-		if (out < room)
+		} else {
 			buf[out++] = b;
+		}
 	}
 	return out;
 }
@@ -107,18 +103,15 @@ static size_t unescape(struct console *c, uint8_t *buf, size_t n, size_t room)
 size_t console_read(struct console *c, uint8_t *buf, size_t room)
 {
 	ssize_t n;
-	/* A pending Ctrl-A may turn into two bytes: keep room for it. */
-	size_t want = c->escape ? room - 1 : room;
-
-	if (c->in_eof || c->quit || room == 0 || want == 0 || !ready(c->in_fd, POLLIN))
+	if (c->in_eof || c->quit || room == 0 || !ready(c->in_fd, POLLIN))
 		return 0;
-	n = read(c->in_fd, buf, want);
+	n = read(c->in_fd, buf, room);
 	if (n <= 0) {
 		if (n == 0 || (errno != EINTR && errno != EAGAIN))
 			c->in_eof = true;
 		return 0;
 	}
-	return unescape(c, buf, n, room);
+	return unescape(c, buf, n);
 }
 
 void console_flush(struct console *c, bool wait)

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #define CONSOLE_OUT_SIZE 65536
-#define CONSOLE_ESCAPE 0x01 /* Ctrl-A, then x to quit, as QEMU -nographic */
+#define CONSOLE_ESCAPE 0x01 /* Ctrl-A, then x to quit, as in QEMU -nographic */
 
 /* The host side of the serial line: stdin in, stdout out. */
 struct console {
