@@ -12,7 +12,9 @@ BUILD   := build
 
 SRCS := vmm.c options.c kvm.c vcpu.c mem.c run.c ring.c dump.c caps.c console.c \
         stats.c log.c boot/image.c boot/flat.c boot/cpu.c \
-        devices/bus.c devices/serial.c devices/debug_exit.c devices/hypercall.c
+        boot/bzimage.c boot/mptable.c devices/bus.c devices/serial.c \
+        devices/debug_exit.c devices/hypercall.c devices/rtc.c devices/i8042.c \
+        devices/pci.c devices/post.c
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 CHECK_OBJS := $(SRCS:%.c=$(BUILD)/check/%.o)
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot/bzimage.h"
 #include "options.h"
 
 enum {
@@ -19,6 +20,10 @@ enum {
 	OPT_NO_COALESCE,
 	OPT_KVM_DEVICE,
 	OPT_VERSION,
+	OPT_KERNEL,
+	OPT_INITRD,
+	OPT_APPEND,
+	OPT_BOOT32,
 };
 
 static const struct option long_opts[] = {
@@ -33,6 +38,10 @@ static const struct option long_opts[] = {
 	{ "no-sync-regs", no_argument, NULL, OPT_NO_SYNC_REGS },
 	{ "no-coalesce", no_argument, NULL, OPT_NO_COALESCE },
 	{ "kvm-device", required_argument, NULL, OPT_KVM_DEVICE },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "initrd", required_argument, NULL, OPT_INITRD },
+	{ "append", required_argument, NULL, OPT_APPEND },
+	{ "boot32", no_argument, NULL, OPT_BOOT32 },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -42,7 +51,12 @@ void options_usage(FILE *f)
 {
 	fputs("usage: vmm [options] IMAGE\n"
 	      "       vmm --caps\n"
-	      "Runs IMAGE (a flat binary or a 512-byte boot sector) in a KVM virtual machine.\n"
+	      "Runs IMAGE (a Linux bzImage, a flat binary or a 512-byte boot sector) in a\n"
+	      "KVM virtual machine.\n"
+	      "      --kernel FILE     the image, as an option (QEMU style)\n"
+	      "      --initrd FILE     Linux initial ramdisk\n"
+	      "      --append CMDLINE  Linux command line (default \"" BZ_CMDLINE_DEFAULT "\")\n"
+	      "      --boot32          Linux: use the 32-bit boot entry\n"
 	      "  -m, --memory SIZE     guest RAM, K/M/G suffixes (default 128M, 1M..64G)\n"
 	      "      --mode MODE       real, protected or long (default: real for a boot\n"
 	      "                        sector, else long)\n"
@@ -149,6 +163,15 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	case OPT_KVM_DEVICE:
 		o->kvm_device = arg;
 		return 0;
+	case OPT_KERNEL:
+		o->image = arg;
+		return 0;
+	case OPT_INITRD:
+		o->initrd = arg;
+		return 0;
+	case OPT_APPEND:
+		o->cmdline = arg;
+		return 0;
 	}
 	return 0;
 }
@@ -162,6 +185,7 @@ static void set_flag(struct options *o, int c)
 	case OPT_NO_SYNC_REGS: o->no_sync_regs = true; break;
 	case OPT_NO_COALESCE: o->no_coalesce = true; break;
 	case OPT_VERSION: o->version = true; break;
+	case OPT_BOOT32: o->boot32 = true; break;
 	case 'h': o->help = true; break;
 	}
 }
@@ -192,10 +216,13 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	}
 	if (o->help || o->version || o->caps)
 		return 0;
-	if (optind == argc)
-		return snprintf(err, errlen, "no guest image given (see --help)"), -1;
+	if (optind < argc && o->image)
+		return snprintf(err, errlen, "both --kernel and an image given: '%s'", argv[optind]), -1;
 	if (argc - optind > 1)
 		return snprintf(err, errlen, "more than one image given: '%s'", argv[optind + 1]), -1;
-	o->image = argv[optind];
+	if (optind < argc)
+		o->image = argv[optind];
+	if (!o->image)
+		return snprintf(err, errlen, "no guest image given (see --help)"), -1;
 	return 0;
 }

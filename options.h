@@ -14,7 +14,10 @@
 #define OPTIONS_ERR_LEN 256
 
 struct options {
-	const char *image;
+	const char *image;   /* positional IMAGE or --kernel */
+	const char *initrd;  /* Linux only */
+	const char *cmdline; /* --append; NULL: the default */
+	bool boot32;
 	uint64_t ram_size;
 	enum cpu_mode mode; /* CPU_MODE_AUTO: from the image, else long */
 	bool load_set, entry_set;

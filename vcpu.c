@@ -9,6 +9,8 @@
 
 #define CPUID_MAX_ENTRIES 256
 #define CPUID_HYPERVISOR (1u << 31) /* leaf 1 ECX: running under a hypervisor */
+#define MSR_IA32_MISC_ENABLE 0x1a0
+#define MISC_ENABLE_FAST_STRING 0x1 /* rep movs/stos in fast-string mode */
 #define APIC_REG_LVT0 0x350
 #define APIC_REG_LVT1 0x360
 #define APIC_MODE_NMI 0x400
@@ -65,10 +67,24 @@ void vcpu_setup_cpuid(struct vcpu *v)
 		if (e->function == 1) {
 			e->ebx = (e->ebx & 0x00ffffff) | ((uint32_t)v->id << 24);
 			e->ecx |= CPUID_HYPERVISOR;
+			v->cpu_signature = e->eax;
+			v->cpu_features = e->edx;
 		}
 	}
 	KVM_MUST(v->vm, v->fd, KVM_SET_CPUID2, cpuid);
 	free(cpuid);
+}
+
+void vcpu_setup_msrs(struct vcpu *v)
+{
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry entry[1];
+	} msrs = { .hdr.nmsrs = 1, .entry = { { .index = MSR_IA32_MISC_ENABLE,
+						   .data = MISC_ENABLE_FAST_STRING } } };
+
+	if (KVM_MUST(v->vm, v->fd, KVM_SET_MSRS, &msrs) != 1)
+		die(STATUS_HOST, "KVM_SET_MSRS: MSR_IA32_MISC_ENABLE refused");
 }
 
 static uint32_t *lapic_reg(struct kvm_lapic_state *s, int reg)

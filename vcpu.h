@@ -4,6 +4,7 @@
 #include <linux/kvm.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "kvm.h"
 
@@ -20,12 +21,16 @@ struct vcpu {
 	struct kvm_regs regs;
 	bool regs_valid;
 	bool regs_dirty;
+	uint32_t cpu_signature; /* CPUID.1 EAX and EDX, for the MP table */
+	uint32_t cpu_features;
 };
 
 void vcpu_create(struct vcpu *v, struct vm *vm, int id, bool sync_regs);
 /* CPUID from KVM_GET_SUPPORTED_CPUID, with this vCPU's APIC id and the
  * hypervisor bit; long mode needs it (KVM checks EFER.LME against it). */
 void vcpu_setup_cpuid(struct vcpu *v);
+/* MSRs firmware sets before an OS starts: fast strings in MISC_ENABLE. */
+void vcpu_setup_msrs(struct vcpu *v);
 /* LINT0 as ExtINT and LINT1 as NMI, as firmware leaves a PC, so the 8259
  * (and the PIT behind it) reach the CPU. */
 void vcpu_setup_lapic(struct vcpu *v);

@@ -7,13 +7,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "boot/bzimage.h"
 #include "boot/cpu.h"
 #include "boot/flat.h"
 #include "boot/image.h"
+#include "boot/mptable.h"
 #include "caps.h"
 #include "console.h"
 #include "devices/debug_exit.h"
 #include "devices/hypercall.h"
+#include "devices/i8042.h"
+#include "devices/pci.h"
+#include "devices/post.h"
+#include "devices/rtc.h"
 #include "devices/serial.h"
 #include "log.h"
 #include "options.h"
@@ -31,6 +37,10 @@ struct machine {
 	struct serial serial;
 	struct debug_exit debug_exit;
 	struct hypercall hypercall;
+	struct rtc rtc;
+	struct i8042 i8042;
+	struct pci pci;
+	struct post post;
 	struct timespec deadline;
 };
 
@@ -63,6 +73,12 @@ static void request_stop(void *ctx, int status)
 	vm_request_stop(ctx, status);
 }
 
+static void request_reset(void *ctx)
+{
+	warn("guest reset the machine");
+	vm_request_stop(ctx, STATUS_RESET);
+}
+
 static bool past(const struct timespec *t)
 {
 	struct timespec now;
@@ -91,9 +107,14 @@ static void create_devices(struct machine *m)
 {
 	struct serial_host host = { serial_tx, serial_irq, feed_input, m };
 
-	if (serial_init(&m->serial, &m->vm.pio, SERIAL_COM1, &host) < 0 ||
-	    debug_exit_init(&m->debug_exit, &m->vm.pio, DEBUG_EXIT_PORT, request_stop, &m->vm) < 0 ||
-	    hypercall_init(&m->hypercall, &m->vm.pio, HYPERCALL_PORT) < 0)
+	struct bus *pio = &m->vm.pio;
+
+	if (serial_init(&m->serial, pio, SERIAL_COM1, &host) < 0 ||
+	    debug_exit_init(&m->debug_exit, pio, DEBUG_EXIT_PORT, request_stop, &m->vm) < 0 ||
+	    hypercall_init(&m->hypercall, pio, HYPERCALL_PORT) < 0 ||
+	    rtc_init(&m->rtc, pio, m->opt.ram_size) < 0 ||
+	    i8042_init(&m->i8042, pio, request_reset, &m->vm) < 0 ||
+	    pci_init(&m->pci, pio, request_reset, &m->vm) < 0 || post_init(&m->post, pio) < 0)
 		die(STATUS_HOST, "device ranges overlap");
 	/* Only THR: a write there changes nothing the guest can observe before
 	 * its next exit, so KVM may queue it; every other register has side
@@ -102,36 +123,72 @@ static void create_devices(struct machine *m)
 		vm_add_coalesced(&m->vm, SERIAL_COM1, 1, true);
 }
 
+static uint8_t *read_file(const char *path, uint64_t max, size_t *len)
+{
+	char err[BOOT_ERR_LEN];
+	uint8_t *buf;
+
+	if (image_read(path, max, &buf, len, err, sizeof(err)) < 0)
+		die(STATUS_IMAGE, "%s", err);
+	return buf;
+}
+
+static void load_linux(struct machine *m, const uint8_t *img, size_t len,
+		       struct boot_plan *plan, char *err, size_t errlen)
+{
+	struct bzimage_request req = { m->opt.cmdline ? m->opt.cmdline : BZ_CMDLINE_DEFAULT,
+				       NULL, 0, m->opt.boot32 };
+	uint8_t *initrd = NULL;
+	int r;
+
+	if (m->opt.initrd)
+		req.initrd = initrd = read_file(m->opt.initrd, m->opt.ram_size, &req.initrd_len);
+	r = bzimage_load(img, len, &req, &m->vm.mem, plan, err, errlen);
+	free(initrd);
+	if (r < 0)
+		die(STATUS_IMAGE, "%s: %s", m->opt.image, err);
+	if (mptable_write(&m->vm.mem, MPTABLE_ADDR, 1, m->vcpu.cpu_signature,
+			  m->vcpu.cpu_features) < 0)
+		die(STATUS_IMAGE, "guest RAM too small for the MP table");
+}
+
+static void load_flat(struct machine *m, enum image_kind kind, const uint8_t *img, size_t len,
+		      struct boot_plan *plan, char *err, size_t errlen)
+{
+	struct flat_request req = { m->opt.mode, m->opt.load_set, m->opt.entry_set,
+				    m->opt.load, m->opt.entry };
+	const char *linux_only = m->opt.initrd ? "--initrd" : m->opt.cmdline ? "--append"
+				 : m->opt.boot32 ? "--boot32" : NULL;
+
+	if (linux_only)
+		die(STATUS_USAGE, "%s: %s is for Linux kernels, this is a %s", m->opt.image,
+		    linux_only, image_kind_name(kind));
+	if (req.mode == CPU_MODE_AUTO)
+		req.mode = kind == IMAGE_BOOTSECTOR ? CPU_MODE_REAL : CPU_MODE_LONG;
+	if (flat_load(img, len, &req, &m->vm.mem, plan, err, errlen) < 0)
+		die(STATUS_IMAGE, "%s: %s", m->opt.image, err);
+}
+
+/* Put the guest in memory and its first state in the vCPU. */
 static void load_guest(struct machine *m, const uint8_t *img, size_t len)
 {
 	enum image_kind kind = image_detect(img, len);
-	struct flat_request req = { m->opt.mode, m->opt.load_set, m->opt.entry_set,
-				    m->opt.load, m->opt.entry };
 	struct boot_plan plan;
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
 	char err[BOOT_ERR_LEN];
 
-	if (kind == IMAGE_BZIMAGE || kind == IMAGE_ELF || kind == IMAGE_GZIP)
-		die(STATUS_IMAGE, "%s: %s: vmm runs flat binaries and boot sectors%s",
-		    m->opt.image, image_kind_name(kind),
-		    kind == IMAGE_ELF ? " (objcopy -O binary makes one)" : "");
-	if (req.mode == CPU_MODE_AUTO)
-		req.mode = kind == IMAGE_BOOTSECTOR ? CPU_MODE_REAL : CPU_MODE_LONG;
-	if (flat_load(img, len, &req, &m->vm.mem, &plan, err, sizeof(err)) < 0 ||
-	    cpu_setup(&plan, &m->vm.mem, &regs, &sregs, err, sizeof(err)) < 0)
+	if (kind == IMAGE_ELF || kind == IMAGE_GZIP)
+		die(STATUS_IMAGE, "%s: %s: vmm runs Linux bzImages, flat binaries and boot"
+		    " sectors%s", m->opt.image, image_kind_name(kind),
+		    kind == IMAGE_ELF ? " (objcopy -O binary makes a flat one)" : "");
+	if (kind == IMAGE_BZIMAGE)
+		load_linux(m, img, len, &plan, err, sizeof(err));
+	else
+		load_flat(m, kind, img, len, &plan, err, sizeof(err));
+	if (cpu_setup(&plan, &m->vm.mem, &regs, &sregs, err, sizeof(err)) < 0)
 		die(STATUS_IMAGE, "%s: %s", m->opt.image, err);
 	vcpu_set_state(&m->vcpu, &regs, &sregs);
-}
-
-static uint8_t *read_image(struct machine *m, size_t *len)
-{
-	char err[BOOT_ERR_LEN];
-	uint8_t *img;
-
-	if (image_read(m->opt.image, m->opt.ram_size, &img, len, err, sizeof(err)) < 0)
-		die(STATUS_IMAGE, "%s", err);
-	return img;
 }
 
 static void parse_command_line(struct machine *m, int argc, char **argv)
@@ -191,11 +248,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	caps_require(&m.vm, !m.opt.no_sync_regs, !m.opt.no_coalesce);
-	img = read_image(&m, &len);
+	img = read_file(m.opt.image, m.opt.ram_size, &len);
 	vm_create(&m.vm, m.opt.ram_size);
 	create_devices(&m);
 	vcpu_create(&m.vcpu, &m.vm, 0, !m.opt.no_sync_regs);
 	vcpu_setup_cpuid(&m.vcpu);
+	vcpu_setup_msrs(&m.vcpu);
 	vcpu_setup_lapic(&m.vcpu);
 	load_guest(&m, img, len);
 	free(img);

@@ -1,0 +1,173 @@
+#include <asm/bootparam.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bzimage.h"
+
+#define SETUP_HEADER_OFFSET 0x1f1
+#define BOOT_FLAG 0xaa55
+#define SETUP_SECTS_DEFAULT 4 /* setup_sects 0 means 4 (boot.rst) */
+#define LOADER_UNDEFINED 0xff /* type_of_loader: "undefined" */
+#define HEAP_END 0xfe00
+#define ENTRY_64_OFFSET 0x200 /* 64-bit entry: code32_start + 0x200 */
+#define INITRD_ALIGN 0x1000
+#define E820_RAM 1
+#define E820_RESERVED 2
+
+#define HEADER_END_MIN 0x264 /* end of init_size */
+
+#define FAIL(...) return snprintf(err, errlen, __VA_ARGS__), -1
+
+/* The setup header's own length: it runs to the end of the jump at 0x200,
+ * whose target byte is at 0x201 (boot.rst, "Loading the rest"). */
+static size_t header_end(const uint8_t *img)
+{
+	return 0x202 + img[0x201];
+}
+
+static int check_header(const uint8_t *img, size_t len, const struct setup_header *h,
+			char *err, size_t errlen)
+{
+	unsigned sects = h->setup_sects ? h->setup_sects : SETUP_SECTS_DEFAULT;
+	size_t setup_len = (size_t)(sects + 1) * 512;
+
+	if (h->boot_flag != BOOT_FLAG)
+		FAIL("boot_flag is %#x, expected %#x", h->boot_flag, BOOT_FLAG);
+	if (h->version < BZ_PROTOCOL_MIN)
+		FAIL("boot protocol %u.%02u is too old (vmm needs 2.10 or later)",
+		     h->version >> 8, h->version & 0xff);
+	/* Protocol 2.10 headers reach at least to the end of init_size. */
+	if (header_end(img) < HEADER_END_MIN || header_end(img) > len)
+		FAIL("setup header length %#zx (jump at 0x200) is inconsistent with protocol"
+		     " %u.%02u", header_end(img) - SETUP_HEADER_OFFSET, h->version >> 8,
+		     h->version & 0xff);
+	if (setup_len >= len)
+		FAIL("setup_sects %u puts the setup past the end of the file", h->setup_sects);
+	if ((uint64_t)h->syssize * 16 > len - setup_len)
+		FAIL("syssize %#x puts the kernel payload past the end of the file", h->syssize);
+	if (!(h->loadflags & LOADED_HIGH))
+		FAIL("loadflags lacks LOADED_HIGH: zImage kernels are not supported");
+	if (h->relocatable_kernel && (h->kernel_alignment & (h->kernel_alignment - 1)))
+		FAIL("kernel_alignment %#x is not a power of two", h->kernel_alignment);
+	return 0;
+}
+
+/* The kernel decompresses to at least pref_address and needs init_size
+ * bytes from there (arch/x86/boot/compressed/head_64.S). */
+static int check_fit(const struct setup_header *h, size_t payload, const struct guest_mem *m,
+		     uint64_t *kernel_end, char *err, size_t errlen)
+{
+	uint64_t start = h->pref_address > BZ_KERNEL_LOAD ? h->pref_address : BZ_KERNEL_LOAD;
+	uint64_t need = h->init_size > payload ? h->init_size : payload;
+
+	if (start > mem_low_end(m) || need > mem_low_end(m) - start)
+		FAIL("init_size: the kernel needs %#llx bytes from %#llx, guest RAM ends at %#llx",
+		     (unsigned long long)need, (unsigned long long)start,
+		     (unsigned long long)mem_low_end(m));
+	*kernel_end = start + need;
+	return 0;
+}
+
+/* Highest page-aligned place at or below initrd_addr_max, above the kernel. */
+static int place_initrd(const struct bzimage_request *r, const struct setup_header *h,
+			uint64_t kernel_end, const struct guest_mem *m, struct boot_params *bp,
+			char *err, size_t errlen)
+{
+	uint64_t top = (uint64_t)h->initrd_addr_max + 1;
+	uint64_t addr;
+
+	if (!r->initrd)
+		return 0;
+	if (top > mem_low_end(m))
+		top = mem_low_end(m);
+	if (r->initrd_len > top || (top - r->initrd_len) < kernel_end)
+		FAIL("initrd of %zu bytes does not fit between the kernel (ends %#llx) and"
+		     " %#llx (initrd_addr_max %#x, RAM)", r->initrd_len,
+		     (unsigned long long)kernel_end, (unsigned long long)top, h->initrd_addr_max);
+	addr = (top - r->initrd_len) & ~(uint64_t)(INITRD_ALIGN - 1);
+	if (addr < kernel_end)
+		FAIL("initrd of %zu bytes does not fit above the kernel", r->initrd_len);
+	mem_write(m, addr, r->initrd, r->initrd_len);
+	bp->hdr.ramdisk_image = addr;
+	bp->hdr.ramdisk_size = r->initrd_len;
+	return 0;
+}
+
+static void add_e820(struct boot_params *bp, uint64_t addr, uint64_t size, uint32_t type)
+{
+	if (size && bp->e820_entries < E820_MAX_ENTRIES_ZEROPAGE)
+		bp->e820_table[bp->e820_entries++] =
+			(struct boot_e820_entry){ .addr = addr, .size = size, .type = type };
+}
+
+/* What the VMM backs, as a PC shows it: base memory, the BIOS area
+ * (reserved: firmware tables live there), then RAM from 1 MiB. */
+static void build_e820(const struct guest_mem *m, struct boot_params *bp)
+{
+	add_e820(bp, 0, BZ_EBDA_START, E820_RAM);
+	add_e820(bp, BZ_EBDA_START, BZ_BIOS_END - BZ_EBDA_START, E820_RESERVED);
+	add_e820(bp, BZ_BIOS_END, mem_low_end(m) - BZ_BIOS_END, E820_RAM);
+	for (int i = 1; i < m->nr; i++)
+		add_e820(bp, m->region[i].gpa, m->region[i].size, E820_RAM);
+}
+
+static int write_cmdline(const char *cmdline, const struct setup_header *h,
+			 const struct guest_mem *m, struct boot_params *bp, char *err,
+			 size_t errlen)
+{
+	size_t len = strlen(cmdline);
+
+	if (len > h->cmdline_size || len >= BZ_CMDLINE_MAX)
+		FAIL("command line is %zu bytes, the kernel's cmdline_size is %u", len,
+		     h->cmdline_size);
+	mem_write(m, BZ_CMDLINE, cmdline, len + 1);
+	bp->hdr.cmd_line_ptr = BZ_CMDLINE;
+	return 0;
+}
+
+int bzimage_load(const uint8_t *img, size_t len, const struct bzimage_request *req,
+		 const struct guest_mem *m, struct boot_plan *plan, char *err, size_t errlen)
+{
+	struct boot_params bp;
+	struct setup_header h;
+	size_t setup_len, payload, hdr_len;
+	uint64_t kernel_end;
+
+	if (len < SETUP_HEADER_OFFSET + sizeof(h))
+		FAIL("setup header truncated (file is %zu bytes)", len);
+	memcpy(&h, img + SETUP_HEADER_OFFSET, sizeof(h));
+	if (check_header(img, len, &h, err, errlen) < 0)
+		return -1;
+	setup_len = (size_t)((h.setup_sects ? h.setup_sects : SETUP_SECTS_DEFAULT) + 1) * 512;
+	payload = len - setup_len;
+	if (check_fit(&h, payload, m, &kernel_end, err, errlen) < 0)
+		return -1;
+
+	/* The zero page gets the header only: the rest of the first sector is
+	 * not boot_params (Debian's kernels fill it with 0xff). */
+	memset(&bp, 0, sizeof(bp));
+	hdr_len = header_end(img) - SETUP_HEADER_OFFSET;
+	memcpy(&bp.hdr, img + SETUP_HEADER_OFFSET, hdr_len < sizeof(bp.hdr) ? hdr_len : sizeof(bp.hdr));
+	bp.hdr.type_of_loader = LOADER_UNDEFINED;
+	bp.hdr.loadflags |= CAN_USE_HEAP;
+	bp.hdr.heap_end_ptr = HEAP_END;
+	bp.hdr.vid_mode = 0xffff; /* "normal" */
+	if (write_cmdline(req->cmdline, &h, m, &bp, err, errlen) < 0 ||
+	    place_initrd(req, &h, kernel_end, m, &bp, err, errlen) < 0)
+		return -1;
+	build_e820(m, &bp);
+	mem_write(m, BZ_KERNEL_LOAD, img + setup_len, payload);
+	mem_write(m, BZ_ZERO_PAGE, &bp, sizeof(bp));
+
+	memset(plan, 0, sizeof(*plan));
+	plan->rsi = BZ_ZERO_PAGE;
+	if (!req->boot32 && (h.xloadflags & XLF_KERNEL_64)) {
+		plan->mode = CPU_MODE_LONG;
+		plan->entry = BZ_KERNEL_LOAD + ENTRY_64_OFFSET;
+	} else {
+		plan->mode = CPU_MODE_PROTECTED;
+		plan->entry = BZ_KERNEL_LOAD;
+	}
+	plan->stack = BZ_ZERO_PAGE; /* unused by Linux; a sane value anyway */
+	return 0;
+}

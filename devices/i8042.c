@@ -1,0 +1,116 @@
+#include <string.h>
+
+#include "i8042.h"
+
+#define STATUS_OBF 0x01    /* output buffer full */
+#define STATUS_SYS 0x04    /* system flag: self-test passed */
+#define STATUS_CMD 0x08    /* last write was to the command port */
+#define STATUS_UNLOCK 0x10 /* keyboard not inhibited */
+#define CCB_KBD_DISABLE 0x10
+#define CCB_AUX_DISABLE 0x20
+#define OUTPORT_RESET 0x01 /* low pulls the CPU's reset line */
+#define OUTPORT_A20 0x02
+
+enum {
+	CMD_READ_CCB = 0x20,
+	CMD_WRITE_CCB = 0x60,
+	CMD_AUX_DISABLE = 0xa7,
+	CMD_AUX_ENABLE = 0xa8,
+	CMD_AUX_TEST = 0xa9,
+	CMD_SELF_TEST = 0xaa,
+	CMD_KBD_TEST = 0xab,
+	CMD_KBD_DISABLE = 0xad,
+	CMD_KBD_ENABLE = 0xae,
+	CMD_READ_OUTPORT = 0xd0,
+	CMD_WRITE_OUTPORT = 0xd1,
+	CMD_WRITE_AUX_OUT = 0xd3,
+	CMD_WRITE_AUX = 0xd4,
+	CMD_PULSE = 0xf0, /* 0xf0-0xff: pulse output lines whose bit is 0 */
+};
+
+static void reply(struct i8042 *k, uint8_t v)
+{
+	k->out = v;
+	k->status |= STATUS_OBF;
+}
+
+static void command(struct i8042 *k, uint8_t cmd)
+{
+	switch (cmd) {
+	case CMD_READ_CCB: reply(k, k->ccb); break;
+	case CMD_READ_OUTPORT: reply(k, k->outport); break;
+	case CMD_AUX_DISABLE: k->ccb |= CCB_AUX_DISABLE; break;
+	case CMD_AUX_ENABLE: k->ccb &= ~CCB_AUX_DISABLE; break;
+	case CMD_KBD_DISABLE: k->ccb |= CCB_KBD_DISABLE; break;
+	case CMD_KBD_ENABLE: k->ccb &= ~CCB_KBD_DISABLE; break;
+	case CMD_AUX_TEST: case CMD_KBD_TEST: reply(k, 0x00); break; /* no error */
+	case CMD_SELF_TEST:
+		k->status |= STATUS_SYS;
+		reply(k, 0x55);
+		break;
+	case CMD_WRITE_CCB: case CMD_WRITE_OUTPORT: case CMD_WRITE_AUX_OUT: case CMD_WRITE_AUX:
+		k->pending = cmd;
+		break;
+	default:
+		if (cmd >= CMD_PULSE && !(cmd & OUTPORT_RESET) && k->reset)
+			k->reset(k->ctx);
+	}
+}
+
+static void data(struct i8042 *k, uint8_t v)
+{
+	uint8_t cmd = k->pending;
+
+	k->pending = 0;
+	if (cmd == CMD_WRITE_CCB) {
+		k->ccb = v;
+	} else if (cmd == CMD_WRITE_OUTPORT) {
+		k->outport = v;
+		if (!(v & OUTPORT_RESET) && k->reset)
+			k->reset(k->ctx);
+	}
+	/* Bytes for the keyboard or mouse go nowhere: there is none, and a
+	 * driver treats the silence as "no device". */
+}
+
+static void i8042_io(void *dev, struct io_access *a)
+{
+	struct i8042 *k = dev;
+	bool cmd_port = a->offset == I8042_CMD_PORT - I8042_DATA_PORT;
+
+	if (a->write) {
+		k->status = cmd_port ? (k->status | STATUS_CMD) : (k->status & ~STATUS_CMD);
+		if (cmd_port)
+			command(k, a->data[0]);
+		else if (a->offset == 0)
+			data(k, a->data[0]);
+		return;
+	}
+	memset(a->data, 0, a->len);
+	if (cmd_port) {
+		a->data[0] = k->status;
+	} else if (a->offset == 0) {
+		a->data[0] = k->out;
+		k->status &= ~STATUS_OBF;
+	} else {
+		memset(a->data, 0xff, a->len); /* 0x61-0x63 are not the controller */
+	}
+}
+
+int i8042_init(struct i8042 *k, struct bus *pio, void (*reset)(void *ctx), void *ctx)
+{
+	memset(k, 0, sizeof(*k));
+	k->status = STATUS_UNLOCK;
+	k->outport = OUTPORT_RESET | OUTPORT_A20;
+	k->reset = reset;
+	k->ctx = ctx;
+	/* One range 0x60-0x64: 0x61 inside it is the PIT's speaker port, which
+	 * KVM's in-kernel PIT answers before an exit could reach us. */
+	return bus_register(pio, I8042_DATA_PORT, I8042_CMD_PORT - I8042_DATA_PORT + 1,
+			    i8042_io, k);
+}
+
+void i8042_destroy(struct i8042 *k)
+{
+	k->reset = NULL;
+}

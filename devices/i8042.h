@@ -1,0 +1,28 @@
+#ifndef I8042_H
+#define I8042_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bus.h"
+
+#define I8042_DATA_PORT 0x60
+#define I8042_CMD_PORT 0x64
+
+/* The PS/2 controller, with no keyboard or mouse behind it: enough for
+ * Linux to probe it and for the classic reset (command 0xFE to port 0x64,
+ * Linux's reboot=k) to reach the VMM. */
+struct i8042 {
+	uint8_t ccb;      /* controller configuration byte */
+	uint8_t outport;  /* output port: bit 0 is the CPU reset line (active low) */
+	uint8_t status;
+	uint8_t out;      /* output buffer */
+	uint8_t pending;  /* command waiting for its data byte, or 0 */
+	void (*reset)(void *ctx);
+	void *ctx;
+};
+
+int i8042_init(struct i8042 *k, struct bus *pio, void (*reset)(void *ctx), void *ctx);
+void i8042_destroy(struct i8042 *k);
+
+#endif

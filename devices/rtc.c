@@ -1,0 +1,121 @@
+#include <string.h>
+#include <time.h>
+
+#include "rtc.h"
+
+/* Register numbers and bits from the MC146818A datasheet. */
+enum {
+	REG_SECONDS = 0x00,
+	REG_MINUTES = 0x02,
+	REG_HOURS = 0x04,
+	REG_WEEKDAY = 0x06,
+	REG_DAY = 0x07,
+	REG_MONTH = 0x08,
+	REG_YEAR = 0x09,
+	REG_A = 0x0a,
+	REG_B = 0x0b,
+	REG_C = 0x0c,
+	REG_D = 0x0d,
+	REG_CENTURY = 0x32, /* where PC firmware keeps it */
+};
+#define REG_A_UIP 0x80      /* update in progress: never, time is read whole */
+#define REG_A_DEFAULT 0x26  /* 32.768 kHz base, 1024 Hz periodic rate */
+#define REG_B_24H 0x02
+#define REG_B_BINARY 0x04
+#define REG_D_VALID 0x80    /* battery good */
+
+static uint8_t encode(const struct rtc *r, int v)
+{
+	return (r->cmos[REG_B] & REG_B_BINARY) ? v : ((v / 10) << 4) | (v % 10);
+}
+
+static uint8_t hours(const struct rtc *r, int h)
+{
+	if (r->cmos[REG_B] & REG_B_24H)
+		return encode(r, h);
+	return encode(r, h % 12 ? h % 12 : 12) | (h >= 12 ? 0x80 : 0); /* bit 7: PM */
+}
+
+static uint8_t read_time(const struct rtc *r, uint8_t reg)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	switch (reg) {
+	case REG_SECONDS: return encode(r, tm.tm_sec);
+	case REG_MINUTES: return encode(r, tm.tm_min);
+	case REG_HOURS: return hours(r, tm.tm_hour);
+	case REG_WEEKDAY: return encode(r, tm.tm_wday + 1);
+	case REG_DAY: return encode(r, tm.tm_mday);
+	case REG_MONTH: return encode(r, tm.tm_mon + 1);
+	case REG_YEAR: return encode(r, tm.tm_year % 100);
+	default: return encode(r, (tm.tm_year + 1900) / 100);
+	}
+}
+
+static uint8_t rtc_read(struct rtc *r)
+{
+	switch (r->index) {
+	case REG_SECONDS: case REG_MINUTES: case REG_HOURS: case REG_WEEKDAY:
+	case REG_DAY: case REG_MONTH: case REG_YEAR: case REG_CENTURY:
+		return read_time(r, r->index);
+	case REG_A:
+		return r->cmos[REG_A] & ~REG_A_UIP;
+	case REG_C:
+		return 0; /* no interrupt flags: the RTC raises no interrupts */
+	default:
+		return r->cmos[r->index];
+	}
+}
+
+static void rtc_io(void *dev, struct io_access *a)
+{
+	struct rtc *r = dev;
+
+	if (a->offset == 0) {
+		if (a->write)
+			r->index = a->data[0] & 0x7f; /* bit 7 masks NMI: nothing to mask */
+		else
+			memset(a->data, 0xff, a->len); /* the index port is write-only */
+		return;
+	}
+	if (!a->write) {
+		memset(a->data, 0, a->len);
+		a->data[0] = rtc_read(r);
+	} else if (r->index > REG_D && r->index != REG_CENTURY) {
+		r->cmos[r->index] = a->data[0]; /* CMOS RAM */
+	} else if (r->index == REG_A || r->index == REG_B) {
+		r->cmos[r->index] = a->data[0]; /* the clock itself stays the host's */
+	}
+}
+
+static void set16(uint8_t *cmos, int reg, uint64_t v)
+{
+	v = v > 0xffff ? 0xffff : v;
+	cmos[reg] = v & 0xff;
+	cmos[reg + 1] = v >> 8;
+}
+
+int rtc_init(struct rtc *r, struct bus *pio, uint64_t ram_size)
+{
+	uint64_t above_1m = ram_size > (1 << 20) ? ram_size - (1 << 20) : 0;
+	uint64_t above_16m = ram_size > (16 << 20) ? ram_size - (16 << 20) : 0;
+
+	memset(r, 0, sizeof(*r));
+	r->cmos[REG_A] = REG_A_DEFAULT;
+	r->cmos[REG_B] = REG_B_24H;
+	r->cmos[REG_D] = REG_D_VALID;
+	/* Memory sizes in the places PC firmware puts them: base memory in
+	 * KiB, extended memory in KiB, memory above 16 MiB in 64 KiB units. */
+	set16(r->cmos, 0x15, 640);
+	set16(r->cmos, 0x17, above_1m >> 10);
+	set16(r->cmos, 0x30, above_1m >> 10);
+	set16(r->cmos, 0x34, above_16m >> 16);
+	return bus_register(pio, RTC_PORT, 2, rtc_io, r);
+}
+
+void rtc_destroy(struct rtc *r)
+{
+	r->index = 0;
+}
