@@ -14,7 +14,7 @@ SRCS := vmm.c options.c kvm.c vcpu.c mem.c run.c ring.c dump.c caps.c console.c 
         stats.c log.c boot/image.c boot/flat.c boot/cpu.c \
         boot/bzimage.c boot/mptable.c devices/bus.c devices/serial.c \
         devices/debug_exit.c devices/hypercall.c devices/rtc.c devices/i8042.c \
-        devices/pci.c devices/post.c
+        devices/pci.c devices/post.c devices/acpi_pm.c boot/acpi.c
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 CHECK_OBJS := $(SRCS:%.c=$(BUILD)/check/%.o)
 
@@ -39,6 +39,11 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# Static build: copied into the outer VM of the hardware-KVM test harness.
+vmm-static: $(OBJS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -static -o $@ $^ $(LDLIBS)
 
 # Sanitizer build for `make check`: the same suite against vmm-check.
 CHECK_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -80,6 +85,10 @@ test: all
 check: vmm-check guests
 	VMM=$(CURDIR)/vmm-check bats tests
 
+# Ratios against a bare KVM loop and QEMU: bench/results.md (rules in bench/bench.mk).
+bench: vmm
+	$(Q)$(MAKE) --no-print-directory -f bench/bench.mk BUILD=$(BUILD)
+
 install: vmm
 	install -D -m 0755 vmm $(DESTDIR)$(PREFIX)/bin/vmm
 
@@ -87,6 +96,6 @@ format:
 	clang-format -i $(SRCS) $(wildcard *.h boot/*.h devices/*.h)
 
 clean:
-	rm -rf $(BUILD) vmm vmm-check
+	rm -rf $(BUILD) vmm vmm-check vmm-static
 
 -include $(OBJS:.o=.d) $(CHECK_OBJS:.o=.d)

@@ -100,18 +100,32 @@ static size_t unescape(struct console *c, uint8_t *buf, size_t n)
 	return out;
 }
 
-size_t console_read(struct console *c, uint8_t *buf, size_t room)
+static void read_ahead(struct console *c)
 {
+	size_t room = CONSOLE_IN_SIZE - c->in_len;
 	ssize_t n;
+
 	if (c->in_eof || c->quit || room == 0 || !ready(c->in_fd, POLLIN))
-		return 0;
-	n = read(c->in_fd, buf, room);
+		return;
+	n = read(c->in_fd, c->in + c->in_len, room);
 	if (n <= 0) {
 		if (n == 0 || (errno != EINTR && errno != EAGAIN))
 			c->in_eof = true;
-		return 0;
+		return;
 	}
-	return unescape(c, buf, n);
+	c->in_len += unescape(c, c->in + c->in_len, n);
+}
+
+size_t console_read(struct console *c, uint8_t *buf, size_t room)
+{
+	size_t n;
+
+	read_ahead(c);
+	n = c->in_len < room ? c->in_len : room;
+	memcpy(buf, c->in, n);
+	memmove(c->in, c->in + n, c->in_len - n);
+	c->in_len -= n;
+	return n;
 }
 
 void console_flush(struct console *c, bool wait)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #define CONSOLE_OUT_SIZE 65536
+#define CONSOLE_IN_SIZE 4096 /* input read ahead of the guest, escape seen */
 #define CONSOLE_ESCAPE 0x01 /* Ctrl-A, then x to quit, as in QEMU -nographic */
 
 /* The host side of the serial line: stdin in, stdout out. */
@@ -15,6 +16,8 @@ struct console {
 	bool in_eof;
 	bool escape; /* the last byte read was Ctrl-A */
 	bool quit;   /* the user typed Ctrl-A x */
+	uint8_t in[CONSOLE_IN_SIZE];
+	size_t in_len;
 	uint8_t out[CONSOLE_OUT_SIZE];
 	size_t out_len;
 	uint64_t dropped; /* bytes lost because stdout would not take them */
@@ -25,7 +28,8 @@ struct console {
 void console_init(struct console *c, int in_fd, int out_fd);
 /* Serial TX sink: buffer a byte for stdout. */
 void console_tx(void *ctx, uint8_t byte);
-/* Read up to room bytes of input without blocking, after escape handling. */
+/* Up to room bytes of input, without blocking. Reads stdin ahead of the
+ * guest (bounded), so Ctrl-A x works even when the guest reads nothing. */
 size_t console_read(struct console *c, uint8_t *buf, size_t room);
 /* Write buffered output; with wait, until all is written or stdout fails. */
 void console_flush(struct console *c, bool wait);

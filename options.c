@@ -190,6 +190,24 @@ static void set_flag(struct options *o, int c)
 	}
 }
 
+/* getopt's '?': optopt holds the option's value when its argument is
+ * missing or unwanted, 0 for an unknown long option. */
+static int bad_option(const char *word, char *err, size_t errlen)
+{
+	for (const struct option *o = long_opts; o->name; o++) {
+		if (o->val != optopt)
+			continue;
+		snprintf(err, errlen, "option --%s %s", o->name,
+			 o->has_arg == required_argument ? "needs an argument" : "takes no argument");
+		return -1;
+	}
+	if (optopt)
+		snprintf(err, errlen, "unknown option -%c", optopt);
+	else
+		snprintf(err, errlen, "unknown option '%s'", word);
+	return -1;
+}
+
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
 {
 	const char *env = getenv("VMM_KVM_DEVICE");
@@ -201,15 +219,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+m:h", long_opts, NULL)) != -1) {
-		if (c == '?') {
-			if (optopt)
-				snprintf(err, errlen, "option -%c %s", optopt,
-					 strchr("m", optopt) ? "needs an argument" : "is unknown");
-			else
-				snprintf(err, errlen, "unknown option or missing argument: '%s'",
-					 argv[optind - 1]);
-			return -1;
-		}
+		if (c == '?')
+			return bad_option(argv[optind - 1], err, errlen);
 		if (parse_one(o, c, optarg, err, errlen) < 0)
 			return -1;
 		set_flag(o, c);

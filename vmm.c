@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "boot/acpi.h"
 #include "boot/bzimage.h"
 #include "boot/cpu.h"
 #include "boot/flat.h"
@@ -14,6 +15,7 @@
 #include "boot/mptable.h"
 #include "caps.h"
 #include "console.h"
+#include "devices/acpi_pm.h"
 #include "devices/debug_exit.h"
 #include "devices/hypercall.h"
 #include "devices/i8042.h"
@@ -27,6 +29,7 @@
 #include "vcpu.h"
 
 #define VMM_VERSION "0.1"
+#define QUIT_GRACE_TICKS 50 /* 0.5 s for the guest to take input before Ctrl-A x */
 
 struct machine {
 	struct options opt;
@@ -41,7 +44,9 @@ struct machine {
 	struct i8042 i8042;
 	struct pci pci;
 	struct post post;
+	struct acpi_pm acpi_pm;
 	struct timespec deadline;
+	unsigned quit_ticks;
 };
 
 /* Host input into the UART, as much as its FIFO takes. */
@@ -79,6 +84,11 @@ static void request_reset(void *ctx)
 	vm_request_stop(ctx, STATUS_RESET);
 }
 
+static void request_poweroff(void *ctx)
+{
+	vm_request_stop(ctx, STATUS_HALT);
+}
+
 static bool past(const struct timespec *t)
 {
 	struct timespec now;
@@ -93,7 +103,9 @@ static void on_tick(void *ctx)
 
 	feed_input(m);
 	console_flush(&m->console, false);
-	if (m->console.quit) {
+	/* Input typed before Ctrl-A x goes to the guest first, unless the
+	 * guest stopped taking input. */
+	if (m->console.quit && (m->console.in_len == 0 || ++m->quit_ticks > QUIT_GRACE_TICKS)) {
 		warn("quit (Ctrl-A x)");
 		vm_request_stop(&m->vm, STATUS_QUIT);
 	}
@@ -114,7 +126,8 @@ static void create_devices(struct machine *m)
 	    hypercall_init(&m->hypercall, pio, HYPERCALL_PORT) < 0 ||
 	    rtc_init(&m->rtc, pio, m->opt.ram_size) < 0 ||
 	    i8042_init(&m->i8042, pio, request_reset, &m->vm) < 0 ||
-	    pci_init(&m->pci, pio, request_reset, &m->vm) < 0 || post_init(&m->post, pio) < 0)
+	    pci_init(&m->pci, pio, request_reset, &m->vm) < 0 || post_init(&m->post, pio) < 0 ||
+	    acpi_pm_init(&m->acpi_pm, pio, request_poweroff, &m->vm) < 0)
 		die(STATUS_HOST, "device ranges overlap");
 	/* Only THR: a write there changes nothing the guest can observe before
 	 * its next exit, so KVM may queue it; every other register has side
@@ -147,9 +160,12 @@ static void load_linux(struct machine *m, const uint8_t *img, size_t len,
 	free(initrd);
 	if (r < 0)
 		die(STATUS_IMAGE, "%s: %s", m->opt.image, err);
+	/* Firmware tables: the MP table for CPUs and interrupt routing, ACPI
+	 * for power off. */
 	if (mptable_write(&m->vm.mem, MPTABLE_ADDR, 1, m->vcpu.cpu_signature,
-			  m->vcpu.cpu_features) < 0)
-		die(STATUS_IMAGE, "guest RAM too small for the MP table");
+			  m->vcpu.cpu_features) < 0 ||
+	    !acpi_write(&m->vm.mem, ACPI_TABLES_ADDR))
+		die(STATUS_IMAGE, "guest RAM too small for the firmware tables");
 }
 
 static void load_flat(struct machine *m, enum image_kind kind, const uint8_t *img, size_t len,

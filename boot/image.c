@@ -54,8 +54,9 @@ static int read_all(int fd, uint8_t *buf, size_t len)
 int image_read(const char *path, uint64_t max, uint8_t **buf, size_t *len, char *err,
 	       size_t errlen)
 {
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st = { 0 };
+	/* O_NONBLOCK: a FIFO must be refused, not waited on for a writer. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	*buf = NULL;
 	if (fd < 0)

@@ -6,7 +6,13 @@
 #       VMM-CMDLINE: <contents of /proc/cmdline>
 #       VMM-MEMTOTAL: <MemTotal of /proc/meminfo, e.g. "12345 kB">
 #       VMM-CPUS: <number of CPUs in /proc/cpuinfo>
-#     then `poweroff -f` (see kernel.config for what that does without ACPI).
+#     then ends the run as the kernel command line says (vmm.end=...):
+#       poweroff (default): `poweroff -f`. Without ACPI (tiny kernel) Linux
+#         has no power-off method and turns it into a halt: "reboot: System
+#         halted", all CPUs in cli;hlt, the VM never exits by itself.
+#       reboot: `reboot -f`: i8042 reset (0xFE to port 0x64), then a triple
+#         fault; ends the VM without ACPI (QEMU -no-reboot exits).
+#       halt: `halt -f`.
 #   $VMM_CACHE/initramfs-shell.cpio.gz  /init runs an interactive busybox sh
 #     on the console (job control, Ctrl-C works), powers off when it exits.
 #
@@ -29,13 +35,27 @@ fi
 work="$(mktemp -d "$VMM_CACHE/initramfs.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-# Common start of both /init scripts.
+# Common start and end of both /init scripts.
 read -r -d '' INIT_HEAD <<'SH' || true
 #!/bin/sh
 export PATH=/bin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null || true   # may be mounted already
+SH
+read -r -d '' INIT_END <<'SH' || true
+end=poweroff
+for w in $(cat /proc/cmdline); do
+    case $w in vmm.end=*) end=${w#vmm.end=} ;; esac
+done
+echo "VMM-END: $end"
+case $end in
+    reboot) reboot -f ;;
+    halt)   halt -f ;;
+    *)      poweroff -f ;;
+esac
+# Only reached if the syscall returned.
+echo VMM-END-FAILED
 SH
 
 busybox_rootfs "$work/test"
@@ -45,10 +65,7 @@ echo VMM-INIT-OK
 echo "VMM-CMDLINE: \$(cat /proc/cmdline)"
 echo "VMM-MEMTOTAL: \$(awk '/^MemTotal:/ { print \$2, \$3 }' /proc/meminfo)"
 echo "VMM-CPUS: \$(grep -c '^processor' /proc/cpuinfo)"
-poweroff -f
-# Only reached if the power-off syscall returned.
-echo VMM-POWEROFF-FAILED
-reboot -f
+$INIT_END
 SH
 
 busybox_rootfs "$work/shell"
@@ -63,9 +80,7 @@ echo "VMM-SHELL: busybox sh on the console; 'exit' or Ctrl-D powers off"
 cd /root
 setsid cttyhack sh
 echo "VMM-SHELL-EXIT: \$?"
-poweroff -f
-echo VMM-POWEROFF-FAILED
-reboot -f
+$INIT_END
 SH
 
 chmod 755 "$work/test/init" "$work/shell/init"

@@ -44,9 +44,11 @@ MAKE=(make -C "$SRC" O="$OUT" ARCH=x86_64 KBUILD_BUILD_USER=vmm KBUILD_BUILD_HOS
 
 log "configuring: tinyconfig + $(basename "$FRAGMENT")"
 mkdir -p "$OUT"
-"${MAKE[@]}" -s tinyconfig
-"$SRC/scripts/kconfig/merge_config.sh" -m -O "$OUT" "$OUT/.config" "$FRAGMENT" >"$OUT/merge_config.log"
-"${MAKE[@]}" -s olddefconfig
+# stdout carries only the image path: Kconfig's chatter goes to a log.
+{ "${MAKE[@]}" tinyconfig \
+  && "$SRC/scripts/kconfig/merge_config.sh" -m -O "$OUT" "$OUT/.config" "$FRAGMENT" \
+  && "${MAKE[@]}" olddefconfig; } >"$OUT/config.log" 2>&1 \
+    || { tail -n 30 "$OUT/config.log" >&2; die "configuration failed (log: $OUT/config.log)"; }
 
 # Every option of the fragment must have survived Kconfig's dependencies.
 bad=()

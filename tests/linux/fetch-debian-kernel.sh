@@ -14,6 +14,19 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 ensure_pkgs apt dpkg xz-utils
+ENV_FILE="$VMM_CACHE/debian-kernel.env"
+
+# apt-cache takes ~2 s here: skip the resolution when the package lists are
+# the ones of the last successful run (apt-get update changes them).
+lists_id() { stat -c '%n %Y %s' /var/lib/apt/lists/*Packages* 2>/dev/null | sha256sum | cut -c1-16; }
+if [ -f "$ENV_FILE" ] && [ "$(cat "$ENV_FILE.lists" 2>/dev/null)" = "$(lists_id)" ]; then
+    # shellcheck disable=SC1090
+    . "$ENV_FILE"
+    if [ -f "$DEBIAN_VMLINUZ" ] && [ -f "$DEBIAN_MODULES/kernel/arch/x86/kvm/kvm-amd.ko" ]; then
+        cat "$ENV_FILE"
+        exit 0
+    fi
+fi
 
 # Resolve linux-image-amd64 -> linux-image-X.Y.Z-N-amd64. On a fresh machine
 # the package lists may be empty: update them once (as root) and retry.
@@ -63,10 +76,11 @@ for m in virt/lib/irqbypass arch/x86/kvm/kvm drivers/crypto/ccp/ccp arch/x86/kvm
 done
 
 cp -f "$VMLINUZ_SRC" "$VMM_CACHE/vmlinuz-debian"
-cat >"$VMM_CACHE/debian-kernel.env" <<ENV
+cat >"$ENV_FILE" <<ENV
 DEBIAN_KVER=$KVER
 DEBIAN_VMLINUZ=$VMM_CACHE/vmlinuz-debian
 DEBIAN_MODULES=$MODULES
 ENV
+lists_id >"$ENV_FILE.lists"
 log "$PKG $VER ready"
-cat "$VMM_CACHE/debian-kernel.env"
+cat "$ENV_FILE"

@@ -6,6 +6,7 @@ VMM_CACHE="${VMM_CACHE:-$HOME/.cache/vmm}"
 mkdir -p "$VMM_CACHE"
 export VMM_CACHE
 
+# shellcheck disable=SC2034  # used by the scripts that source this file
 LINUX_TESTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 log()  { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
@@ -29,8 +30,9 @@ ensure_pkgs() {
     apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}" >&2
 }
 
-# sha256 of files and strings, to key caches on their inputs.
-inputs_hash() { sha256sum "$@" | sha256sum | cut -c1-16; }
+# inputs_hash FILE...: a short hash of the files' contents (not their names,
+# so a script run as ./x.sh or tests/linux/x.sh keys the same), for caches.
+inputs_hash() { sha256sum "$@" | cut -d' ' -f1 | sha256sum | cut -c1-16; }
 
 # busybox_rootfs DIR: a minimal root tree with static busybox and a symlink
 # per applet in /bin (Debian's busybox-static).

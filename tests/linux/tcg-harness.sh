@@ -34,24 +34,12 @@ COMMAND=$1
 [[ $TIMEOUT =~ ^[0-9]+$ ]] || die "--timeout wants seconds, got '$TIMEOUT'"
 
 ensure_pkgs qemu-system-x86 busybox-static cpio gzip
-# shellcheck disable=SC1091
 eval "$("$LINUX_TESTS_DIR/fetch-debian-kernel.sh")"     # DEBIAN_VMLINUZ, DEBIAN_MODULES
 
 KVM_MODULES=(virt/lib/irqbypass arch/x86/kvm/kvm drivers/crypto/ccp/ccp arch/x86/kvm/kvm-amd)
 
 # --- Outer base initramfs (busybox, kvm modules, /init), cached ----------
-BASE="$VMM_CACHE/outer-base.cpio.gz"
-mods=(); for m in "${KVM_MODULES[@]}"; do mods+=("$DEBIAN_MODULES/kernel/$m.ko"); done
-KEY="$(inputs_hash /bin/busybox "$0" "$LINUX_TESTS_DIR/lib.sh" "${mods[@]}")"
-exec 9>"$VMM_CACHE/.tcg-harness.lock"
-flock 9
-if [ ! -f "$BASE" ] || [ "$(cat "$BASE.key" 2>/dev/null)" != "$KEY" ]; then
-    log "building outer initramfs $BASE"
-    stage="$(mktemp -d "$VMM_CACHE/outer.XXXXXX")"
-    busybox_rootfs "$stage"
-    mkdir -p "$stage/lib/kvm" "$stage/work" "$stage/harness"
-    cp "${mods[@]}" "$stage/lib/kvm/"
-    cat >"$stage/init" <<'SH'
+read -r -d '' OUTER_INIT <<'SH' || true
 #!/bin/sh
 export PATH=/work:/bin:/sbin
 mount -t proc proc /proc
@@ -70,6 +58,19 @@ else
 fi
 poweroff -f
 SH
+
+BASE="$VMM_CACHE/outer-base.cpio.gz"
+mods=(); for m in "${KVM_MODULES[@]}"; do mods+=("$DEBIAN_MODULES/kernel/$m.ko"); done
+KEY="$(inputs_hash /bin/busybox "$LINUX_TESTS_DIR/lib.sh" "${mods[@]}" <(printf '%s' "$OUTER_INIT"))"
+exec 9>"$VMM_CACHE/.tcg-harness.lock"
+flock 9
+if [ ! -f "$BASE" ] || [ "$(cat "$BASE.key" 2>/dev/null)" != "$KEY" ]; then
+    log "building outer initramfs $BASE"
+    stage="$(mktemp -d "$VMM_CACHE/outer.XXXXXX")"
+    busybox_rootfs "$stage"
+    mkdir -p "$stage/lib/kvm" "$stage/work" "$stage/harness"
+    cp "${mods[@]}" "$stage/lib/kvm/"
+    printf '%s\n' "$OUTER_INIT" >"$stage/init"
     chmod 755 "$stage/init"
     pack_cpio "$stage" "$BASE"
     rm -rf "$stage"

@@ -1,0 +1,251 @@
+#!/usr/bin/env bats
+# Bad input: each case ends with its documented status and exactly one line
+# "vmm: ..." on stderr that names the problem (the file, the option, the value).
+
+load helpers
+
+# --- image files (status 4) ----------------------------------------------
+
+@test "missing image file" {
+	vmm "$T/no-such-file.bin"
+	assert_error 4 "$T/no-such-file.bin" "No such file"
+}
+
+@test "empty image file" {
+	: >"$T/empty.bin"
+	vmm "$T/empty.bin"
+	assert_error 4 "$T/empty.bin" empty
+}
+
+@test "a directory as the image" {
+	vmm "$T"
+	assert_error 4 "$T" directory
+}
+
+@test "a device as the image: not a regular file" {
+	vmm /dev/null
+	assert_error 4 /dev/null "not a regular file"
+}
+
+@test "a FIFO as the image: refused, not waited on" {
+	mkfifo "$T/fifo"
+	VMM_LIMIT=10 vmm "$T/fifo"
+	assert_error 4 "$T/fifo" "not a regular file"
+}
+
+@test "an unreadable image file" {
+	cp "$GUESTS/hello64.bin" "$T/secret.bin"
+	chmod 000 "$T/secret.bin"
+	if [ "$(id -u)" -ne 0 ]; then
+		vmm "$T/secret.bin"
+	elif command -v setpriv >/dev/null; then
+		# Root reads a mode 000 file through CAP_DAC_OVERRIDE: run vmm
+		# without it (still uid 0, so /dev/kvm stays open to it).
+		status=0
+		timeout --preserve-status -s KILL "$VMM_LIMIT" \
+			setpriv --bounding-set=-dac_override,-dac_read_search \
+			"$VMM" "$T/secret.bin" </dev/null >"$OUT" 2>"$ERR" || status=$?
+	else
+		skip "running as root without setpriv: root reads a mode 000 file"
+	fi
+	assert_error 4 "$T/secret.bin" "Permission denied"
+}
+
+@test "an image larger than guest RAM" {
+	head -c $((2 << 20)) /dev/zero >"$T/2m.bin"
+	vmm -m 1M "$T/2m.bin"
+	assert_error 4 "$T/2m.bin" "larger than guest RAM"
+}
+
+@test "an ELF file is refused with a hint" {
+	vmm "$GUESTS/hello64.elf"
+	assert_error 4 "$GUESTS/hello64.elf" ELF
+}
+
+@test "a gzip file is refused" {
+	gzip -c "$GUESTS/hello64.bin" >"$T/hello64.bin.gz"
+	vmm "$T/hello64.bin.gz"
+	assert_error 4 "$T/hello64.bin.gz" gzip
+}
+
+# --- where the image goes (status 4) -------------------------------------
+
+@test "load address outside guest RAM" {
+	vmm -m 1M --load 0x100000 "$GUESTS/hello64.bin"
+	assert_error 4 "$GUESTS/hello64.bin" "load address 0x100000" "outside guest RAM"
+}
+
+@test "load address in the 3-4 GiB hole, with RAM above it" {
+	vmm -m 4G --load 0xc0000000 "$GUESTS/hello64.bin"
+	assert_error 4 "load address 0xc0000000" "outside guest RAM"
+}
+
+@test "an image that does not fit in guest RAM from its load address" {
+	vmm -m 1M --load 0xffff0 "$GUESTS/hello64.bin"
+	assert_error 4 "$GUESTS/hello64.bin" "does not fit"
+}
+
+@test "entry point outside guest RAM" {
+	vmm --entry 0x20000000 "$GUESTS/hello64.bin"
+	assert_error 4 "$GUESTS/hello64.bin" "entry point 0x20000000" "outside guest RAM"
+}
+
+@test "real mode: image beyond the first MiB" {
+	vmm --mode real --load 0xffff0 "$GUESTS/hello64.bin"
+	assert_error 4 "$GUESTS/hello64.bin" "first MiB"
+	vmm --mode real --load 0x100000 "$GUESTS/hello64.bin"
+	assert_error 4 "$GUESTS/hello64.bin" "first MiB"
+}
+
+@test "real mode: entry point beyond the first MiB" {
+	vmm --mode real --entry 0x100000 "$GUESTS/hello16.bin"
+	assert_error 4 "$GUESTS/hello16.bin" "first MiB" "entry 0x100000"
+}
+
+@test "long and protected mode: an image over the boot area 0x1000-0x7fff" {
+	vmm --load 0x2000 "$GUESTS/hello64.bin"
+	assert_error 4 "$GUESTS/hello64.bin" overlaps 0x2000
+	vmm --load 0x7ff0 "$GUESTS/hello64.bin"
+	assert_error 4 overlaps
+	vmm --load 0xfff "$GUESTS/hello64.bin"
+	assert_error 4 overlaps
+	vmm --mode protected --load 0x2000 "$GUESTS/hello32.bin"
+	assert_error 4 "$GUESTS/hello32.bin" overlaps
+}
+
+# --- options (status 2) --------------------------------------------------
+
+@test "bad memory sizes" {
+	local m
+	for m in 0 12Q 100G -1 '' 1K 65G 1.5M ' 1M' 64GG; do
+		echo "-m '$m'"
+		vmm -m "$m" "$GUESTS/hello16.bin"
+		assert_error 2 "'$m'"
+	done
+}
+
+@test "bad addresses for --load and --entry" {
+	vmm --load xyz "$GUESTS/hello64.bin"
+	assert_error 2 "'xyz'" --load
+	vmm --load 0x "$GUESTS/hello64.bin"
+	assert_error 2 "'0x'" --load
+	vmm --load '' "$GUESTS/hello64.bin"
+	assert_error 2 "''" --load
+	vmm --entry -5 "$GUESTS/hello64.bin"
+	assert_error 2 "'-5'" --entry
+	vmm --entry 0x1g "$GUESTS/hello64.bin"
+	assert_error 2 "'0x1g'" --entry
+	vmm --load 0x10000000000000000 "$GUESTS/hello64.bin"
+	assert_error 2 "'0x10000000000000000'" --load
+}
+
+@test "bad mode" {
+	vmm --mode bogus "$GUESTS/hello64.bin"
+	assert_error 2 "'bogus'" mode
+	vmm --mode Long "$GUESTS/hello64.bin"
+	assert_error 2 "'Long'" mode
+}
+
+@test "bad timeouts" {
+	local t
+	for t in 0 -1 abc '' 0.0 1s nan inf; do
+		echo "--timeout '$t'"
+		vmm --timeout "$t" "$GUESTS/hello64.bin"
+		assert_error 2 "'$t'" timeout
+	done
+}
+
+@test "unknown options" {
+	vmm --frobnicate "$GUESTS/hello64.bin"
+	assert_error 2 --frobnicate
+	vmm -z "$GUESTS/hello64.bin"
+	assert_error 2 -z
+}
+
+@test "missing argument of -m" {
+	vmm -m
+	assert_error 2 -m argument
+}
+
+@test "missing argument of a long option names the option" {
+	local o
+	for o in --mode --load --entry --timeout --kvm-device; do
+		echo "$o"
+		vmm "$o"
+		assert_error 2 "$o" argument
+	done
+	vmm --memory
+	assert_error 2 -m argument # -m or --memory
+}
+
+@test "an argument to an option that takes none names the option" {
+	vmm --stats=1 "$GUESTS/hello64.bin"
+	assert_error 2 --stats
+}
+
+@test "no image" {
+	vmm
+	assert_error 2 "no guest image"
+	vmm --stats --trace
+	assert_error 2 "no guest image"
+}
+
+@test "two images" {
+	vmm "$GUESTS/hello64.bin" "$GUESTS/hello16.bin"
+	assert_error 2 "more than one image" "$GUESTS/hello16.bin"
+}
+
+# --- the KVM device (status 6) ---------------------------------------------
+
+@test "--kvm-device that does not exist" {
+	vmm --kvm-device /nonexistent "$GUESTS/hello64.bin"
+	assert_error 6 /nonexistent "No such file"
+	vmm --kvm-device /nonexistent --caps
+	assert_error 6 /nonexistent
+}
+
+@test "--kvm-device that is not KVM" {
+	vmm --kvm-device /dev/null "$GUESTS/hello64.bin"
+	assert_error 6 /dev/null "not a KVM device"
+	vmm --kvm-device "$GUESTS/hello64.bin" "$GUESTS/hello64.bin"
+	assert_error 6 "$GUESTS/hello64.bin" "not a KVM device"
+}
+
+@test "KVM device not permitted" {
+	touch "$T/kvm"
+	chmod 000 "$T/kvm"
+	if [ "$(id -u)" -ne 0 ]; then
+		vmm --kvm-device "$T/kvm" "$GUESTS/hello64.bin"
+	elif command -v setpriv >/dev/null; then
+		# Root opens a mode 000 file through CAP_DAC_OVERRIDE: not vmm.
+		status=0
+		timeout --preserve-status -s KILL "$VMM_LIMIT" \
+			setpriv --bounding-set=-dac_override,-dac_read_search \
+			"$VMM" --kvm-device "$T/kvm" "$GUESTS/hello64.bin" \
+			</dev/null >"$OUT" 2>"$ERR" || status=$?
+	else
+		skip "running as root without setpriv: root opens a mode 000 file"
+	fi
+	assert_error 6 "$T/kvm" "Permission denied"
+}
+
+@test "VMM_KVM_DEVICE is honoured" {
+	VMM_KVM_DEVICE=/nonexistent vmm "$GUESTS/hello64.bin"
+	assert_error 6 /nonexistent
+	VMM_KVM_DEVICE=/dev/null vmm "$GUESTS/hello64.bin"
+	assert_error 6 /dev/null "not a KVM device"
+	[ -e /dev/kvm ] || skip "no /dev/kvm for the positive case"
+	ln -s /dev/kvm "$T/my-kvm"
+	VMM_KVM_DEVICE=$T/my-kvm vmm "$GUESTS/hello64.bin"
+	assert_status 0
+	assert_stdout $'Hello from long mode!\r\n'
+}
+
+@test "--kvm-device overrides VMM_KVM_DEVICE" {
+	VMM_KVM_DEVICE=/nonexistent vmm --kvm-device /dev/null "$GUESTS/hello64.bin"
+	assert_error 6 /dev/null
+	[ -e /dev/kvm ] || skip "no /dev/kvm for the positive case"
+	VMM_KVM_DEVICE=/nonexistent vmm --kvm-device /dev/kvm "$GUESTS/hello64.bin"
+	assert_status 0
+	assert_stdout $'Hello from long mode!\r\n'
+}
