@@ -14,7 +14,7 @@ int kvm_call(struct vm *vm, int fd, unsigned long req, void *arg, const char *na
 	int r;
 
 	if (vm->stats)
-		stats_ioctl(vm->stats, name);
+		stats_ioctl(vm->stats, req, name);
 	do
 		r = ioctl(fd, req, arg);
 	while (r < 0 && errno == EINTR && req != KVM_RUN);

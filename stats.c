@@ -11,17 +11,18 @@ void stats_init(struct stats *s, bool enabled, bool trace, FILE *out)
 	s->out = out;
 }
 
-/* Counted by name: the names are the string literals of the KVM_* macros. */
-void stats_ioctl(struct stats *s, const char *name)
+/* Keyed by request number, an integer compare: this runs on every
+ * KVM_RUN. The name is kept for printing. */
+void stats_ioctl(struct stats *s, unsigned long req, const char *name)
 {
 	for (int i = 0; i < s->nr_ioctls; i++) {
-		if (s->ioctls[i].name == name || !strcmp(s->ioctls[i].name, name)) {
+		if (s->ioctls[i].key == req) {
 			s->ioctls[i].count++;
 			return;
 		}
 	}
 	if (s->nr_ioctls < STATS_MAX_IOCTLS)
-		s->ioctls[s->nr_ioctls++] = (struct counter){ 0, name, 1 };
+		s->ioctls[s->nr_ioctls++] = (struct counter){ req, name, 1 };
 }
 
 void stats_exit(struct stats *s, uint32_t reason)

@@ -39,7 +39,7 @@ struct stats {
 };
 
 void stats_init(struct stats *s, bool enabled, bool trace, FILE *out);
-void stats_ioctl(struct stats *s, const char *name);
+void stats_ioctl(struct stats *s, unsigned long req, const char *name);
 void stats_exit(struct stats *s, uint32_t reason);
 void stats_count(struct counter_table *t, uint64_t key);
 void stats_print(const struct stats *s);

@@ -164,7 +164,7 @@ static void load_linux(struct machine *m, const uint8_t *img, size_t len,
 	 * for power off. */
 	if (mptable_write(&m->vm.mem, MPTABLE_ADDR, 1, m->vcpu.cpu_signature,
 			  m->vcpu.cpu_features) < 0 ||
-	    !acpi_write(&m->vm.mem, ACPI_TABLES_ADDR))
+	    !acpi_write(&m->vm.mem, ACPI_TABLES_ADDR, 1))
 		die(STATUS_IMAGE, "guest RAM too small for the firmware tables");
 }
 

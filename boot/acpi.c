@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "acpi.h"
+#include "mptable.h"
 
 /* Layouts from the ACPI specification 6.x, chapter 5.2. */
 struct rsdp {
@@ -64,7 +65,26 @@ struct facs {
 	uint8_t reserved[31];
 } __attribute__((packed));
 
+struct madt_lapic { /* MADT entry type 0 */
+	uint8_t type, length, processor_id, apic_id;
+	uint32_t flags;
+} __attribute__((packed));
+
+struct madt_ioapic { /* type 1 */
+	uint8_t type, length, id, reserved;
+	uint32_t address, gsi_base;
+} __attribute__((packed));
+
+struct madt_lapic_nmi { /* type 4 */
+	uint8_t type, length, processor_id;
+	uint16_t flags;
+	uint8_t lint;
+} __attribute__((packed));
+
 #define GAS_IO 1
+#define MADT_PCAT_COMPAT 0x1 /* dual 8259s present too */
+#define MADT_LAPIC_ENABLED 0x1
+#define ALL_PROCESSORS 0xff
 #define BOOT_ARCH_LEGACY_DEVICES 0x1
 #define BOOT_ARCH_8042 0x2
 #define FADT_WBINVD 0x1
@@ -86,7 +106,7 @@ static const uint8_t dsdt_aml[] = {
 /* Places of the tables inside the area, each aligned as the spec wants
  * (the FACS on 64 bytes). */
 enum { OFF_RSDP = 0x0, OFF_XSDT = 0x40, OFF_FADT = 0x80, OFF_FACS = 0x180, OFF_DSDT = 0x1c0,
-       ACPI_AREA_SIZE = 0x200 };
+       OFF_MADT = 0x200, ACPI_AREA_SIZE = 0x1000 };
 
 static uint8_t checksum(const void *p, size_t len)
 {
@@ -138,16 +158,42 @@ static void write_fadt(struct fadt *f, uint64_t base)
 	f->h.checksum = checksum(f, sizeof(*f));
 }
 
-uint64_t acpi_write(const struct guest_mem *m, uint64_t base)
+/* The MADT: without it Linux, finding ACPI, ignores the MP table and runs
+ * without IOAPIC or other CPUs. Same machine as boot/mptable.c. */
+static void write_madt(struct sdt_header *h, int ncpus)
+{
+	uint8_t *p = (uint8_t *)(h + 1);
+	uint32_t lapic_addr = LAPIC_ADDR, flags = MADT_PCAT_COMPAT;
+	struct madt_ioapic io = { 1, sizeof(io), ncpus, 0, IOAPIC_ADDR, 0 };
+	struct madt_lapic_nmi nmi = { 4, sizeof(nmi), ALL_PROCESSORS, 0, 1 };
+
+	memcpy(p, &lapic_addr, 4);
+	memcpy(p + 4, &flags, 4);
+	p += 8;
+	for (int i = 0; i < ncpus; i++) {
+		struct madt_lapic cpu = { 0, sizeof(cpu), i, i, MADT_LAPIC_ENABLED };
+
+		memcpy(p, &cpu, sizeof(cpu));
+		p += sizeof(cpu);
+	}
+	memcpy(p, &io, sizeof(io));
+	p += sizeof(io);
+	memcpy(p, &nmi, sizeof(nmi));
+	p += sizeof(nmi);
+	header(h, "APIC", p - (uint8_t *)h, 3);
+	h->checksum = checksum(h, h->length);
+}
+
+uint64_t acpi_write(const struct guest_mem *m, uint64_t base, int ncpus)
 {
 	uint8_t *area = mem_ptr(m, base, ACPI_AREA_SIZE);
 	struct rsdp *rsdp = (struct rsdp *)(area + OFF_RSDP);
 	struct sdt_header *xsdt = (struct sdt_header *)(area + OFF_XSDT);
-	uint64_t fadt_addr = base + OFF_FADT;
+	uint64_t tables[2] = { base + OFF_FADT, base + OFF_MADT };
 	struct facs *facs = (struct facs *)(area + OFF_FACS);
 	struct sdt_header *dsdt = (struct sdt_header *)(area + OFF_DSDT);
 
-	if (!area)
+	if (!area || ncpus < 1 || ncpus >= ALL_PROCESSORS)
 		return 0;
 	memset(area, 0, ACPI_AREA_SIZE);
 	header(dsdt, "DSDT", sizeof(*dsdt) + sizeof(dsdt_aml), 2);
@@ -157,9 +203,10 @@ uint64_t acpi_write(const struct guest_mem *m, uint64_t base)
 	facs->length = sizeof(*facs);
 	facs->version = 2;
 	write_fadt((struct fadt *)(area + OFF_FADT), base);
+	write_madt((struct sdt_header *)(area + OFF_MADT), ncpus);
 
-	header(xsdt, "XSDT", sizeof(*xsdt) + sizeof(fadt_addr), 1);
-	memcpy(xsdt + 1, &fadt_addr, sizeof(fadt_addr));
+	header(xsdt, "XSDT", sizeof(*xsdt) + sizeof(tables), 1);
+	memcpy(xsdt + 1, tables, sizeof(tables));
 	xsdt->checksum = checksum(xsdt, xsdt->length);
 
 	memcpy(rsdp->signature, "RSD PTR ", 8);

@@ -11,11 +11,10 @@
 #define ACPI_SCI_IRQ 9
 #define ACPI_S5_TYPE 5           /* SLP_TYP the DSDT's \_S5 names */
 
-/* Write the ACPI tables a PC gives an OS so that it can power off:
- * RSDP -> XSDT -> FADT (fixed-hardware PM1a blocks at the ports above,
- * reset register 0xcf9) -> FACS and a DSDT holding only \_S5. Interrupt
- * routing stays in the MP table. Returns the RSDP address, 0 if RAM is too
- * small. */
-uint64_t acpi_write(const struct guest_mem *m, uint64_t addr);
+/* Write the ACPI tables a PC gives an OS: RSDP -> XSDT -> FADT (fixed-
+ * hardware PM1a blocks at the ports above, reset register 0xcf9) -> FACS
+ * and a DSDT holding only \_S5 (so poweroff works), and a MADT with ncpus
+ * LAPICs and the IOAPIC. Returns the RSDP address, 0 if RAM is too small. */
+uint64_t acpi_write(const struct guest_mem *m, uint64_t addr, int ncpus);
 
 #endif

@@ -1,0 +1,562 @@
+#!/usr/bin/env python3
+"""bench.py - vmm's benchmark table (`make bench`).
+
+Every figure is a ratio of two things measured in the same run, interleaved
+(A B B A ...), repeated, and summarised by the median of the per-repetition
+ratios with its spread (interquartile range and min-max). Per-operation
+costs come from runs of a guest doing N operations and runs of the same
+guest doing none: the difference cancels process start-up and teardown. N
+is calibrated so that the loop takes about --target seconds of CPU.
+Processes are started and timed by build/bench/launch (CPU time of all
+threads, wall time from execve to reaped and to the first byte of output),
+so Python's own overhead is outside every timed interval.
+
+A benchmark never fails the test suite: a row that cannot be measured says
+why. The exit status is non-zero only when nothing can run at all (no vmm,
+no /dev/kvm, no helpers).
+"""
+import argparse
+import datetime
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+QEMU = os.environ.get("BENCH_QEMU", "qemu-system-x86_64")
+STATUS_OK = 1  # 0 written to the debug-exit port: (0 << 1) | 1
+FOOTPRINT_RAM_KB = 3072  # -m 3M: a size no other mapping has, to find guest RAM
+
+
+class RunError(Exception):
+    pass
+
+
+def quartiles(xs):
+    if len(xs) < 2:
+        return xs[0], xs[0], xs[0]
+    q = statistics.quantiles(xs, n=4, method="inclusive")
+    return q[0], statistics.median(xs), q[2]
+
+
+def summary(xs):
+    """Median, IQR and min-max of a list, as a dict."""
+    lo, med, hi = quartiles(xs)
+    return {"med": med, "q1": lo, "q3": hi, "min": min(xs), "max": max(xs), "n": len(xs)}
+
+
+def fmt_time(s):
+    if s >= 1:
+        return f"{s:.2f} s"
+    if s >= 1e-3:
+        return f"{s * 1e3:.2f} ms"
+    return f"{s * 1e6:.2f} µs"
+
+
+def fmt_ratio(st):
+    return f"{st['med']:.2f}×"
+
+
+def fmt_spread(st, unit="×"):
+    return (f"IQR {st['q1']:.2f}–{st['q3']:.2f}{unit}, "
+            f"min–max {st['min']:.2f}–{st['max']:.2f}{unit}, n={st['n']}")
+
+
+class Bench:
+    def __init__(self, args):
+        self.vmm = os.path.abspath(args.vmm)
+        self.build = args.build
+        self.guests = os.path.join(args.build, "guests")
+        self.launch_bin = os.path.join(args.build, "launch")
+        self.bare = os.path.join(args.build, "bare")
+        self.reps = args.reps
+        self.target = args.target
+        self.verbose = args.verbose
+        self.qemu = shutil.which(QEMU)
+        self.qemu_missing = f"{QEMU} not found"
+        self.rows = []
+        self.notes = []
+        self.built = {}
+        self.entries = {}
+
+    def log(self, msg):
+        print(msg, file=sys.stderr, flush=True)
+
+    # ---- guests and processes ----------------------------------------
+    def guest(self, name, n=None, ext="bin"):
+        stem = name if n is None else f"{name}-{n}"
+        path = os.path.join(self.guests, f"{stem}.{ext}")
+        if path in self.built:
+            return path
+        r = subprocess.run(["make", "-s", "--no-print-directory", "-f", "bench/bench.mk", path],
+                           capture_output=True, text=True)
+        if r.returncode != 0 or not os.path.exists(path):
+            raise RunError(f"cannot build {path}: {r.stderr.strip()}")
+        self.built[path] = True
+        return path
+
+    def entry(self, elf):
+        """_start of a multiboot guest: vmm enters its flat image there."""
+        if elf in self.entries:
+            return self.entries[elf]
+        out = subprocess.run(["nm", elf], capture_output=True, text=True, check=True).stdout
+        for line in out.splitlines():
+            f = line.split()
+            if len(f) == 3 and f[2] == "_start":
+                self.entries[elf] = "0x" + f[0].lstrip("0")
+                return self.entries[elf]
+        raise RunError(f"{elf}: no _start")
+
+    def launch(self, cmd, want_status=STATUS_OK, want_bytes=None):
+        """Run cmd under build/bench/launch; times in seconds."""
+        r = subprocess.run([self.launch_bin] + cmd, capture_output=True, text=True)
+        f = r.stdout.split()
+        if r.returncode != 0 or len(f) != 6:
+            raise RunError(f"cannot run {' '.join(cmd)}: {r.stderr.strip()}")
+        res = {"first": int(f[0]) / 1e9 if int(f[0]) >= 0 else None,
+               "exit": int(f[1]) / 1e9, "status": int(f[2]), "bytes": int(f[3]),
+               "maxrss_kb": int(f[4]), "cpu": int(f[5]) / 1e9, "stderr": r.stderr}
+        if want_status is not None and res["status"] != want_status:
+            raise RunError(f"{' '.join(cmd)}: exit status {res['status']}, expected "
+                           f"{want_status}: {r.stderr.strip()[-300:]}")
+        if want_bytes is not None and res["bytes"] != want_bytes:
+            raise RunError(f"{' '.join(cmd)}: wrote {res['bytes']} bytes, expected {want_bytes}")
+        return res
+
+    def check_qemu(self):
+        """QEMU is a reference, not a requirement: without a working one the
+        QEMU columns say why and the rest runs."""
+        if not self.qemu:
+            return
+        try:
+            self.launch(self.pio32_qemu(0), want_bytes=1)
+        except RunError as e:
+            self.qemu_missing = (f"{os.path.basename(self.qemu)} did not run the multiboot "
+                                 f"guest ({str(e).split(': ')[-1][:200]})")
+            self.qemu = None
+
+    # ---- the measurement schemes ---------------------------------
+    def calibrate(self, make_cmd, want_bytes=None):
+        """N such that the guest loop of one run takes about self.target s of
+        CPU: N = 0 against N = 2000, 10000, ... until the loop shows."""
+        base = min(self.launch(make_cmd(0), want_bytes=want_bytes and want_bytes(0))["cpu"]
+                   for _ in range(3))
+        n = 2000
+        while True:
+            t = self.launch(make_cmd(n), want_bytes=want_bytes and want_bytes(n))["cpu"]
+            loop = t - base
+            if loop > 0.05 or n >= 2_000_000:
+                break
+            n *= 5
+        per = max(loop, 1e-4) / n
+        n = int(self.target / per)
+        digits = len(str(n)) - 2  # two significant figures: builds get reused
+        return max(1000, min(2_000_000, round(n, -digits) if digits > 0 else n))
+
+    def per_op(self, arms, n, want_bytes=None):
+        """Per-operation cost of each arm: runs of N operations and runs of
+        none, interleaved A B B A, B A A B, ...; per rep (t(N) - t0) / N with
+        t0 the arm's median over its runs of none (start-up and teardown).
+        Returns two dicts of per-rep lists in seconds: from CPU time (user +
+        system of all the process's threads: the figure the table uses, as
+        waiting for a CPU on a shared machine is not in it) and from wall
+        time."""
+        names = list(arms)
+        runs = {(a, size): [] for a in names for size in (0, n)}
+        for rep in range(self.reps):
+            order = names if rep % 2 == 0 else names[::-1]
+            for a, size in [(a, n) for a in order] + [(a, 0) for a in order[::-1]]:
+                runs[(a, size)].append(self.launch(arms[a](size),
+                                                   want_bytes=want_bytes and want_bytes(size)))
+        out = []
+        for key in ("cpu", "exit"):
+            per = {}
+            for a in names:
+                t0 = statistics.median(r[key] for r in runs[(a, 0)])
+                per[a] = [(r[key] - t0) / n for r in runs[(a, n)]]
+            out.append(per)
+        if self.verbose:
+            for a in names:
+                self.log(f"    {a}: cpu per op " + " ".join(f"{x * 1e6:.2f}" for x in out[0][a])
+                         + " µs")
+        return out
+
+    def singles(self, arms, reps, want_bytes=None):
+        """One run of each arm per rep, A B C, C B A, ...: lists of results."""
+        names = list(arms)
+        res = {a: [] for a in names}
+        for rep in range(reps):
+            for a in (names if rep % 2 == 0 else names[::-1]):
+                res[a].append(self.launch(arms[a](), want_bytes=want_bytes))
+        return res
+
+    def add_row(self, number, what, a, b, ratio, goal, met, notes=""):
+        """ratio: summary() of per-rep ratios or None; met: a function of
+        a ratio (or value) telling whether the goal holds, or a string."""
+        if ratio is None:
+            cells = [number, what, a, b, "n/a", "", goal, met, notes]
+        else:
+            if callable(met):
+                verdict = met(ratio["med"])
+                if met(ratio["q1"]) != met(ratio["q3"]):
+                    verdict = f"{'yes' if verdict else 'no'} (IQR spans the goal)"
+                else:
+                    verdict = "yes" if verdict else "no"
+            else:
+                verdict = met
+            cells = [number, what, a, b, fmt_ratio(ratio), fmt_spread(ratio), goal, verdict,
+                     notes]
+        self.rows.append(cells)
+        self.log("  -> " + " | ".join(str(x) for x in cells))
+
+    # ---- rows ----------------------------------------------------------
+    def vmm_pm(self, guest_bin, elf, *extra):
+        return [self.vmm, "--mode", "protected", "--entry", self.entry(elf), *extra, guest_bin]
+
+    def qemu_cmd(self, elf, mem="128M"):
+        return [self.qemu, "-M", "microvm", "-accel", "kvm", "-m", mem, "-nodefaults",
+                "-no-user-config", "-display", "none", "-serial", "stdio",
+                "-device", "isa-debug-exit,iobase=0xf4,iosize=4", "-kernel", elf]
+
+    def pio32_vmm(self, n):
+        return self.vmm_pm(self.guest("pio32", n), self.guest("pio32", n, "elf"))
+
+    def pio32_qemu(self, n):
+        return self.qemu_cmd(self.guest("pio32", n, "elf"))
+
+    @staticmethod
+    def ratios(num, den):
+        return summary([x / y for x, y in zip(num, den)])
+
+    def row_exit(self):
+        self.log("1. exit round trip: vmm against a bare KVM_RUN loop")
+        pio = lambda *args: lambda n: [*args, self.guest("pio64", n)]
+        arms = {"bare": pio(self.bare), "bare+vmm-kvm": pio(self.bare, "--irqchip", "--sync-regs"),
+                "vmm": pio(self.vmm)}
+        n = self.calibrate(arms["vmm"])
+        cpu, wall = self.per_op(arms, n)
+        ratio = self.ratios(cpu["vmm"], cpu["bare"])
+        kvm_side = self.ratios(cpu["bare+vmm-kvm"], cpu["bare"])
+        self.add_row("1", "Exit round trip (`out` to UART SCR + `loop`), vmm ÷ bare",
+                     f"vmm {fmt_time(statistics.median(cpu['vmm']))}/exit",
+                     f"bare {fmt_time(statistics.median(cpu['bare']))}/exit",
+                     ratio, "≤ 1.05×", lambda r: r <= 1.05,
+                     f"N={n}; wall-time ratio {fmt_ratio(self.ratios(wall['vmm'], wall['bare']))}")
+        extra = statistics.median(cpu["vmm"]) - statistics.median(cpu["bare+vmm-kvm"])
+        self.notes.append(
+            f"Row 1 split: the bare loop with vmm's KVM configuration (in-kernel irqchip "
+            f"and PIT, KVM_SYNC_X86_REGS) costs {fmt_ratio(kvm_side)} of plain bare per exit "
+            f"({fmt_spread(kvm_side)}); vmm costs {fmt_time(extra)} per exit more than that "
+            f"arm, which is vmm's own user-space work.")
+
+    def row_qemu(self):
+        self.log("2. vmm against QEMU (microvm, the same multiboot guest)")
+        if not self.qemu:
+            self.add_row("2", "vs QEMU", "n/a", "n/a", None, "", "n/a", self.qemu_missing)
+            return
+        arms = {"vmm": self.pio32_vmm, "qemu": self.pio32_qemu}
+        one = lambda n: 1  # the byte the guest sends first
+        n = self.calibrate(arms["vmm"], one)
+        cpu, wall = self.per_op(arms, n, one)
+        ratio = self.ratios(cpu["qemu"], cpu["vmm"])
+        self.add_row("2a", "Per exit (protected mode, SCR writes), QEMU ÷ vmm",
+                     f"vmm {fmt_time(statistics.median(cpu['vmm']))}/exit",
+                     f"QEMU {fmt_time(statistics.median(cpu['qemu']))}/exit",
+                     ratio, "≥ 1.5×", lambda r: r >= 1.5,
+                     f"N={n}; wall-time ratio {fmt_ratio(self.ratios(wall['qemu'], wall['vmm']))}")
+        self.startup()
+
+    def startup(self):
+        """Start-up runs of the N = 0 guest (rows 2b and 6b), wall time."""
+        reps = max(self.reps, 11)
+        arms = {"vmm": lambda: self.pio32_vmm(0),
+                "bare": lambda: [self.bare, "--mark", self.guest("pio64", 0)],
+                "bare+irqchip": lambda: [self.bare, "--mark", "--irqchip", self.guest("pio64", 0)]}
+        if self.qemu:
+            arms["qemu"] = lambda: self.pio32_qemu(0)
+        res = self.singles(arms, reps, want_bytes=1)
+        self.start = res
+        med = lambda a, k: statistics.median(r[k] for r in res[a])
+        if self.qemu:
+            ratio = self.ratios([r["exit"] for r in res["qemu"]], [r["exit"] for r in res["vmm"]])
+            self.add_row("2b", "Process start to exit, guest exits at once, QEMU ÷ vmm",
+                         f"vmm {fmt_time(med('vmm', 'exit'))}",
+                         f"QEMU {fmt_time(med('qemu', 'exit'))}",
+                         ratio, "≥ 10×", lambda r: r >= 10, f"{reps} runs each, wall time")
+        gone = lambda a: statistics.median(r["exit"] - r["first"] for r in res[a])
+        note = (f"Start-up (medians, wall time): vmm reaches its guest in "
+                f"{fmt_time(med('vmm', 'first'))} and is reaped {fmt_time(gone('vmm'))} after "
+                f"the guest is done. The bare loop reaches its first KVM_RUN in "
+                f"{fmt_time(med('bare', 'first'))} and is reaped {fmt_time(gone('bare'))} after; "
+                f"given the in-kernel irqchip and PIT that vmm creates, "
+                f"{fmt_time(med('bare+irqchip', 'first'))} and "
+                f"{fmt_time(gone('bare+irqchip'))}. So about "
+                f"{fmt_time(gone('bare+irqchip') - gone('bare'))} of vmm's start-to-exit is "
+                f"the kernel tearing those devices down when the VM fd is closed.")
+        if self.qemu:
+            note += (f" QEMU microvm (split irqchip, PIC and PIT in user space) is reaped "
+                     f"{fmt_time(gone('qemu'))} after its guest's byte.")
+        self.notes.append(note)
+
+    def row_sync_regs(self):
+        self.log("3. hypercalls: sync_regs against --no-sync-regs")
+        arms = {"sync": lambda n: [self.vmm, self.guest("hcall64", n)],
+                "nosync": lambda n: [self.vmm, "--no-sync-regs", self.guest("hcall64", n)]}
+        n = self.calibrate(arms["sync"])
+        cpu, wall = self.per_op(arms, n)
+        ratio = self.ratios(cpu["nosync"], cpu["sync"])
+        self.add_row("3", "Hypercall (port 0x500, add), --no-sync-regs ÷ default",
+                     f"sync_regs {fmt_time(statistics.median(cpu['sync']))}/call",
+                     f"GET/SET_REGS {fmt_time(statistics.median(cpu['nosync']))}/call",
+                     ratio, "≥ 1.3×", lambda r: r >= 1.3,
+                     f"N={n}; wall-time ratio {fmt_ratio(self.ratios(wall['nosync'], wall['sync']))}")
+        diff = [b - a for a, b in zip(cpu["sync"], cpu["nosync"])]
+        self.notes.append(
+            f"Row 3: KVM_GET_REGS + KVM_SET_REGS cost {fmt_time(statistics.median(diff))} per "
+            f"hypercall here (median of per-rep differences, IQR "
+            f"{fmt_time(quartiles(diff)[0])}–{fmt_time(quartiles(diff)[2])}).")
+
+    def exits_per_op(self, make_cmd, n):
+        counts = []
+        for size in (0, n):
+            res = self.launch(make_cmd(size), want_bytes=size)
+            m = re.search(r"exits to userspace: (\d+)", res["stderr"])
+            if not m:
+                raise RunError("no exit count in --stats output")
+            counts.append(int(m.group(1)))
+        return (counts[1] - counts[0]) / n
+
+    def row_serial(self):
+        self.log("4. serial: coalesced THR against --no-coalesce")
+        arms = {"coalesced": lambda n: [self.vmm, self.guest("serial64", n)],
+                "exiting": lambda n: [self.vmm, "--no-coalesce", self.guest("serial64", n)]}
+        count = lambda n: n
+        n = self.calibrate(arms["exiting"], count)
+        cpu, wall = self.per_op(arms, n, count)
+        ratio = self.ratios(cpu["exiting"], cpu["coalesced"])
+        epb = {a: self.exits_per_op(lambda s, a=a: [*arms[a](s)[:-1], "--stats", arms[a](s)[-1]], n)
+               for a in arms}
+        rate = lambda a: 1 / statistics.median(cpu[a]) / 1e3
+        self.add_row("4", "Serial, LSR-polled as Linux's console, bytes/s coalesced ÷ --no-coalesce",
+                     f"coalesced {rate('coalesced'):.1f} kB/s, {epb['coalesced']:.2f} exits/byte",
+                     f"exiting {rate('exiting'):.1f} kB/s, {epb['exiting']:.2f} exits/byte",
+                     ratio, "≥ 1.8×", lambda r: r >= 1.8,
+                     f"N={n} bytes; wall-time ratio "
+                     f"{fmt_ratio(self.ratios(wall['exiting'], wall['coalesced']))}")
+
+    def footprint(self, cmd, ram_kb):
+        """Start cmd, wait for its first output byte (the guest runs), read
+        /proc, terminate it. Returns VmHWM, guest RAM Rss, RssAnon, RssFile
+        in kB."""
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL)
+        try:
+            if not p.stdout.read(1):
+                raise RunError(f"{cmd[0]}: no output from the spinning guest")
+            time.sleep(0.05)
+            status = open(f"/proc/{p.pid}/status").read()
+            smaps = open(f"/proc/{p.pid}/smaps").read()
+        finally:
+            p.terminate()
+            p.wait()
+        kb = lambda k: int(re.search(rf"^{k}:\s+(\d+) kB", status, re.M).group(1))
+        guest = []
+        size = None
+        for line in smaps.splitlines():
+            if line.startswith("Size:"):
+                size = int(line.split()[1])
+            elif line.startswith("Rss:") and size == ram_kb:
+                guest.append(int(line.split()[1]))
+        if len(guest) != 1:
+            raise RunError(f"{cmd[0]}: {len(guest)} mappings of {ram_kb} kB, expected 1")
+        return {"hwm": kb("VmHWM"), "guest": guest[0], "anon": kb("RssAnon"),
+                "file": kb("RssFile"), "beyond": kb("VmHWM") - guest[0]}
+
+    def row_footprint(self):
+        self.log("6. footprint: RSS beyond guest RAM, exec to first KVM_RUN")
+        elf = self.guest("spin32", None, "elf")
+        arms = {"vmm": lambda: self.vmm_pm(self.guest("spin32"), elf, "-m", "3M", "--timeout", "30")}
+        if self.qemu:
+            arms["qemu"] = lambda: self.qemu_cmd(elf, "3M")
+        fp = {a: [] for a in arms}
+        for rep in range(5):
+            for a in (list(arms) if rep % 2 == 0 else list(arms)[::-1]):
+                fp[a].append(self.footprint(arms[a](), FOOTPRINT_RAM_KB))
+        med = {a: {k: statistics.median(x[k] for x in fp[a]) for k in fp[a][0]} for a in fp}
+        desc = lambda a, who: (f"{who} {med[a]['beyond'] / 1024:.2f} MiB (VmHWM {med[a]['hwm']:.0f}"
+                               f" kB − {med[a]['guest']:.0f} kB guest RAM; RssAnon "
+                               f"{med[a]['anon']:.0f} kB, RssFile {med[a]['file']:.0f} kB)")
+        ok = "yes" if med["vmm"]["beyond"] <= 2048 else "no"
+        if self.qemu:
+            ratio = self.ratios([x["beyond"] for x in fp["qemu"]], [x["beyond"] for x in fp["vmm"]])
+            self.add_row("6a", "RSS beyond guest RAM (-m 3M, spinning guest), QEMU ÷ vmm",
+                         desc("vmm", "vmm"), desc("qemu", "QEMU"), ratio, "vmm ≤ 2 MiB", ok,
+                         "5 runs each, peak RSS")
+        else:
+            self.add_row("6a", "RSS beyond guest RAM (-m 3M, spinning guest)",
+                         desc("vmm", "vmm"), "QEMU n/a", None, "vmm ≤ 2 MiB", ok,
+                         f"5 runs; {self.qemu_missing}")
+        start = getattr(self, "start", None)
+        if not start:  # row 2 did not run
+            self.startup()
+            start = self.start
+        first = {a: [r["first"] for r in start[a]] for a in ("vmm", "qemu") if a in start}
+        fv = statistics.median(first["vmm"])
+        fs = summary([x * 1e3 for x in first["vmm"]])
+        ok = "yes" if fv <= 2e-3 else "no"
+        spread = f"vmm alone: {fmt_spread(fs, ' ms')}"
+        if self.qemu:
+            ratio = self.ratios(first["qemu"], first["vmm"])
+            self.add_row("6b", "exec to guest running (≈ first KVM_RUN), QEMU ÷ vmm",
+                         f"vmm {fmt_time(fv)}",
+                         f"QEMU {fmt_time(statistics.median(first['qemu']))} (firmware included)",
+                         ratio, "vmm ≤ 2 ms", ok, f"{len(first['vmm'])} runs each; {spread}")
+        else:
+            self.add_row("6b", "exec to guest running (≈ first KVM_RUN)", f"vmm {fmt_time(fv)}",
+                         "QEMU n/a", None, "vmm ≤ 2 ms", ok, f"{spread}; {self.qemu_missing}")
+
+    def run_row(self, fn, number, title):
+        try:
+            fn()
+        except (RunError, OSError, subprocess.SubprocessError) as e:
+            self.add_row(number, title, "failed", "", None, "", "n/a", str(e)[:400])
+
+    # ---- output --------------------------------------------------------
+    def machine(self):
+        cpu = "?"
+        flags = 0
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name") and cpu == "?":
+                    cpu = line.split(":", 1)[1].strip()
+                if line.startswith("flags") and re.search(r"\b(vmx|svm)\b", line):
+                    flags += 1
+        rev = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True,
+                             text=True).stdout.strip() or "?"
+        qv = self.qemu_missing
+        if self.qemu:
+            qv = subprocess.run([self.qemu, "--version"], capture_output=True,
+                                text=True).stdout.splitlines()[0]
+        return [
+            f"- CPU: {cpu} × {os.cpu_count()}",
+            f"- Kernel: {platform.release()}",
+            f"- KVM hardware-assisted: {'yes' if flags else 'no'} "
+            f"(`grep -c -E 'vmx|svm' /proc/cpuinfo` = {flags})",
+            f"- Load average at start: {self.load0}; at end: {self.load1}",
+            f"- vmm: {rev}; QEMU: {qv}",
+            f"- Date: {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}",
+            f"- Repetitions: {self.reps} per row (start-up: max({self.reps}, 11), footprint: 5); "
+            f"N for about {self.target} s of CPU per run; whole bench {self.elapsed:.0f} s",
+        ]
+
+    def table(self):
+        head = ["#", "What", "A", "B", "Ratio (median)", "Spread", "Goal", "Met", "Notes"]
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for r in self.rows:
+            lines.append("| " + " | ".join(str(x).replace("|", "/") for x in r) + " |")
+        return lines
+
+    def report(self):
+        out = ["# vmm benchmark results", "", "Generated by `make bench` (bench/bench.py).", ""]
+        out += self.machine() + ["", "## Results", ""] + self.table()
+        out += ["", "## Notes", ""] + [f"- {n}" for n in self.notes] + [""]
+        out += METHOD.splitlines() + [""]
+        return "\n".join(out)
+
+
+METHOD = """## Method
+
+- Timing: `build/bench/launch` forks, takes CLOCK_MONOTONIC in the child
+  right before execve, and reports the wall time to the first byte on the
+  child's stdout and to the child reaped, and the child's user + system CPU
+  time (all threads; guest time is in it). Per-operation rows (1–4) use CPU
+  time: these machines are shared, and wall time there mostly measures who
+  else had the CPU (the Notes column gives the wall-time ratio as well).
+  Each repetition runs every arm with N operations and with none, in the
+  order A B … B A, reversed every other repetition; an arm's cost per
+  operation in a repetition is (t(N) − t₀) / N, t₀ being the median of its
+  runs with none (start-up and teardown). The ratio is taken per
+  repetition; the table shows its median, IQR and min–max. "IQR spans the
+  goal" means the machine was too noisy to decide. Start-up rows (2b, 6b)
+  are wall time, one run per arm per repetition, interleaved the same way.
+- Row 1: `bench/guests/pio64.S`, N × `out` to the UART scratch register 0x3ff
+  (claimed by vmm, never coalesced), then the debug-exit port. `bench/bare.c`
+  runs the same flat image in long mode with one memslot and a KVM_RUN loop
+  that handles KVM_EXIT_IO only (no irqchip, no PIT, no signals). Per exit
+  includes the guest's `loop` instruction, the same in both. A third arm,
+  `bare --irqchip --sync-regs`, adds vmm's KVM configuration to the bare
+  loop and so separates kernel-side from vmm's user-space cost.
+- Row 2: `bench/guests/pio32.S` is a multiboot ELF32: QEMU 7.2 `-M microvm
+  -accel kvm -kernel` loads it (qboot firmware, multiboot option ROM) with
+  `-device isa-debug-exit,iobase=0xf4,iosize=4`; vmm runs its objcopy'd
+  flat image with `--mode protected --entry _start`. The guest first writes
+  one byte to the UART, then N scratch-register writes, then exits. Start-up
+  uses N = 0 (two exits in all), with `bare` and `bare --irqchip` running
+  pio64 with N = 0 beside them to show what KVM itself costs.
+- Row 3: `bench/guests/hcall64.S`, N × hypercall function 1 (add, RDI + RSI)
+  on port 0x500; the guest checks the sum and exits with status 3 if wrong.
+- Row 4: `bench/guests/serial64.S` writes N bytes as Linux's 8250 console does
+  (LSR read until THRE, then THR write); the byte count on stdout is checked
+  against N. Exits per byte = (exits at N − exits at 0) / N from `--stats`.
+- Row 6a: `bench/guests/spin32.S` (one byte out, then `jmp .`) with `-m 3M`;
+  once its byte arrives, VmHWM from /proc/PID/status minus the Rss of the one
+  3072 kB mapping in /proc/PID/smaps (the guest RAM: pages the guest and
+  loader touched). Shared library pages count in full, as RSS counts them;
+  kernel memory (KVM's vCPU, MMU and irqchip state) is not in RSS.
+- Row 6b: exec to first KVM_RUN is measured without tracing: with the N = 0
+  guest of row 2, vmm's first byte of output reaches the pipe when its run
+  loop ends, i.e. after the first KVM_RUN plus two guest exits (tens of µs
+  here), so exec→first byte bounds exec→first KVM_RUN from above. For QEMU
+  the same figure includes its firmware (qboot, multiboot option ROM): it
+  is QEMU's time until the guest runs, not until its first KVM_RUN."""
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--vmm", default="./vmm")
+    ap.add_argument("--build", default="build/bench")
+    ap.add_argument("--out", default="bench/results.md")
+    ap.add_argument("--reps", type=int, default=int(os.environ.get("BENCH_REPS", 31)))
+    ap.add_argument("--target", type=float, default=float(os.environ.get("BENCH_TARGET", 0.3)))
+    ap.add_argument("--rows", default=os.environ.get("BENCH_ROWS", "1234567"))
+    ap.add_argument("-v", "--verbose", action="store_true", default=bool(os.environ.get("BENCH_V")))
+    args = ap.parse_args()
+
+    b = Bench(args)
+    for path in (b.vmm, b.launch_bin, b.bare):
+        if not os.access(path, os.X_OK):
+            sys.exit(f"bench: {path} missing: build it first (make bench does)")
+    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        sys.exit("bench: /dev/kvm not accessible: nothing to measure")
+    try:
+        b.launch([b.vmm, b.guest("pio64", 0)])
+    except RunError as e:
+        sys.exit(f"bench: vmm cannot run a guest: {e}")
+    b.check_qemu()
+
+    t0 = time.monotonic()
+    b.load0 = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    rows = [("1", b.row_exit, "Exit round trip"), ("2", b.row_qemu, "vs QEMU"),
+            ("3", b.row_sync_regs, "sync_regs"), ("4", b.row_serial, "Coalesced serial"),
+            ("6", b.row_footprint, "Footprint")]
+    for number, fn, title in rows:
+        if number in args.rows:
+            b.run_row(fn, number, title)
+        if number == "4" and "5" in args.rows:
+            b.add_row("5", "Framebuffer", "n/a (no framebuffer yet)", "", None, "", "n/a")
+    if "7" in args.rows:
+        b.add_row("7", "Linux boot", "n/a (not yet available)", "", None, "", "n/a")
+    b.load1 = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    b.elapsed = time.monotonic() - t0
+    text = b.report()
+    print(text)
+    with open(args.out, "w") as f:
+        f.write(text)
+    b.log(f"bench: wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
