@@ -6,7 +6,7 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
 ifeq ($(CI),true)
 CFLAGS  += -Werror
 endif
-LDLIBS  += -lm
+LDLIBS  += -lm -lpthread
 PREFIX  ?= /usr/local
 BUILD   := build
 

@@ -128,6 +128,11 @@ size_t console_read(struct console *c, uint8_t *buf, size_t room)
 	return n;
 }
 
+int console_input_fd(const struct console *c)
+{
+	return (c->in_eof || c->quit || c->in_len == CONSOLE_IN_SIZE) ? -1 : c->in_fd;
+}
+
 void console_flush(struct console *c, bool wait)
 {
 	size_t done = 0;

@@ -31,6 +31,8 @@ void console_tx(void *ctx, uint8_t byte);
 /* Up to room bytes of input, without blocking. Reads stdin ahead of the
  * guest (bounded), so Ctrl-A x works even when the guest reads nothing. */
 size_t console_read(struct console *c, uint8_t *buf, size_t room);
+/* in_fd while more input is wanted (not at EOF, room to read ahead), else -1. */
+int console_input_fd(const struct console *c);
 /* Write buffered output; with wait, until all is written or stdout fails. */
 void console_flush(struct console *c, bool wait);
 void console_destroy(struct console *c);

@@ -2,6 +2,7 @@
 #define KVM_H
 
 #include <linux/kvm.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -24,9 +25,13 @@ struct vm {
 	struct guest_mem mem;
 	struct kvm_coalesced_mmio_ring *ring; /* mapped with the first vCPU */
 	uint32_t ring_max;                    /* entries the ring page holds */
+	int nr_slots;                         /* memslots in use: RAM, then devices */
 	struct bus pio, mmio;
-	bool stop; /* a device or signal asked the run to end */
-	int stop_status;
+	/* Devices, the ring and the console are touched by every vCPU thread
+	 * and the host thread: one lock, held while an exit or a tick runs. */
+	pthread_mutex_t io_lock;
+	int stop_status; /* -1 while running; set once, atomically */
+	int wake_fd;     /* eventfd: tells the host thread a stop was asked */
 };
 
 /* Every ioctl goes through here, counted for --stats by request name. */
@@ -43,9 +48,17 @@ int vm_cap(struct vm *vm, long cap);
 void vm_create(struct vm *vm, uint64_t ram_size);
 /* Register a zone whose writes KVM queues in the ring instead of exiting. */
 void vm_add_coalesced(struct vm *vm, uint64_t addr, uint32_t size, bool pio);
+/* Back [gpa, gpa + size) outside RAM (a device's memory) with host memory,
+ * in the next free memslot, which it returns. With log_dirty, KVM records
+ * the pages the guest writes (KVM_MEM_LOG_DIRTY_PAGES). */
+int vm_add_memslot(struct vm *vm, uint64_t gpa, uint64_t size, void *host, bool log_dirty);
+/* KVM_GET_DIRTY_LOG: a bit per page of the slot written since the last
+ * call (which KVM clears), in 64-bit words. */
+void vm_dirty_log(struct vm *vm, int slot, uint64_t *bitmap);
 void vm_irq_line(struct vm *vm, int irq, int level);
-/* Ask the run loop to end with this status (first request wins). */
+/* Ask the run to end with this status (first request wins); any thread. */
 void vm_request_stop(struct vm *vm, int status);
+bool vm_stopping(struct vm *vm);
 void vm_destroy(struct vm *vm);
 
 #endif

@@ -24,6 +24,7 @@ enum {
 	OPT_INITRD,
 	OPT_APPEND,
 	OPT_BOOT32,
+	OPT_SMP,
 };
 
 static const struct option long_opts[] = {
@@ -42,6 +43,7 @@ static const struct option long_opts[] = {
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "append", required_argument, NULL, OPT_APPEND },
 	{ "boot32", no_argument, NULL, OPT_BOOT32 },
+	{ "smp", required_argument, NULL, OPT_SMP },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -63,6 +65,7 @@ void options_usage(FILE *f)
 	      "      --load ADDR       guest-physical load address (default 0x7c00 in real\n"
 	      "                        mode, else 0x100000)\n"
 	      "      --entry ADDR      first instruction (default: the load address)\n"
+	      "      --smp N           vCPUs (default 1); the others wait for INIT/SIPI\n"
 	      "      --timeout SECS    end the run after SECS seconds (status 124)\n"
 	      "      --stats           print exits, ports, ring entries and ioctls at exit\n"
 	      "      --trace           print one line per exit and per ring entry\n"
@@ -166,6 +169,15 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	case OPT_KERNEL:
 		o->image = arg;
 		return 0;
+	case OPT_SMP: {
+		uint64_t n;
+
+		if (parse_u64(arg, &n) < 0 || n < 1 || n > SMP_MAX)
+			return snprintf(err, errlen, "bad vCPU count '%s' for --smp (1..%d)", arg,
+					SMP_MAX), -1;
+		o->smp = (int)n;
+		return 0;
+	}
 	case OPT_INITRD:
 		o->initrd = arg;
 		return 0;
@@ -215,6 +227,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 
 	memset(o, 0, sizeof(*o));
 	o->ram_size = RAM_SIZE_DEFAULT;
+	o->smp = 1;
 	o->kvm_device = env && *env ? env : KVM_DEVICE_DEFAULT;
 	opterr = 0;
 	optind = 1;

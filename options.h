@@ -11,6 +11,7 @@
 #define RAM_SIZE_MIN (1ULL << 20)
 #define RAM_SIZE_MAX (64ULL << 30)
 #define KVM_DEVICE_DEFAULT "/dev/kvm"
+#define SMP_MAX 254 /* APIC ids 0..254 fit the MP table and the MADT */
 #define OPTIONS_ERR_LEN 256
 
 struct options {
@@ -23,6 +24,7 @@ struct options {
 	bool load_set, entry_set;
 	uint64_t load, entry;
 	double timeout; /* seconds; 0: none */
+	int smp;        /* vCPUs */
 	bool stats, trace, caps, help, version;
 	bool no_sync_regs, no_coalesce;
 	const char *kvm_device;

@@ -3,19 +3,19 @@
 
 #include "vcpu.h"
 
-#define RUN_TICK_MS 10 /* how often the loop gets control back, at the latest */
+#define RUN_TICK_MS 10 /* host work and halt checks happen at least this often */
 
-/* Periodic host work the loop knows nothing about: console I/O, timeouts. */
+/* Host work the loop knows nothing about (console, timeouts), run by the
+ * host thread under the VM's I/O lock at every tick and on input. */
 struct run_hooks {
 	void (*tick)(void *ctx);
+	int (*input_fd)(void *ctx); /* an fd whose input wakes the host thread, or -1 */
 	void *ctx;
 };
 
-/* SIGINT, SIGTERM and SIGHUP end the run (through immediate_exit); SIGALRM
- * every RUN_TICK_MS gets a guest that never exits back to the loop. */
-void run_signals_install(struct vcpu *v);
-/* KVM_RUN until a device, a signal or an exit ends the run; returns the
- * run's exit status. */
-int run_loop(struct vcpu *v, const struct run_hooks *hooks);
+/* Run every vCPU in a thread of its own until a device, a signal, an exit
+ * or a hook ends the run; the calling thread does the host work. SIGINT,
+ * SIGTERM and SIGHUP end the run. Returns the run's exit status. */
+int run_machine(struct vm *vm, struct vcpu *vcpus, int n, const struct run_hooks *hooks);
 
 #endif

@@ -6,6 +6,7 @@
 void stats_init(struct stats *s, bool enabled, bool trace, FILE *out)
 {
 	memset(s, 0, sizeof(*s));
+	pthread_mutex_init(&s->ioctl_lock, NULL);
 	s->enabled = enabled;
 	s->trace = trace;
 	s->out = out;
@@ -15,17 +16,19 @@ void stats_init(struct stats *s, bool enabled, bool trace, FILE *out)
  * KVM_RUN. The name is kept for printing. */
 void stats_ioctl(struct stats *s, unsigned long req, const char *name)
 {
-	for (int i = 0; i < s->nr_ioctls; i++) {
-		if (s->ioctls[i].key == req) {
-			s->ioctls[i].count++;
-			return;
-		}
-	}
-	if (s->nr_ioctls < STATS_MAX_IOCTLS)
+	int i;
+
+	pthread_mutex_lock(&s->ioctl_lock);
+	for (i = 0; i < s->nr_ioctls && s->ioctls[i].key != req; i++)
+		;
+	if (i < s->nr_ioctls)
+		s->ioctls[i].count++;
+	else if (s->nr_ioctls < STATS_MAX_IOCTLS)
 		s->ioctls[s->nr_ioctls++] = (struct counter){ req, name, 1 };
+	pthread_mutex_unlock(&s->ioctl_lock);
 }
 
-void stats_exit(struct stats *s, uint32_t reason)
+void stats_exit(struct exit_stats *s, uint32_t reason)
 {
 	if (reason < STATS_MAX_EXIT)
 		s->exits[reason]++;
@@ -33,18 +36,30 @@ void stats_exit(struct stats *s, uint32_t reason)
 		s->exits_other++;
 }
 
-void stats_count(struct counter_table *t, uint64_t key)
+static void count_n(struct counter_table *t, uint64_t key, uint64_t n)
 {
 	for (int i = 0; i < t->nr; i++) {
 		if (t->c[i].key == key) {
-			t->c[i].count++;
+			t->c[i].count += n;
 			return;
 		}
 	}
 	if (t->nr < STATS_MAX_ADDRS)
-		t->c[t->nr++] = (struct counter){ key, NULL, 1 };
+		t->c[t->nr++] = (struct counter){ key, NULL, n };
 	else
-		t->other++;
+		t->other += n;
+}
+
+void stats_count(struct counter_table *t, uint64_t key)
+{
+	count_n(t, key, 1);
+}
+
+static void merge(struct counter_table *dst, const struct counter_table *src)
+{
+	for (int i = 0; i < src->nr; i++)
+		count_n(dst, src->c[i].key, src->c[i].count);
+	dst->other += src->other;
 }
 
 const char *stats_exit_name(uint32_t reason)
@@ -87,20 +102,36 @@ static void print_table(FILE *f, const char *title, const struct counter_table *
 		fprintf(f, "    %-12s %llu\n", "other", (unsigned long long)t->other);
 }
 
-void stats_print(const struct stats *s)
+static uint64_t print_exits(FILE *f, const char *indent, const struct exit_stats *e)
 {
-	FILE *f = s->out;
-	uint64_t total = s->exits_other;
+	uint64_t total = e->exits_other;
 
 	for (int i = 0; i < STATS_MAX_EXIT; i++)
-		total += s->exits[i];
-	fprintf(f, "vmm stats:\n  exits to userspace: %llu\n", (unsigned long long)total);
+		total += e->exits[i];
+	fprintf(f, "%sexits to userspace: %llu\n", indent, (unsigned long long)total);
 	for (int i = 0; i < STATS_MAX_EXIT; i++)
-		if (s->exits[i])
-			fprintf(f, "    %-16s %llu\n", stats_exit_name(i),
-				(unsigned long long)s->exits[i]);
-	print_table(f, "port I/O exits by port", &s->pio);
-	print_table(f, "MMIO exits by address", &s->mmio);
+		if (e->exits[i])
+			fprintf(f, "%s  %-16s %llu\n", indent, stats_exit_name(i),
+				(unsigned long long)e->exits[i]);
+	return total;
+}
+
+void stats_print(const struct stats *s, const struct exit_stats *const *vcpus, int n)
+{
+	FILE *f = s->out;
+	struct exit_stats all = { 0 };
+
+	for (int v = 0; v < n; v++) {
+		for (int i = 0; i < STATS_MAX_EXIT; i++)
+			all.exits[i] += vcpus[v]->exits[i];
+		all.exits_other += vcpus[v]->exits_other;
+		merge(&all.pio, &vcpus[v]->pio);
+		merge(&all.mmio, &vcpus[v]->mmio);
+	}
+	fprintf(f, "vmm stats:\n");
+	print_exits(f, "  ", &all);
+	print_table(f, "port I/O exits by port", &all.pio);
+	print_table(f, "MMIO exits by address", &all.mmio);
 	fprintf(f, "  coalesced entries drained: %llu (in %llu drains)\n",
 		(unsigned long long)s->ring_drained, (unsigned long long)s->ring_drains);
 	print_table(f, "coalesced entries by address", &s->ring);
@@ -110,4 +141,8 @@ void stats_print(const struct stats *s)
 			(unsigned long long)s->ioctls[i].count);
 	if (s->tx_dropped)
 		fprintf(f, "  output bytes dropped: %llu\n", (unsigned long long)s->tx_dropped);
+	for (int v = 0; n > 1 && v < n; v++) {
+		fprintf(f, "  vCPU %d:\n", v);
+		print_exits(f, "    ", vcpus[v]);
+	}
 }

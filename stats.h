@@ -1,6 +1,7 @@
 #ifndef STATS_H
 #define STATS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,17 +23,24 @@ struct counter_table {
 	uint64_t other;
 };
 
-/* What --stats prints at exit and what --trace prints as it happens. */
+/* One vCPU's exits, written only by its own thread. */
+struct exit_stats {
+	uint64_t exits[STATS_MAX_EXIT];
+	uint64_t exits_other;
+	struct counter_table pio, mmio; /* exits to userspace, by address */
+};
+
+/* What --stats prints at exit and what --trace prints as it happens: the
+ * machine-wide part. Ring counters change under the VM's I/O lock; ioctl
+ * counters under their own, since every vCPU thread makes ioctls. */
 struct stats {
 	bool enabled;
 	bool trace;
 	FILE *out;
-	uint64_t exits[STATS_MAX_EXIT];
-	uint64_t exits_other;
-	struct counter_table pio, mmio;  /* exits to userspace, by address */
 	struct counter_table ring;       /* coalesced entries, by address */
 	uint64_t ring_drained;
 	uint64_t ring_drains;            /* drains that found at least one entry */
+	pthread_mutex_t ioctl_lock;
 	struct counter ioctls[STATS_MAX_IOCTLS];
 	int nr_ioctls;
 	uint64_t tx_dropped;             /* guest output bytes the host refused */
@@ -40,9 +48,10 @@ struct stats {
 
 void stats_init(struct stats *s, bool enabled, bool trace, FILE *out);
 void stats_ioctl(struct stats *s, unsigned long req, const char *name);
-void stats_exit(struct stats *s, uint32_t reason);
+void stats_exit(struct exit_stats *s, uint32_t reason);
 void stats_count(struct counter_table *t, uint64_t key);
-void stats_print(const struct stats *s);
+/* Totals over all vCPUs, then each vCPU's exits when there are several. */
+void stats_print(const struct stats *s, const struct exit_stats *const *vcpus, int n);
 /* Name of a KVM_EXIT_* reason, for --trace and --stats. */
 const char *stats_exit_name(uint32_t reason);
 

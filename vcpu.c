@@ -99,7 +99,8 @@ void vcpu_setup_lapic(struct vcpu *v)
 	uint32_t *lvt1 = lapic_reg(&lapic, APIC_REG_LVT1);
 
 	KVM_MUST(v->vm, v->fd, KVM_GET_LAPIC, &lapic);
-	*lvt0 = (*lvt0 & ~(APIC_LVT_MASKED | 0x700)) | APIC_MODE_EXTINT;
+	*lvt0 = (*lvt0 & ~(APIC_LVT_MASKED | 0x700)) | APIC_MODE_EXTINT |
+		(v->id ? APIC_LVT_MASKED : 0);
 	*lvt1 = (*lvt1 & ~(APIC_LVT_MASKED | 0x700)) | APIC_MODE_NMI;
 	KVM_MUST(v->vm, v->fd, KVM_SET_LAPIC, &lapic);
 }

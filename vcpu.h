@@ -2,6 +2,7 @@
 #define VCPU_H
 
 #include <linux/kvm.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +24,9 @@ struct vcpu {
 	bool regs_dirty;
 	uint32_t cpu_signature; /* CPUID.1 EAX and EDX, for the MP table */
 	uint32_t cpu_features;
+	pthread_t thread;
+	int halted_ticks; /* ticks in a row found halted for good (atomic) */
+	struct exit_stats stats;
 };
 
 void vcpu_create(struct vcpu *v, struct vm *vm, int id, bool sync_regs);
@@ -31,8 +35,9 @@ void vcpu_create(struct vcpu *v, struct vm *vm, int id, bool sync_regs);
 void vcpu_setup_cpuid(struct vcpu *v);
 /* MSRs firmware sets before an OS starts: fast strings in MISC_ENABLE. */
 void vcpu_setup_msrs(struct vcpu *v);
-/* LINT0 as ExtINT and LINT1 as NMI, as firmware leaves a PC, so the 8259
- * (and the PIT behind it) reach the CPU. */
+/* LINT0 as ExtINT on the boot CPU and LINT1 as NMI on all, as firmware
+ * leaves a PC (virtual wire mode), so the 8259 and the PIT behind it reach
+ * the CPU. */
 void vcpu_setup_lapic(struct vcpu *v);
 /* Initial state: through kvm_dirty_regs with sync_regs, else SET ioctls. */
 void vcpu_set_state(struct vcpu *v, const struct kvm_regs *regs, const struct kvm_sregs *sregs);

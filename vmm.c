@@ -35,7 +35,7 @@ struct machine {
 	struct options opt;
 	struct stats stats;
 	struct vm vm;
-	struct vcpu vcpu;
+	struct vcpu *vcpus; /* --smp of them; vcpus[0] boots */
 	struct console console;
 	struct serial serial;
 	struct debug_exit debug_exit;
@@ -95,6 +95,13 @@ static bool past(const struct timespec *t)
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return now.tv_sec > t->tv_sec || (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
+}
+
+static int input_fd(void *ctx)
+{
+	struct machine *m = ctx;
+
+	return console_input_fd(&m->console);
 }
 
 static void on_tick(void *ctx)
@@ -162,9 +169,9 @@ static void load_linux(struct machine *m, const uint8_t *img, size_t len,
 		die(STATUS_IMAGE, "%s: %s", m->opt.image, err);
 	/* Firmware tables: the MP table for CPUs and interrupt routing, ACPI
 	 * for power off. */
-	if (mptable_write(&m->vm.mem, MPTABLE_ADDR, 1, m->vcpu.cpu_signature,
-			  m->vcpu.cpu_features) < 0 ||
-	    !acpi_write(&m->vm.mem, ACPI_TABLES_ADDR, 1))
+	if (mptable_write(&m->vm.mem, MPTABLE_ADDR, m->opt.smp, m->vcpus[0].cpu_signature,
+			  m->vcpus[0].cpu_features) < 0 ||
+	    !acpi_write(&m->vm.mem, ACPI_TABLES_ADDR, m->opt.smp))
 		die(STATUS_IMAGE, "guest RAM too small for the firmware tables");
 }
 
@@ -185,7 +192,8 @@ static void load_flat(struct machine *m, enum image_kind kind, const uint8_t *im
 		die(STATUS_IMAGE, "%s: %s", m->opt.image, err);
 }
 
-/* Put the guest in memory and its first state in the vCPU. */
+/* Put the guest in memory and its first state in the boot vCPU; the
+ * others wait for INIT and SIPI from it, as on a PC. */
 static void load_guest(struct machine *m, const uint8_t *img, size_t len)
 {
 	enum image_kind kind = image_detect(img, len);
@@ -204,7 +212,40 @@ static void load_guest(struct machine *m, const uint8_t *img, size_t len)
 		load_flat(m, kind, img, len, &plan, err, sizeof(err));
 	if (cpu_setup(&plan, &m->vm.mem, &regs, &sregs, err, sizeof(err)) < 0)
 		die(STATUS_IMAGE, "%s: %s", m->opt.image, err);
-	vcpu_set_state(&m->vcpu, &regs, &sregs);
+	vcpu_set_state(&m->vcpus[0], &regs, &sregs);
+}
+
+static void create_vcpus(struct machine *m)
+{
+	int max = vm_cap(&m->vm, KVM_CAP_MAX_VCPUS);
+
+	if (max <= 0)
+		max = vm_cap(&m->vm, KVM_CAP_NR_VCPUS);
+	if (m->opt.smp > max)
+		die(STATUS_USAGE, "--smp %d: this KVM allows at most %d vCPUs", m->opt.smp, max);
+	m->vcpus = calloc(m->opt.smp, sizeof(*m->vcpus));
+	if (!m->vcpus)
+		die_errno("calloc vcpus");
+	for (int i = 0; i < m->opt.smp; i++) {
+		struct vcpu *v = &m->vcpus[i];
+
+		vcpu_create(v, &m->vm, i, !m->opt.no_sync_regs);
+		vcpu_setup_cpuid(v);
+		vcpu_setup_msrs(v);
+		vcpu_setup_lapic(v);
+	}
+}
+
+static void print_stats(struct machine *m)
+{
+	const struct exit_stats **per_vcpu = calloc(m->opt.smp, sizeof(*per_vcpu));
+
+	if (!per_vcpu)
+		die_errno("calloc");
+	for (int i = 0; i < m->opt.smp; i++)
+		per_vcpu[i] = &m->vcpus[i].stats;
+	stats_print(&m->stats, per_vcpu, m->opt.smp);
+	free(per_vcpu);
 }
 
 static void parse_command_line(struct machine *m, int argc, char **argv)
@@ -225,7 +266,7 @@ static void parse_command_line(struct machine *m, int argc, char **argv)
 
 static int run(struct machine *m)
 {
-	struct run_hooks hooks = { on_tick, m };
+	struct run_hooks hooks = { on_tick, input_fd, m };
 	int status;
 
 	console_init(&m->console, STDIN_FILENO, STDOUT_FILENO);
@@ -238,8 +279,7 @@ static int run(struct machine *m)
 			m->deadline.tv_nsec -= 1000000000L;
 		}
 	}
-	run_signals_install(&m->vcpu);
-	status = run_loop(&m->vcpu, &hooks);
+	status = run_machine(&m->vm, m->vcpus, m->opt.smp, &hooks);
 	console_destroy(&m->console);
 	m->stats.tx_dropped = m->console.dropped;
 	if (m->console.dropped)
@@ -267,17 +307,16 @@ int main(int argc, char **argv)
 	img = read_file(m.opt.image, m.opt.ram_size, &len);
 	vm_create(&m.vm, m.opt.ram_size);
 	create_devices(&m);
-	vcpu_create(&m.vcpu, &m.vm, 0, !m.opt.no_sync_regs);
-	vcpu_setup_cpuid(&m.vcpu);
-	vcpu_setup_msrs(&m.vcpu);
-	vcpu_setup_lapic(&m.vcpu);
+	create_vcpus(&m);
 	load_guest(&m, img, len);
 	free(img);
 	status = run(&m);
 	if (m.opt.stats)
-		stats_print(&m.stats);
+		print_stats(&m);
 	serial_destroy(&m.serial);
-	vcpu_destroy(&m.vcpu);
+	for (int i = 0; i < m.opt.smp; i++)
+		vcpu_destroy(&m.vcpus[i]);
+	free(m.vcpus);
 	vm_destroy(&m.vm);
 	return status;
 }

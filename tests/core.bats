@@ -424,8 +424,11 @@ VARIANTS=("" --no-sync-regs --no-coalesce "--no-sync-regs --no-coalesce")
 }
 
 @test "Ctrl-A x quits a guest that never reads its UART" {
-	printf '\x01x' >"$T/in"
-	IN=$T/in vmm "$GUESTS/spin64.bin"
+	status=0
+	# Typed once the guest is running: an escape at once would quit first.
+	{ sleep 0.3; printf '\x01x'; } |
+		timeout --preserve-status -s KILL "$VMM_LIMIT" "$VMM" "$GUESTS/spin64.bin" \
+			>"$OUT" 2>"$ERR" || status=$?
 	assert_status 14
 	assert_stdout $'spinning\r\n'
 }
@@ -433,8 +436,10 @@ VARIANTS=("" --no-sync-regs --no-coalesce "--no-sync-regs --no-coalesce")
 @test "Ctrl-A x quits a guest that does not read its UART, with input pending" {
 	# 'a' fills the guest's (FIFO-less) receive buffer; the escape must
 	# still reach the VMM, as the way out of a stuck guest.
-	printf 'a\x01x' >"$T/in"
-	IN=$T/in VMM_LIMIT=10 vmm "$GUESTS/spin64.bin"
+	status=0
+	{ sleep 0.3; printf 'a\x01x'; } |
+		timeout --preserve-status -s KILL 10 "$VMM" "$GUESTS/spin64.bin" \
+			>"$OUT" 2>"$ERR" || status=$?
 	assert_status 14
 	assert_stdout $'spinning\r\n'
 }
