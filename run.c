@@ -16,10 +16,17 @@
 
 /* Signal handlers can only reach file scope. */
 static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t snapshot_signal;
 
 static void on_stop_signal(int sig)
 {
 	stop_signal = sig;
+}
+
+static void on_snapshot_signal(int sig)
+{
+	(void)sig;
+	snapshot_signal = 1;
 }
 
 static void on_kick(int sig)
@@ -146,6 +153,8 @@ static void *vcpu_thread(void *arg)
 		int err = errno;
 
 		v->run->immediate_exit = 0;
+		if (r < 0 && err == EAGAIN)
+			continue; /* an AP woken by INIT/SIPI: KVM wants KVM_RUN again */
 		if (r < 0 && err == EINTR) {
 			stats_exit(&v->stats, KVM_EXIT_INTR);
 			check_halted(v);
@@ -159,8 +168,10 @@ static void *vcpu_thread(void *arg)
 		if (r == 0) {
 			dispatch(v);
 		} else {
-			errno = err;
-			dump_fatal(v, "KVM_RUN failed");
+			char why[64];
+
+			snprintf(why, sizeof(why), "KVM_RUN: %s", strerror(err));
+			dump_fatal(v, why);
 			vm_request_stop(vm, STATUS_INTERNAL);
 		}
 		pthread_mutex_unlock(&vm->io_lock);
@@ -173,13 +184,15 @@ static void install_signals(void)
 	static const int stops[] = { SIGINT, SIGTERM, SIGHUP };
 	struct sigaction stop = { .sa_handler = on_stop_signal };
 	struct sigaction kick = { .sa_handler = on_kick };
+	struct sigaction snapshot = { .sa_handler = on_snapshot_signal };
 
 	sigemptyset(&stop.sa_mask);
 	sigemptyset(&kick.sa_mask);
+	sigemptyset(&snapshot.sa_mask);
 	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
 		if (sigaction(stops[i], &stop, NULL) < 0)
 			die_errno("sigaction");
-	if (sigaction(SIG_KICK, &kick, NULL) < 0)
+	if (sigaction(SIG_KICK, &kick, NULL) < 0 || sigaction(SIGUSR1, &snapshot, NULL) < 0)
 		die_errno("sigaction");
 }
 
@@ -234,6 +247,11 @@ static void host_wait(struct vm *vm, const struct run_hooks *h, int64_t next_tic
 	pthread_mutex_lock(&vm->io_lock);
 	ring_drain(vm); /* output the guest wrote and then went quiet on */
 	h->tick(h->ctx);
+	if (snapshot_signal) {
+		snapshot_signal = 0; /* signals that arrive meanwhile make one snapshot */
+		if (h->snapshot)
+			h->snapshot(h->ctx);
+	}
 	pthread_mutex_unlock(&vm->io_lock);
 }
 
