@@ -11,16 +11,22 @@ PREFIX  ?= /usr/local
 BUILD   := build
 
 SRCS := vmm.c options.c kvm.c vcpu.c mem.c run.c ring.c dump.c caps.c console.c \
-        stats.c log.c boot/image.c boot/flat.c boot/cpu.c \
-        boot/bzimage.c boot/mptable.c devices/bus.c devices/serial.c \
+        stats.c log.c sandbox.c boot/image.c boot/flat.c boot/cpu.c \
+        boot/bzimage.c boot/mptable.c boot/e820.c boot/multiboot.c devices/bus.c \
+        devices/serial.c \
         devices/debug_exit.c devices/hypercall.c devices/rtc.c devices/i8042.c \
-        devices/pci.c devices/post.c devices/acpi_pm.c boot/acpi.c
+        devices/pci.c devices/post.c devices/acpi_pm.c devices/fw_cfg.c boot/acpi.c \
+        devices/fb.c display.c png.c
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 CHECK_OBJS := $(SRCS:%.c=$(BUILD)/check/%.o)
 
 GUESTS16 := hello16 irqecho16
-GUESTS   := hello32 hello64 echo64 exit64 triple64 hypercall64 spin64 flood64
+GUESTS   := hello32 hello64 echo64 exit64 triple64 hypercall64 spin64 flood64 \
+            fbdemo64 fbread64 fbspin64 mbaout fwcfg64 smp64
 GUEST_BINS := $(patsubst %,$(BUILD)/guests/%.bin,$(GUESTS16) $(GUESTS))
+# Multiboot ELF32 kernels (gcc -m32, guests/mb.ld): the .elf is the guest.
+GUESTS_MB32 := mbelf
+GUEST_BINS += $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS_MB32))
 
 ifeq ($(V),1)
 Q :=
@@ -73,6 +79,16 @@ $(BUILD)/guests/%.elf: $(BUILD)/guests/%.o guests/guest.ld
 
 $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 	$(Q)objcopy -O binary $< $@
+
+$(GUESTS_MB32:%=$(BUILD)/guests/%.o): $(BUILD)/guests/%.o: guests/%.S guests/guest.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) -m32 -c -nostdlib -ffreestanding -Iguests -o $@ $<
+
+$(GUESTS_MB32:%=$(BUILD)/guests/%.elf): $(BUILD)/guests/%.elf: $(BUILD)/guests/%.o guests/mb.ld
+	$(Q)ld -m elf_i386 -T guests/mb.ld -o $@ $<
+
+$(BUILD)/guests/mbaout.o: guests/mbelf.S # mbelf.S with the a.out kludge
 
 .PRECIOUS: $(BUILD)/guests/%.elf $(BUILD)/guests/%16.elf $(BUILD)/guests/%.o
 

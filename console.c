@@ -77,8 +77,9 @@ void console_tx(void *ctx, uint8_t byte)
 	c->out[c->out_len++] = byte;
 }
 
-/* Ctrl-A x quits and Ctrl-A Ctrl-A sends one Ctrl-A; Ctrl-A followed by
- * anything else is dropped, as in QEMU. Filters buf in place. */
+/* Ctrl-A x quits, Ctrl-A s asks for a framebuffer snapshot and Ctrl-A
+ * Ctrl-A sends one Ctrl-A; Ctrl-A followed by anything else is dropped, as
+ * in QEMU. Filters buf in place. */
 static size_t unescape(struct console *c, uint8_t *buf, size_t n)
 {
 	size_t out = 0;
@@ -89,6 +90,7 @@ static size_t unescape(struct console *c, uint8_t *buf, size_t n)
 		if (c->escape) {
 			c->escape = false;
 			c->quit = b == 'x';
+			c->snapshot |= b == 's';
 			if (b == CONSOLE_ESCAPE)
 				buf[out++] = b;
 		} else if (b == CONSOLE_ESCAPE) {

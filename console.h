@@ -16,6 +16,7 @@ struct console {
 	bool in_eof;
 	bool escape; /* the last byte read was Ctrl-A */
 	bool quit;   /* the user typed Ctrl-A x */
+	bool snapshot; /* the user typed Ctrl-A s; whoever acts on it clears it */
 	uint8_t in[CONSOLE_IN_SIZE];
 	size_t in_len;
 	uint8_t out[CONSOLE_OUT_SIZE];

@@ -93,6 +93,7 @@ void vm_create(struct vm *vm, uint64_t ram_size)
 	mem_layout(&vm->mem, vm->ram, ram_size);
 	for (int i = 0; i < vm->mem.nr; i++)
 		add_memslot(vm, i, &vm->mem.region[i]);
+	vm->nr_slots = vm->mem.nr;
 
 	KVM_MUST(vm, vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &identity);
 	KVM_MUST(vm, vm->vm_fd, KVM_SET_TSS_ADDR, (void *)KVM_TSS_ADDR);
@@ -111,6 +112,27 @@ void vm_add_coalesced(struct vm *vm, uint64_t addr, uint32_t size, bool pio)
 	struct kvm_coalesced_mmio_zone zone = { .addr = addr, .size = size, .pio = pio };
 
 	KVM_MUST(vm, vm->vm_fd, KVM_REGISTER_COALESCED_MMIO, &zone);
+}
+
+int vm_add_memslot(struct vm *vm, uint64_t gpa, uint64_t size, void *host, bool log_dirty)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = vm->nr_slots,
+		.flags = log_dirty ? KVM_MEM_LOG_DIRTY_PAGES : 0,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)host,
+	};
+
+	KVM_MUST(vm, vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region);
+	return vm->nr_slots++;
+}
+
+void vm_dirty_log(struct vm *vm, int slot, uint64_t *bitmap)
+{
+	struct kvm_dirty_log log = { .slot = slot, .dirty_bitmap = bitmap };
+
+	KVM_MUST(vm, vm->vm_fd, KVM_GET_DIRTY_LOG, &log);
 }
 
 void vm_irq_line(struct vm *vm, int irq, int level)

@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 
 #include "boot/bzimage.h"
+#include "devices/fb.h"
 #include "options.h"
 
 enum {
@@ -25,6 +27,11 @@ enum {
 	OPT_APPEND,
 	OPT_BOOT32,
 	OPT_SMP,
+	OPT_MODULE,
+	OPT_NO_SANDBOX,
+	OPT_FB,
+	OPT_FB_PNG,
+	OPT_FB_RAM,
 };
 
 static const struct option long_opts[] = {
@@ -44,6 +51,11 @@ static const struct option long_opts[] = {
 	{ "append", required_argument, NULL, OPT_APPEND },
 	{ "boot32", no_argument, NULL, OPT_BOOT32 },
 	{ "smp", required_argument, NULL, OPT_SMP },
+	{ "module", required_argument, NULL, OPT_MODULE },
+	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
+	{ "fb", required_argument, NULL, OPT_FB },
+	{ "fb-png", required_argument, NULL, OPT_FB_PNG },
+	{ "fb-ram", no_argument, NULL, OPT_FB_RAM },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -53,10 +65,12 @@ void options_usage(FILE *f)
 {
 	fputs("usage: vmm [options] IMAGE\n"
 	      "       vmm --caps\n"
-	      "Runs IMAGE (a Linux bzImage, a flat binary or a 512-byte boot sector) in a\n"
-	      "KVM virtual machine.\n"
+	      "Runs IMAGE (a Linux bzImage, a multiboot kernel, a flat binary or a 512-byte\n"
+	      "boot sector) in a KVM virtual machine. --mode makes any image a flat one.\n"
 	      "      --kernel FILE     the image, as an option (QEMU style)\n"
-	      "      --initrd FILE     Linux initial ramdisk\n"
+	      "      --initrd FILE     Linux initial ramdisk; multiboot: modules, QEMU style\n"
+	      "                        (\"file args,file args\")\n"
+	      "      --module 'F ARGS' multiboot: one more module F, its string 'F ARGS'\n"
 	      "      --append CMDLINE  Linux command line (default \"" BZ_CMDLINE_DEFAULT "\")\n"
 	      "      --boot32          Linux: use the 32-bit boot entry\n"
 	      "  -m, --memory SIZE     guest RAM, K/M/G suffixes (default 128M, 1M..64G)\n"
@@ -71,10 +85,15 @@ void options_usage(FILE *f)
 	      "      --trace           print one line per exit and per ring entry\n"
 	      "      --caps            print what this host's KVM offers and exit\n"
 	      "      --no-sync-regs    use KVM_GET/SET_REGS instead of registers in kvm_run\n"
-	      "      --no-coalesce     let every UART write exit to userspace\n"
+	      "      --no-coalesce     let every UART and framebuffer write exit to userspace\n"
+	      "      --fb WxH          framebuffer: W x H pixels, XRGB8888, at 0xe0000000\n"
+	      "      --fb-png FILE     its picture as PNG: at exit, on SIGUSR1 and Ctrl-A s\n"
+	      "      --fb-ram          back the framebuffer with RAM (dirty log), not MMIO\n"
+	      "      --no-sandbox      run without the seccomp filter (for debuggers, valgrind)\n"
 	      "      --kvm-device PATH KVM device (default /dev/kvm, or $VMM_KVM_DEVICE)\n"
 	      "  -h, --help            this text;  --version  the version\n"
-	      "Console: guest serial on stdin/stdout; Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A.\n"
+	      "Console: guest serial on stdin/stdout; Ctrl-A x quits, Ctrl-A s snapshots the\n"
+	      "framebuffer, Ctrl-A Ctrl-A sends Ctrl-A.\n"
 	      "Exit status: guest's (V << 1) | 1 after writing V to port 0xf4; 0 halted;\n"
 	      "2 usage; 4 bad image; 6 KVM/host failure; 8 triple fault; 10 KVM internal\n"
 	      "error; 12 reset; 14 Ctrl-A x; 124 timeout; 130 SIGINT; 143 SIGTERM.\n",
@@ -138,6 +157,30 @@ static int parse_timeout(const char *s, double *out)
 	return (errno || *end || end == s || !isfinite(*out) || *out <= 0 || *out > 1e7) ? -1 : 0;
 }
 
+/* WIDTHxHEIGHT in decimal, each within the framebuffer's limits. */
+static int parse_geometry(struct options *o, const char *s, char *err, size_t errlen)
+{
+	unsigned long w = 0, h = 0;
+	char *x = NULL, *end = NULL;
+	bool ok = isdigit((unsigned char)*s);
+
+	errno = 0;
+	if (ok)
+		w = strtoul(s, &x, 10);
+	ok = ok && *x == 'x' && isdigit((unsigned char)x[1]);
+	if (ok)
+		h = strtoul(x + 1, &end, 10);
+	if (!ok || errno || *end)
+		return snprintf(err, errlen, "bad framebuffer size '%s' (WIDTHxHEIGHT, e.g. 640x480)",
+				s), -1;
+	if (w < 1 || h < 1 || w > FB_MAX_WIDTH || h > FB_MAX_HEIGHT)
+		return snprintf(err, errlen, "framebuffer size '%s' out of range 1x1..%dx%d", s,
+				FB_MAX_WIDTH, FB_MAX_HEIGHT), -1;
+	o->fb_width = (uint32_t)w;
+	o->fb_height = (uint32_t)h;
+	return 0;
+}
+
 /* One option; returns -1 with err filled when its argument is bad. */
 static int parse_one(struct options *o, int c, const char *arg, char *err, size_t errlen)
 {
@@ -181,8 +224,19 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	case OPT_INITRD:
 		o->initrd = arg;
 		return 0;
+	case OPT_MODULE:
+		if (o->nr_modules == MULTIBOOT_MAX_MODULES)
+			return snprintf(err, errlen, "more than %d --module options",
+					MULTIBOOT_MAX_MODULES), -1;
+		o->modules[o->nr_modules++] = arg;
+		return 0;
 	case OPT_APPEND:
 		o->cmdline = arg;
+		return 0;
+	case OPT_FB:
+		return parse_geometry(o, arg, err, errlen);
+	case OPT_FB_PNG:
+		o->fb_png = arg;
 		return 0;
 	}
 	return 0;
@@ -196,8 +250,10 @@ static void set_flag(struct options *o, int c)
 	case OPT_CAPS: o->caps = true; break;
 	case OPT_NO_SYNC_REGS: o->no_sync_regs = true; break;
 	case OPT_NO_COALESCE: o->no_coalesce = true; break;
+	case OPT_NO_SANDBOX: o->no_sandbox = true; break;
 	case OPT_VERSION: o->version = true; break;
 	case OPT_BOOT32: o->boot32 = true; break;
+	case OPT_FB_RAM: o->fb_ram = true; break;
 	case 'h': o->help = true; break;
 	}
 }
@@ -240,6 +296,9 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	}
 	if (o->help || o->version || o->caps)
 		return 0;
+	if ((o->fb_png || o->fb_ram) && !o->fb_width)
+		return snprintf(err, errlen, "%s needs a framebuffer (--fb WIDTHxHEIGHT)",
+				o->fb_png ? "--fb-png" : "--fb-ram"), -1;
 	if (optind < argc && o->image)
 		return snprintf(err, errlen, "both --kernel and an image given: '%s'", argv[optind]), -1;
 	if (argc - optind > 1)

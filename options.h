@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "boot/multiboot.h"
 #include "boot/plan.h"
 
 #define RAM_SIZE_DEFAULT (128ULL << 20)
@@ -16,7 +17,9 @@
 
 struct options {
 	const char *image;   /* positional IMAGE or --kernel */
-	const char *initrd;  /* Linux only */
+	const char *initrd;  /* Linux; multiboot: "file args,file args" as QEMU */
+	const char *modules[MULTIBOOT_MAX_MODULES]; /* --module "file args" */
+	int nr_modules;
 	const char *cmdline; /* --append; NULL: the default */
 	bool boot32;
 	uint64_t ram_size;
@@ -26,7 +29,10 @@ struct options {
 	double timeout; /* seconds; 0: none */
 	int smp;        /* vCPUs */
 	bool stats, trace, caps, help, version;
-	bool no_sync_regs, no_coalesce;
+	bool no_sync_regs, no_coalesce, no_sandbox;
+	uint32_t fb_width, fb_height; /* --fb; 0: no framebuffer */
+	const char *fb_png;           /* --fb-png */
+	bool fb_ram;
 	const char *kvm_device;
 };
 

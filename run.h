@@ -11,11 +11,13 @@ struct run_hooks {
 	void (*tick)(void *ctx);
 	int (*input_fd)(void *ctx); /* an fd whose input wakes the host thread, or -1 */
 	void *ctx;
+	void (*snapshot)(void *ctx); /* on SIGUSR1: save what the guest shows; may be NULL */
 };
 
 /* Run every vCPU in a thread of its own until a device, a signal, an exit
  * or a hook ends the run; the calling thread does the host work. SIGINT,
- * SIGTERM and SIGHUP end the run. Returns the run's exit status. */
+ * SIGTERM and SIGHUP end the run; SIGUSR1 calls the snapshot hook. Returns
+ * the run's exit status. */
 int run_machine(struct vm *vm, struct vcpu *vcpus, int n, const struct run_hooks *hooks);
 
 #endif

@@ -1,5 +1,6 @@
 /* vmm: a minimal virtual machine monitor on /dev/kvm. main() reads as the
  * table of contents: options, VM, devices, vCPU, guest, run. */
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,19 +14,24 @@
 #include "boot/flat.h"
 #include "boot/image.h"
 #include "boot/mptable.h"
+#include "boot/multiboot.h"
 #include "caps.h"
 #include "console.h"
 #include "devices/acpi_pm.h"
 #include "devices/debug_exit.h"
+#include "devices/fb.h"
+#include "devices/fw_cfg.h"
 #include "devices/hypercall.h"
 #include "devices/i8042.h"
 #include "devices/pci.h"
 #include "devices/post.h"
 #include "devices/rtc.h"
 #include "devices/serial.h"
+#include "display.h"
 #include "log.h"
 #include "options.h"
 #include "run.h"
+#include "sandbox.h"
 #include "vcpu.h"
 
 #define VMM_VERSION "0.1"
@@ -45,6 +51,9 @@ struct machine {
 	struct pci pci;
 	struct post post;
 	struct acpi_pm acpi_pm;
+	struct fw_cfg fw_cfg;
+	struct fb fb;             /* with --fb */
+	struct display display;   /* its host side: backing and snapshots */
 	struct timespec deadline;
 	unsigned quit_ticks;
 };
@@ -104,12 +113,27 @@ static int input_fd(void *ctx)
 	return console_input_fd(&m->console);
 }
 
+/* SIGUSR1 or Ctrl-A s. */
+static void snapshot(void *ctx)
+{
+	struct machine *m = ctx;
+
+	if (m->opt.fb_width)
+		display_snapshot(&m->display);
+	else
+		warn("snapshot asked for, but there is no framebuffer (--fb WIDTHxHEIGHT)");
+}
+
 static void on_tick(void *ctx)
 {
 	struct machine *m = ctx;
 
 	feed_input(m);
 	console_flush(&m->console, false);
+	if (m->console.snapshot) {
+		m->console.snapshot = false;
+		snapshot(m);
+	}
 	/* Input typed before Ctrl-A x goes to the guest first, unless the
 	 * guest stopped taking input. */
 	if (m->console.quit && (m->console.in_len == 0 || ++m->quit_ticks > QUIT_GRACE_TICKS)) {
@@ -134,13 +158,20 @@ static void create_devices(struct machine *m)
 	    rtc_init(&m->rtc, pio, m->opt.ram_size) < 0 ||
 	    i8042_init(&m->i8042, pio, request_reset, &m->vm) < 0 ||
 	    pci_init(&m->pci, pio, request_reset, &m->vm) < 0 || post_init(&m->post, pio) < 0 ||
-	    acpi_pm_init(&m->acpi_pm, pio, request_poweroff, &m->vm) < 0)
+	    acpi_pm_init(&m->acpi_pm, pio, request_poweroff, &m->vm) < 0 ||
+	    fw_cfg_init(&m->fw_cfg, pio, m->opt.ram_size, m->opt.smp) < 0)
 		die(STATUS_HOST, "device ranges overlap");
 	/* Only THR: a write there changes nothing the guest can observe before
 	 * its next exit, so KVM may queue it; every other register has side
 	 * effects (interrupts, DLAB) that must happen at once. */
 	if (!m->opt.no_coalesce)
 		vm_add_coalesced(&m->vm, SERIAL_COM1, 1, true);
+	if (m->opt.fb_width) {
+		if (fb_init(&m->fb, &m->vm.mmio, m->opt.fb_width, m->opt.fb_height,
+			    m->opt.fb_ram) < 0)
+			die(STATUS_HOST, "device ranges overlap");
+		display_init(&m->display, &m->vm, &m->fb, m->opt.fb_png, !m->opt.no_coalesce);
+	}
 }
 
 static uint8_t *read_file(const char *path, uint64_t max, size_t *len)
@@ -158,9 +189,13 @@ static void load_linux(struct machine *m, const uint8_t *img, size_t len,
 {
 	struct bzimage_request req = { m->opt.cmdline ? m->opt.cmdline : BZ_CMDLINE_DEFAULT,
 				       NULL, 0, m->opt.boot32 };
+	struct bzimage_fb fb = { FB_BASE, m->fb.aperture, m->fb.width, m->fb.height,
+				 m->fb.stride };
 	uint8_t *initrd = NULL;
 	int r;
 
+	if (m->opt.fb_width)
+		req.fb = &fb; /* vesafb and fbcon find it in screen_info */
 	if (m->opt.initrd)
 		req.initrd = initrd = read_file(m->opt.initrd, m->opt.ram_size, &req.initrd_len);
 	r = bzimage_load(img, len, &req, &m->vm.mem, plan, err, errlen);
@@ -175,17 +210,81 @@ static void load_linux(struct machine *m, const uint8_t *img, size_t len,
 		die(STATUS_IMAGE, "guest RAM too small for the firmware tables");
 }
 
+/* One module from "file args": the file is the first word; the whole
+ * string is the module's command line, as QEMU passes it. */
+static void read_module(struct machine *m, char *spec, struct multiboot_module *mod)
+{
+	char path[PATH_MAX];
+	size_t n = strcspn(spec, " ");
+
+	if (n == 0 || n >= sizeof(path))
+		die(STATUS_USAGE, "bad module '%s': expected 'FILE [ARGS]'", spec);
+	memcpy(path, spec, n);
+	path[n] = '\0';
+	mod->cmdline = spec;
+	mod->data = read_file(path, m->opt.ram_size, &mod->len);
+}
+
+/* Modules from --initrd "a args,b args" (QEMU's syntax) then each --module. */
+static int collect_modules(struct machine *m, char *initrd, struct multiboot_module *mods)
+{
+	char *save = NULL;
+	int n = 0;
+
+	for (char *s = initrd ? strtok_r(initrd, ",", &save) : NULL; s;
+	     s = strtok_r(NULL, ",", &save)) {
+		if (n == MULTIBOOT_MAX_MODULES)
+			die(STATUS_USAGE, "more than %d multiboot modules", MULTIBOOT_MAX_MODULES);
+		read_module(m, s, &mods[n++]);
+	}
+	for (int i = 0; i < m->opt.nr_modules; i++) {
+		if (n == MULTIBOOT_MAX_MODULES)
+			die(STATUS_USAGE, "more than %d multiboot modules", MULTIBOOT_MAX_MODULES);
+		read_module(m, (char *)m->opt.modules[i], &mods[n++]);
+	}
+	return n;
+}
+
+static void load_multiboot(struct machine *m, const uint8_t *img, size_t len,
+			   struct boot_plan *plan, char *err, size_t errlen)
+{
+	struct multiboot_module mods[MULTIBOOT_MAX_MODULES];
+	char *initrd = m->opt.initrd ? strdup(m->opt.initrd) : NULL;
+	struct multiboot_request req = { m->opt.image, m->opt.cmdline, mods, 0 };
+	char warning[BOOT_ERR_LEN];
+	int r;
+
+	if (m->opt.boot32)
+		die(STATUS_USAGE, "%s: --boot32 is for Linux kernels", m->opt.image);
+	req.nr_modules = collect_modules(m, initrd, mods);
+	r = multiboot_load(img, len, &req, &m->vm.mem, plan, err, errlen, warning,
+			   sizeof(warning));
+	for (int i = 0; i < req.nr_modules; i++)
+		free((void *)mods[i].data);
+	free(initrd);
+	if (r < 0)
+		die(STATUS_IMAGE, "%s: %s", m->opt.image, err);
+	if (warning[0])
+		warn("%s: %s", m->opt.image, warning);
+	/* Test kernels bring up APs from the MP table or ACPI, as Linux does. */
+	if (mptable_write(&m->vm.mem, MPTABLE_ADDR, m->opt.smp, m->vcpus[0].cpu_signature,
+			  m->vcpus[0].cpu_features) < 0 ||
+	    !acpi_write(&m->vm.mem, ACPI_TABLES_ADDR, m->opt.smp))
+		die(STATUS_IMAGE, "guest RAM too small for the firmware tables");
+}
+
 static void load_flat(struct machine *m, enum image_kind kind, const uint8_t *img, size_t len,
 		      struct boot_plan *plan, char *err, size_t errlen)
 {
 	struct flat_request req = { m->opt.mode, m->opt.load_set, m->opt.entry_set,
 				    m->opt.load, m->opt.entry };
-	const char *linux_only = m->opt.initrd ? "--initrd" : m->opt.cmdline ? "--append"
-				 : m->opt.boot32 ? "--boot32" : NULL;
+	const char *kernel_only = m->opt.initrd ? "--initrd" : m->opt.cmdline ? "--append"
+				  : m->opt.boot32 ? "--boot32" : m->opt.nr_modules ? "--module" : NULL;
 
-	if (linux_only)
-		die(STATUS_USAGE, "%s: %s is for Linux kernels, this is a %s", m->opt.image,
-		    linux_only, image_kind_name(kind));
+	if (kernel_only)
+		die(STATUS_USAGE, "%s: %s is for Linux and multiboot kernels, this is run as a %s",
+		    m->opt.image, kernel_only,
+		    m->opt.mode != CPU_MODE_AUTO ? "flat image (--mode)" : image_kind_name(kind));
 	if (req.mode == CPU_MODE_AUTO)
 		req.mode = kind == IMAGE_BOOTSECTOR ? CPU_MODE_REAL : CPU_MODE_LONG;
 	if (flat_load(img, len, &req, &m->vm.mem, plan, err, errlen) < 0)
@@ -206,8 +305,12 @@ static void load_guest(struct machine *m, const uint8_t *img, size_t len)
 		die(STATUS_IMAGE, "%s: %s: vmm runs Linux bzImages, flat binaries and boot"
 		    " sectors%s", m->opt.image, image_kind_name(kind),
 		    kind == IMAGE_ELF ? " (objcopy -O binary makes a flat one)" : "");
-	if (kind == IMAGE_BZIMAGE)
+	if (m->opt.mode != CPU_MODE_AUTO) /* the user says: run it as flat code */
+		load_flat(m, kind, img, len, &plan, err, sizeof(err));
+	else if (kind == IMAGE_BZIMAGE)
 		load_linux(m, img, len, &plan, err, sizeof(err));
+	else if (kind == IMAGE_MULTIBOOT)
+		load_multiboot(m, img, len, &plan, err, sizeof(err));
 	else
 		load_flat(m, kind, img, len, &plan, err, sizeof(err));
 	if (cpu_setup(&plan, &m->vm.mem, &regs, &sregs, err, sizeof(err)) < 0)
@@ -266,7 +369,8 @@ static void parse_command_line(struct machine *m, int argc, char **argv)
 
 static int run(struct machine *m)
 {
-	struct run_hooks hooks = { on_tick, input_fd, m };
+	struct run_hooks hooks = { .tick = on_tick, .input_fd = input_fd, .ctx = m,
+				   .snapshot = snapshot };
 	int status;
 
 	console_init(&m->console, STDIN_FILENO, STDOUT_FILENO);
@@ -279,6 +383,13 @@ static int run(struct machine *m)
 			m->deadline.tv_nsec -= 1000000000L;
 		}
 	}
+	/* Everything is open and mapped: from here on the guest drives vmm, so
+	 * vmm can do only what running needs. The sanitizers' runtime needs
+	 * more (it is a debugging build anyway). */
+#ifndef __SANITIZE_ADDRESS__
+	if (!m->opt.no_sandbox)
+		sandbox_install(m->vm.wake_fd);
+#endif
 	status = run_machine(&m->vm, m->vcpus, m->opt.smp, &hooks);
 	console_destroy(&m->console);
 	m->stats.tx_dropped = m->console.dropped;
@@ -311,9 +422,15 @@ int main(int argc, char **argv)
 	load_guest(&m, img, len);
 	free(img);
 	status = run(&m);
+	if (m.opt.fb_png)
+		display_snapshot(&m.display); /* a failure is a warning: status stands */
 	if (m.opt.stats)
 		print_stats(&m);
+	if (m.opt.stats && m.opt.fb_width)
+		display_print_stats(&m.display, stderr);
 	serial_destroy(&m.serial);
+	display_destroy(&m.display);
+	fb_destroy(&m.fb);
 	for (int i = 0; i < m.opt.smp; i++)
 		vcpu_destroy(&m.vcpus[i]);
 	free(m.vcpus);

@@ -1,8 +1,10 @@
 #include <asm/bootparam.h>
+#include <linux/screen_info.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bzimage.h"
+#include "e820.h"
 
 #define SETUP_HEADER_OFFSET 0x1f1
 #define BOOT_FLAG 0xaa55
@@ -11,10 +13,9 @@
 #define HEAP_END 0xfe00
 #define ENTRY_64_OFFSET 0x200 /* 64-bit entry: code32_start + 0x200 */
 #define INITRD_ALIGN 0x1000
-#define E820_RAM 1
-#define E820_RESERVED 2
 
 #define HEADER_END_MIN 0x264 /* end of init_size */
+#define VBE_MEMORY_UNIT 0x10000 /* screen_info.lfb_size counts 64 KiB blocks */
 
 #define FAIL(...) return snprintf(err, errlen, __VA_ARGS__), -1
 
@@ -93,22 +94,38 @@ static int place_initrd(const struct bzimage_request *r, const struct setup_head
 	return 0;
 }
 
-static void add_e820(struct boot_params *bp, uint64_t addr, uint64_t size, uint32_t type)
-{
-	if (size && bp->e820_entries < E820_MAX_ENTRIES_ZEROPAGE)
-		bp->e820_table[bp->e820_entries++] =
-			(struct boot_e820_entry){ .addr = addr, .size = size, .type = type };
-}
-
-/* What the VMM backs, as a PC shows it: base memory, the BIOS area
- * (reserved: firmware tables live there), then RAM from 1 MiB. */
+/* What the VMM backs; firmware tables live in the reserved BIOS area. */
 static void build_e820(const struct guest_mem *m, struct boot_params *bp)
 {
-	add_e820(bp, 0, BZ_EBDA_START, E820_RAM);
-	add_e820(bp, BZ_EBDA_START, BZ_BIOS_END - BZ_EBDA_START, E820_RESERVED);
-	add_e820(bp, BZ_BIOS_END, mem_low_end(m) - BZ_BIOS_END, E820_RAM);
-	for (int i = 1; i < m->nr; i++)
-		add_e820(bp, m->region[i].gpa, m->region[i].size, E820_RAM);
+	struct e820_entry map[E820_MAX];
+	int n = e820_build(m, map);
+
+	for (int i = 0; i < n && i < E820_MAX_ENTRIES_ZEROPAGE; i++)
+		bp->e820_table[i] = (struct boot_e820_entry){ map[i].addr, map[i].size, map[i].type };
+	bp->e820_entries = n;
+}
+
+/* What the real-mode setup code stores after a VBE mode set
+ * (arch/x86/boot/video-vesa.c), as vesafb (drivers/video/fbdev/vesafb.c)
+ * and fbcon read it: vesapm_seg 0 (no protected-mode interface) means no
+ * panning, scrolling by redraw; XRGB8888 as VBE masks, X as "reserved". */
+static void describe_fb(const struct bzimage_fb *fb, struct screen_info *si)
+{
+	si->orig_video_isVGA = VIDEO_TYPE_VLFB;
+	si->lfb_base = (uint32_t)fb->base;
+	si->ext_lfb_base = (uint32_t)(fb->base >> 32);
+	if (fb->base >> 32)
+		si->capabilities |= VIDEO_CAPABILITY_64BIT_BASE;
+	si->lfb_size = fb->size / VBE_MEMORY_UNIT;
+	si->lfb_width = fb->width;
+	si->lfb_height = fb->height;
+	si->lfb_depth = 32;
+	si->lfb_linelength = fb->stride;
+	si->red_size = si->green_size = si->blue_size = si->rsvd_size = 8;
+	si->red_pos = 16;
+	si->green_pos = 8;
+	si->blue_pos = 0;
+	si->rsvd_pos = 24;
 }
 
 static int write_cmdline(const char *cmdline, const struct setup_header *h,
@@ -156,6 +173,8 @@ int bzimage_load(const uint8_t *img, size_t len, const struct bzimage_request *r
 	    place_initrd(req, &h, kernel_end, m, &bp, err, errlen) < 0)
 		return -1;
 	build_e820(m, &bp);
+	if (req->fb)
+		describe_fb(req->fb, &bp.screen_info);
 	mem_write(m, BZ_KERNEL_LOAD, img + setup_len, payload);
 	mem_write(m, BZ_ZERO_PAGE, &bp, sizeof(bp));
 

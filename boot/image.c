@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "image.h"
+#include "multiboot.h"
 
 #define BOOTSECTOR_SIZE 512
 #define BZIMAGE_MAGIC_OFFSET 0x202 /* "HdrS", Documentation/arch/x86/boot.rst */
@@ -15,6 +16,8 @@ enum image_kind image_detect(const uint8_t *buf, size_t len)
 {
 	if (len >= BZIMAGE_MAGIC_OFFSET + 4 && !memcmp(buf + BZIMAGE_MAGIC_OFFSET, "HdrS", 4))
 		return IMAGE_BZIMAGE;
+	if (multiboot_find(buf, len) >= 0)
+		return IMAGE_MULTIBOOT;
 	if (len >= 4 && !memcmp(buf, "\177ELF", 4))
 		return IMAGE_ELF;
 	if (len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b)
@@ -28,7 +31,8 @@ const char *image_kind_name(enum image_kind kind)
 {
 	static const char *const names[] = {
 		[IMAGE_FLAT] = "flat binary", [IMAGE_BOOTSECTOR] = "boot sector",
-		[IMAGE_BZIMAGE] = "Linux bzImage", [IMAGE_ELF] = "ELF file",
+		[IMAGE_BZIMAGE] = "Linux bzImage", [IMAGE_MULTIBOOT] = "multiboot kernel",
+		[IMAGE_ELF] = "ELF file",
 		[IMAGE_GZIP] = "gzip file",
 	};
 

@@ -8,6 +8,7 @@ enum image_kind {
 	IMAGE_FLAT,       /* raw code and data, no header */
 	IMAGE_BOOTSECTOR, /* 512 bytes ending in 0x55 0xAA: real mode at 0x7c00 */
 	IMAGE_BZIMAGE,    /* Linux x86 boot protocol ("HdrS" at 0x202) */
+	IMAGE_MULTIBOOT,  /* a multiboot v1 header in the first 8 KiB */
 	IMAGE_ELF,        /* an ELF file: not runnable as it is */
 	IMAGE_GZIP,       /* compressed: not runnable as it is */
 };

@@ -41,6 +41,21 @@
 #define HC_VERSION	0		/* returns 1 */
 #define HC_ADD		1		/* returns RDI + RSI */
 
+/* vmm framebuffer (--fb): read-only registers, then the pixel aperture
+ * (devices/fb.h). 32-bit registers; pixels are XRGB8888 dwords. */
+#define FB_REGS		0xdffff000
+#define FB_REG_MAGIC	0x00		/* FB_MAGIC */
+#define FB_REG_WIDTH	0x04
+#define FB_REG_HEIGHT	0x08
+#define FB_REG_STRIDE	0x0c		/* bytes per line */
+#define FB_REG_FORMAT	0x10		/* FB_XRGB8888 */
+#define FB_REG_BPP	0x14
+#define FB_REG_APERTURE	0x18		/* bytes, a multiple of 64 KiB */
+#define FB_REG_BASE_LO	0x1c
+#define FB_REG_BASE_HI	0x20
+#define FB_MAGIC	0x42464d56	/* "VMFB" */
+#define FB_XRGB8888	0x34325258	/* DRM fourcc "XR24" */
+
 /* 8259A PIC pair. */
 #define PIC1_CMD	0x20
 #define PIC1_DATA	0x21

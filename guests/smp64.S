@@ -1,0 +1,235 @@
+/*
+ * smp64.S - starting the other vCPUs (APs) from a long-mode flat binary.
+ *
+ * The boot CPU (BSP) reads the CPU count N from fw_cfg (key 0x05),
+ * copies a trampoline to 0x9000 and sends INIT, SIPI, SIPI through its
+ * xAPIC ICR to all CPUs but itself (Intel SDM vol. 3, 8.4.4.1; no delays:
+ * KVM needs none).  Each AP starts in real mode at 0x9000 (SIPI vector
+ * 0x09), switches straight to long mode with the GDT (0x1000) and page
+ * tables (CR3 0x2000) the VMM wrote for the BSP, and jumps to ap_main.
+ *
+ * Every CPU, BSP first, prints "cpu ID up" (ID from its LAPIC ID
+ * register) under a spinlock; each AP then counts itself and halts.
+ * Once N - 1 APs have counted themselves the BSP prints "all N cpus up"
+ * and halts: interrupts off everywhere, so the run ends with status 0.
+ * If they have not within about 2^33 TSC ticks (seconds), it prints
+ * "only K of N cpus up" and writes 1 to the debug exit port (status 3).
+ */
+#include "guest.h"
+
+#define FW_CFG_PORT	0x510
+#define FW_CFG_NB_CPUS	0x05
+#define TRAMPOLINE	0x9000		/* page-aligned, below 1 MiB, past the VMM's */
+#define BOOT_GDT	0x1000		/* boot/cpu.c: 0x10 64-bit code, 0x18 data */
+#define BOOT_GDT_LIMIT	(6 * 8 - 1)
+#define BOOT_CS		0x10
+#define BOOT_DS		0x18
+#define BOOT_PML4	0x2000		/* identity map of the first 4 GiB */
+#define AP_STACKS	0x80000		/* AP n's 256-byte stack ends at - n * 256 */
+
+#define LAPIC		0xfee00000
+#define LAPIC_ID	0x20		/* bits 24-31 */
+#define LAPIC_SVR	0xf0
+#define LAPIC_ICR_LO	0x300		/* writing it sends the IPI */
+#define LAPIC_ICR_HI	0x310
+#define SVR_ENABLE	0x1ff		/* APIC on, spurious vector 0xff */
+#define ICR_BUSY	0x1000		/* delivery status: send pending */
+#define ICR_ALL_BUT_SELF 0xc0000
+#define ICR_ASSERT	0x4000
+#define ICR_INIT	(ICR_ALL_BUT_SELF | ICR_ASSERT | 0x500)
+#define ICR_SIPI	(ICR_ALL_BUT_SELF | ICR_ASSERT | 0x600 | (TRAMPOLINE >> 12))
+
+#define CR0_PE		0x1
+#define CR0_PG		0x80000000
+#define CR4_PAE		0x20
+#define MSR_EFER	0xc0000080
+#define EFER_LME	0x100
+
+/* say "text": print a constant string.  Clobbers RAX, RDX, RSI. */
+.macro say str:req
+	.pushsection .text, 1
+.Lsay\@:
+	.asciz	"\str"
+	.popsection
+	lea	.Lsay\@(%rip), %rsi
+	call	puts
+.endm
+
+	.code64
+	.text
+	.globl	_start
+_start:
+	mov	$FW_CFG_PORT, %dx
+	mov	$FW_CFG_NB_CPUS, %ax
+	out	%ax, (%dx)
+	inc	%dx
+	in	(%dx), %al		/* 2 bytes, little-endian */
+	mov	%al, %bl
+	in	(%dx), %al
+	mov	%al, %bh
+	movzwl	%bx, %ebx
+	mov	%ebx, ncpus(%rip)
+
+	call	cpu_up
+	cmp	$1, %ebx
+	je	all_up
+
+	lea	trampoline(%rip), %rsi
+	mov	$TRAMPOLINE, %edi
+	mov	$trampoline_end - trampoline, %ecx
+	cld
+	rep movsb
+
+	mov	$LAPIC, %r12d		/* above 2 GiB: no 32-bit displacement */
+	movl	$SVR_ENABLE, LAPIC_SVR(%r12)
+	movl	$0, LAPIC_ICR_HI(%r12)	/* the shorthand needs no destination */
+	mov	$ICR_INIT, %eax
+	call	send_ipi
+	mov	$ICR_SIPI, %eax
+	call	send_ipi
+	mov	$ICR_SIPI, %eax
+	call	send_ipi
+
+	call	tsc
+	mov	$1 << 33, %r13
+	add	%rax, %r13		/* the deadline */
+	dec	%ebx			/* APs to wait for */
+1:	cmp	%ebx, count(%rip)
+	je	all_up
+	pause
+	call	tsc
+	cmp	%r13, %rax
+	jb	1b
+
+	call	lock
+	say	"only "
+	mov	count(%rip), %eax
+	inc	%eax
+	call	dec
+	say	" of "
+	mov	ncpus(%rip), %eax
+	call	dec
+	say	" cpus up\r\n"
+	mov	$1, %al
+	out	%al, $DEBUG_EXIT_PORT
+
+all_up:
+	call	lock
+	say	"all "
+	mov	ncpus(%rip), %eax
+	call	dec
+	say	" cpus up\r\n"
+	call	unlock
+	jmp	halt
+
+/* Each AP, in long mode from the trampoline, on the trampoline's DS/SS. */
+ap_main:
+	mov	$LAPIC, %eax
+	mov	LAPIC_ID(%rax), %eax
+	shr	$24, %eax
+	shl	$8, %eax
+	mov	$AP_STACKS, %esp	/* zero-extended into RSP */
+	sub	%eax, %esp
+	call	cpu_up
+	lock incl count(%rip)
+halt:
+	cli
+	hlt
+	jmp	halt
+
+/* send_ipi: ICR low = EAX, then wait until it is sent. */
+send_ipi:
+	mov	%eax, LAPIC_ICR_LO(%r12)
+1:	testl	$ICR_BUSY, LAPIC_ICR_LO(%r12)
+	jnz	1b
+	ret
+
+/* tsc: RAX = the time stamp counter.  Clobbers RDX. */
+tsc:
+	rdtsc
+	shl	$32, %rdx
+	or	%rdx, %rax
+	ret
+
+/* cpu_up: "cpu ID up", ID from this CPU's LAPIC, under the lock. */
+cpu_up:
+	call	lock
+	say	"cpu "
+	mov	$LAPIC, %eax
+	mov	LAPIC_ID(%rax), %eax
+	shr	$24, %eax
+	call	dec
+	say	" up\r\n"
+	jmp	unlock
+
+/* lock, unlock: the output spinlock (test and test-and-set). */
+lock:
+	mov	$1, %eax
+	xchg	%eax, spin(%rip)	/* xchg with memory is locked */
+	test	%eax, %eax
+	jz	2f
+1:	pause
+	cmpl	$0, spin(%rip)
+	jne	1b
+	jmp	lock
+2:	ret
+
+unlock:
+	movl	$0, spin(%rip)
+	ret
+
+/* puts: the string at RSI.  Clobbers RAX, RDX, RSI. */
+puts:
+	serial_puts
+	ret
+
+/* dec: EAX in decimal.  Clobbers RAX, RCX, RDX, R8. */
+dec:
+	mov	$10, %r8d
+	xor	%ecx, %ecx
+1:	xor	%edx, %edx
+	div	%r8d
+	push	%rdx			/* digits, least significant first */
+	inc	%ecx
+	test	%eax, %eax
+	jnz	1b
+2:	pop	%rax
+	add	$'0', %al
+	serial_putc_al
+	loop	2b
+	ret
+
+/* Copied to TRAMPOLINE; an AP starts here with CS = 0x900, IP = 0. */
+	.code16
+trampoline:
+	cli
+	lgdtl	%cs:gdtr - trampoline
+	mov	$CR4_PAE, %eax
+	mov	%eax, %cr4
+	mov	$BOOT_PML4, %eax
+	mov	%eax, %cr3
+	mov	$MSR_EFER, %ecx
+	rdmsr
+	or	$EFER_LME, %eax
+	wrmsr
+	mov	$CR0_PE | CR0_PG, %eax	/* protected mode and paging at once */
+	mov	%eax, %cr0
+	ljmpl	$BOOT_CS, $TRAMPOLINE + tramp64 - trampoline
+	.code64
+tramp64:
+	mov	$BOOT_DS, %eax
+	mov	%eax, %ds
+	mov	%eax, %es
+	mov	%eax, %ss
+	mov	$ap_main, %eax		/* back in the image, identity-mapped */
+	jmp	*%rax
+	.balign	4
+gdtr:	.word	BOOT_GDT_LIMIT
+	.long	BOOT_GDT
+trampoline_end:
+
+	.bss
+	.balign	64
+spin:	.skip	4
+count:	.skip	4			/* APs that are up */
+ncpus:	.skip	4

@@ -1,0 +1,116 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/kvm.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sandbox.h"
+
+#define X32_SYSCALL_BIT 0x40000000
+#define MAX_VALUES 12
+#define PROG_MAX 160
+
+/* A syscall and, optionally, the values one argument may take. */
+struct rule {
+	int nr;
+	int arg;      /* -1: any arguments */
+	uint32_t mask; /* applied to the argument before comparing */
+	int nr_values;
+	uint32_t values[MAX_VALUES];
+};
+
+#define ANY(nr) { nr, -1, 0, 0, { 0 } }
+
+static const int plain[] = {
+	SYS_write, SYS_close, SYS_poll, SYS_ppoll, SYS_futex, SYS_clock_gettime,
+	SYS_clock_nanosleep, SYS_nanosleep, SYS_rt_sigreturn, SYS_rt_sigprocmask,
+	SYS_rt_sigaction, SYS_restart_syscall, SYS_tgkill, SYS_gettid, SYS_getpid,
+	SYS_exit, SYS_exit_group, SYS_brk, SYS_mmap, SYS_munmap, SYS_mprotect, SYS_madvise,
+	SYS_clone, SYS_clone3, SYS_set_robust_list, SYS_rseq, SYS_sched_yield,
+	SYS_fstat, SYS_newfstatat, SYS_lseek, SYS_fsync, SYS_rename, SYS_renameat,
+	SYS_unlink, SYS_unlinkat, SYS_getrandom,
+};
+
+#define LD_ARG(i) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[i]))
+#define KILL BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS)
+#define ALLOW BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
+
+/* "if nr matches: check the argument, allow or kill; else go on". */
+static int emit_rule(struct sock_filter *p, const struct rule *r)
+{
+	int n = 0, body = r->arg < 0 ? 1 : 2 + (r->mask != 0) + r->nr_values + 1;
+
+	p[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, r->nr, 0, body);
+	if (r->arg < 0) {
+		p[n++] = (struct sock_filter)ALLOW;
+		return n;
+	}
+	p[n++] = (struct sock_filter)LD_ARG(r->arg); /* low 32 bits: what the kernel uses */
+	if (r->mask)
+		p[n++] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, r->mask);
+	for (int i = 0; i < r->nr_values; i++)
+		p[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, r->values[i],
+						      (uint8_t)(r->nr_values - i), 0);
+	p[n++] = (struct sock_filter)KILL;
+	p[n++] = (struct sock_filter)ALLOW;
+	return n;
+}
+
+static int build(struct sock_filter *p, const struct rule *rules, int nr_rules)
+{
+	int n = 0;
+
+	p[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					      offsetof(struct seccomp_data, arch));
+	p[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
+	p[n++] = (struct sock_filter)KILL;
+	p[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					      offsetof(struct seccomp_data, nr));
+	p[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_SYSCALL_BIT, 0, 1);
+	p[n++] = (struct sock_filter)KILL;
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		struct rule r = ANY(plain[i]);
+
+		n += emit_rule(p + n, &r);
+	}
+	for (int i = 0; i < nr_rules; i++) {
+		/* Each rule leaves the syscall number in A for the next one. */
+		n += emit_rule(p + n, &rules[i]);
+		if (rules[i].arg >= 0)
+			p[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+							      offsetof(struct seccomp_data, nr));
+	}
+	p[n++] = (struct sock_filter)KILL;
+	return n;
+}
+
+void sandbox_install(int wake_fd)
+{
+	const struct rule rules[] = {
+		{ SYS_read, 0, 0, 2, { STDIN_FILENO, (uint32_t)wake_fd } },
+		{ SYS_ioctl, 1, 0, 10, { KVM_RUN, KVM_IRQ_LINE, KVM_GET_MP_STATE, KVM_GET_REGS,
+					  KVM_SET_REGS, KVM_GET_SREGS, KVM_GET_DIRTY_LOG, TCGETS,
+					  TCSETS, TCSETSW } },
+		{ SYS_openat, 2, O_ACCMODE, 1, { O_WRONLY } },
+	};
+	struct sock_filter prog[PROG_MAX];
+	struct sock_fprog fprog = { (unsigned short)build(prog, rules, 3), prog };
+
+	/* build() writes at most PROG_MAX; checked here, where it is cheap. */
+	if (fprog.len > PROG_MAX)
+		die(STATUS_HOST, "sandbox: filter of %u instructions overflowed", fprog.len);
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die_errno("prctl(PR_SET_NO_NEW_PRIVS)");
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0)
+		die_errno("seccomp(SECCOMP_SET_MODE_FILTER)");
+}
