@@ -196,13 +196,19 @@ static void install_signals(void)
 		die_errno("sigaction");
 }
 
-/* vCPU threads take only kicks; every other signal goes to the host thread. */
+/* vCPU threads take only kicks (and their own faults); every other signal
+ * goes to the host thread. */
 static void start_vcpus(struct vcpu *vcpus, int n)
 {
 	sigset_t only_kick, old;
 
+	static const int synchronous[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGSYS };
+
 	sigfillset(&only_kick);
 	sigdelset(&only_kick, SIG_KICK);
+	/* Faults and the sandbox's SIGSYS must reach the thread that caused them. */
+	for (size_t i = 0; i < sizeof(synchronous) / sizeof(synchronous[0]); i++)
+		sigdelset(&only_kick, synchronous[i]);
 	pthread_sigmask(SIG_BLOCK, &only_kick, &old);
 	for (int i = 0; i < n; i++) {
 		errno = pthread_create(&vcpus[i].thread, NULL, vcpu_thread, &vcpus[i]);

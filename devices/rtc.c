@@ -36,12 +36,39 @@ static uint8_t hours(const struct rtc *r, int h)
 	return encode(r, h % 12 ? h % 12 : 12) | (h >= 12 ? 0x80 : 0); /* bit 7: PM */
 }
 
+/* UTC calendar fields of a time, computed here rather than by gmtime_r(),
+ * which reads /etc/localtime on first use: a file the sandbox refuses. Days
+ * to civil date after H. Hinnant's "chrono-compatible low-level date
+ * algorithms". */
+static void utc(time_t t, struct tm *tm)
+{
+	int64_t days = t / 86400, secs = t % 86400;
+	int64_t z, era, doe, yoe, doy, mp;
+
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	tm->tm_hour = secs / 3600;
+	tm->tm_min = secs / 60 % 60;
+	tm->tm_sec = secs % 60;
+	tm->tm_wday = (int)((days % 7 + 11) % 7); /* 1970-01-01 was a Thursday */
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	tm->tm_mday = (int)(doy - (153 * mp + 2) / 5 + 1);
+	tm->tm_mon = (int)(mp < 10 ? mp + 2 : mp - 10);
+	tm->tm_year = (int)(yoe + era * 400 + (tm->tm_mon <= 1) - 1900);
+}
+
 static uint8_t read_time(const struct rtc *r, uint8_t reg)
 {
-	time_t now = time(NULL);
 	struct tm tm;
 
-	gmtime_r(&now, &tm);
+	utc(time(NULL), &tm);
 	switch (reg) {
 	case REG_SECONDS: return encode(r, tm.tm_sec);
 	case REG_MINUTES: return encode(r, tm.tm_min);

@@ -32,7 +32,7 @@ fi
 # the package lists may be empty: update them once (as root) and retry.
 resolve() {
     apt-cache depends linux-image-amd64 2>/dev/null \
-        | awk '$1 == "Depends:" && $2 ~ /^linux-image-/ { print $2; exit }'
+        | awk '$1 == "Depends:" && $2 ~ /^linux-image-/ && !n++ { print $2 }'
 }
 PKG="$(resolve)"
 if [ -z "$PKG" ] && [ "$(id -u)" -eq 0 ]; then
@@ -44,7 +44,8 @@ fi
 # The -unsigned variant has the same kernel without the Secure Boot
 # signature wrapper; prefer it when the archive has it.
 if apt-cache show "$PKG-unsigned" >/dev/null 2>&1; then PKG="$PKG-unsigned"; fi
-VER="$(apt-cache show --no-all-versions "$PKG" | awk '/^Version:/ { print $2; exit }')"
+# (awk reads to the end: an early exit would SIGPIPE apt-cache under pipefail)
+VER="$(apt-cache show --no-all-versions "$PKG" | awk '/^Version:/ && !n++ { print $2 }')"
 KVER="${PKG#linux-image-}"; KVER="${KVER%-unsigned}"
 
 DIR="$VMM_CACHE/debian-kernel/${PKG}_$VER"

@@ -10,7 +10,8 @@ export VMM_CACHE
 LINUX_TESTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 log()  { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
-die()  { printf '[%s] ERROR: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
+# DIE_STATUS: exit status of die (tcg-harness.sh uses 125, "could not test").
+die()  { printf '[%s] ERROR: %s\n' "$(basename "$0")" "$*" >&2; exit "${DIE_STATUS:-1}"; }
 
 # ensure_pkgs PKG...: install the Debian packages that are missing.
 # Quick (one dpkg-query) when all are present. Installs only as root; as
@@ -18,7 +19,7 @@ die()  { printf '[%s] ERROR: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
 ensure_pkgs() {
     local missing=() p
     for p in "$@"; do
-        dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' \
+        [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] \
             || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0

@@ -28,15 +28,18 @@ while [ $# -gt 0 ]; do
     shift 2
 done
 
-ensure_pkgs qemu-system-x86
+ensure_pkgs qemu-system-x86 bc
 case $KERNEL in
     tiny)   KERNEL="$("$LINUX_TESTS_DIR/build-kernel.sh")" ;;
-    debian) eval "$("$LINUX_TESTS_DIR/fetch-debian-kernel.sh")"; KERNEL=$DEBIAN_VMLINUZ ;;
+    debian) kernel_env="$("$LINUX_TESTS_DIR/fetch-debian-kernel.sh")"
+            eval "$kernel_env"; KERNEL=$DEBIAN_VMLINUZ ;;
 esac
 interactive=false
 case $INITRD in
-    test)  INITRD="$("$LINUX_TESTS_DIR/build-initramfs.sh" | head -n1)" ;;
-    shell) INITRD="$("$LINUX_TESTS_DIR/build-initramfs.sh" | tail -n1)"; interactive=true ;;
+    # (not `| head -n1`: with pipefail, SIGPIPE in the writer would fail us)
+    test|shell) images="$("$LINUX_TESTS_DIR/build-initramfs.sh")" ;;&
+    test)  INITRD="$(sed -n 1p <<<"$images")" ;;
+    shell) INITRD="$(sed -n 2p <<<"$images")"; interactive=true ;;
 esac
 [ -f "$KERNEL" ] || die "no such kernel: $KERNEL"
 [ -f "$INITRD" ] || die "no such initrd: $INITRD"
