@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "acpi.h"
+#include "checksum.h"
 #include "mptable.h"
 
 /* Layouts from the ACPI specification 6.x, chapter 5.2. */
@@ -108,16 +109,6 @@ static const uint8_t dsdt_aml[] = {
 enum { OFF_RSDP = 0x0, OFF_XSDT = 0x40, OFF_FADT = 0x80, OFF_FACS = 0x180, OFF_DSDT = 0x1c0,
        OFF_MADT = 0x200, ACPI_AREA_SIZE = 0x1000 };
 
-static uint8_t checksum(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	uint8_t sum = 0;
-
-	while (len--)
-		sum += *b++;
-	return -sum;
-}
-
 static void header(struct sdt_header *h, const char *sig, uint32_t len, uint8_t rev)
 {
 	memcpy(h->signature, sig, 4);
@@ -155,7 +146,7 @@ static void write_fadt(struct fadt *f, uint64_t base)
 	f->flags = FADT_WBINVD | FADT_PWR_BUTTON | FADT_SLP_BUTTON | FADT_RESET_REG_SUP;
 	f->reset_reg = io_gas(RESET_PORT, 1);
 	f->reset_value = RESET_VALUE;
-	f->h.checksum = checksum(f, sizeof(*f));
+	f->h.checksum = table_checksum(f, sizeof(*f));
 }
 
 /* The MADT: without it Linux, finding ACPI, ignores the MP table and runs
@@ -181,7 +172,7 @@ static void write_madt(struct sdt_header *h, int ncpus)
 	memcpy(p, &nmi, sizeof(nmi));
 	p += sizeof(nmi);
 	header(h, "APIC", p - (uint8_t *)h, 3);
-	h->checksum = checksum(h, h->length);
+	h->checksum = table_checksum(h, h->length);
 }
 
 uint64_t acpi_write(const struct guest_mem *m, uint64_t base, int ncpus)
@@ -198,7 +189,7 @@ uint64_t acpi_write(const struct guest_mem *m, uint64_t base, int ncpus)
 	memset(area, 0, ACPI_AREA_SIZE);
 	header(dsdt, "DSDT", sizeof(*dsdt) + sizeof(dsdt_aml), 2);
 	memcpy(dsdt + 1, dsdt_aml, sizeof(dsdt_aml));
-	dsdt->checksum = checksum(dsdt, dsdt->length);
+	dsdt->checksum = table_checksum(dsdt, dsdt->length);
 	memcpy(facs->signature, "FACS", 4);
 	facs->length = sizeof(*facs);
 	facs->version = 2;
@@ -207,14 +198,14 @@ uint64_t acpi_write(const struct guest_mem *m, uint64_t base, int ncpus)
 
 	header(xsdt, "XSDT", sizeof(*xsdt) + sizeof(tables), 1);
 	memcpy(xsdt + 1, tables, sizeof(tables));
-	xsdt->checksum = checksum(xsdt, xsdt->length);
+	xsdt->checksum = table_checksum(xsdt, xsdt->length);
 
 	memcpy(rsdp->signature, "RSD PTR ", 8);
 	memcpy(rsdp->oem_id, "VMM   ", 6);
 	rsdp->revision = 2;
 	rsdp->length = sizeof(*rsdp);
 	rsdp->xsdt = base + OFF_XSDT;
-	rsdp->checksum = checksum(rsdp, 20);
-	rsdp->ext_checksum = checksum(rsdp, sizeof(*rsdp));
+	rsdp->checksum = table_checksum(rsdp, 20);
+	rsdp->ext_checksum = table_checksum(rsdp, sizeof(*rsdp));
 	return base + OFF_RSDP;
 }

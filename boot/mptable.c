@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "checksum.h"
 #include "mptable.h"
 
 /* Layouts from the MP specification 1.4, chapter 4. */
@@ -55,16 +56,6 @@ enum { MP_INT, MP_NMI, MP_SMI, MP_EXTINT };
 #define IOAPIC_VERSION 0x11
 #define ISA_IRQS 16
 #define ALL_LAPICS 0xff
-
-static uint8_t checksum(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	uint8_t sum = 0;
-
-	while (len--)
-		sum += *b++;
-	return -sum;
-}
 
 static size_t table_size(int ncpus)
 {
@@ -125,12 +116,12 @@ int mptable_write(const struct guest_mem *m, uint64_t addr, int ncpus, uint32_t 
 	memcpy(mpc->product, "VMM PC      ", 12);
 	mpc->count = ncpus + 1 + 1 + ISA_IRQS + 2;
 	mpc->lapic = LAPIC_ADDR;
-	mpc->checksum = checksum(mpc, mpc->length);
+	mpc->checksum = table_checksum(mpc, mpc->length);
 
 	memcpy(mpf->signature, "_MP_", 4);
 	mpf->physptr = addr + sizeof(*mpf);
 	mpf->length = 1;
 	mpf->specification = 4;
-	mpf->checksum = checksum(mpf, sizeof(*mpf));
+	mpf->checksum = table_checksum(mpf, sizeof(*mpf));
 	return 0;
 }
