@@ -79,6 +79,8 @@ static void serial_irq(void *ctx, int level)
 {
 	struct machine *m = ctx;
 
+	if (m->stats.trace)
+		fprintf(m->stats.out, "[irq] %d level %d\n", SERIAL_COM1_IRQ, level);
 	vm_irq_line(&m->vm, SERIAL_COM1_IRQ, level);
 }
 

@@ -121,15 +121,39 @@ assert_no_register_ioctls() {
 	assert_out_has "VMM-SHELL:" "piped-42" "VMM-SHELL-EXIT: 0"
 }
 
+@test "harness: Linux's fbcon draws its console on the framebuffer (PNG with text)" {
+	# vesafb finds the framebuffer in screen_info; --fb-ram because vesafb
+	# scrolls by redrawing the screen. The PNG comes out base64 on the console.
+	harness -- "./vmm --fb 640x480 --fb-ram --fb-png boot.png --kernel tiny --initrd initrd \
+		--append 'console=tty0 $TCG_APPEND'; s=\$?; echo PNG-BEGIN; base64 boot.png;
+		echo PNG-END; exit \$s"
+	assert_status 0
+	assert_out_has "vesafb: framebuffer at 0xe0000000" "fbcon: vesafb (fb0) is primary device"
+	sed -n '/^PNG-BEGIN/,/^PNG-END/p' "$OUT" | sed '1d;$d' | tr -d '\r' | base64 -d >"$T/boot.png"
+	# Text: many pixels lit, in few colours, on a mostly dark screen.
+	python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import fbpng
+w, h, rows = fbpng.decode(sys.argv[2])
+px = [bytes(r[i:i + 3]) for r in rows for i in range(0, 3 * w, 3)]
+lit = sum(1 for p in px if p != bytes(3))
+print(w, h, "lit", lit, "colours", len(set(px)))
+assert (w, h) == (640, 480) and 2000 < lit < w * h // 2 and len(set(px)) < 64' \
+		"$BATS_TEST_DIRNAME" "$T/boot.png"
+}
+
+# tm ARGS...: tmux on a server of the test's own, out of everyone's way.
+tm() {
+	tmux -L "$SESSION" "$@"
+}
+
 # tmux_wait TEXT: poll the pane until TEXT shows (bounded by the harness's
 # own limit: a loaded machine boots the outer VM slowly).
 tmux_wait() {
 	local i
 	for ((i = 0; i < HARNESS_LIMIT; i++)); do
-		tmux capture-pane -p -t "$SESSION" -S -200 | grep -qF -- "$1" && return 0
+		tm capture-pane -p -t "$SESSION" -S -200 | grep -qF -- "$1" && return 0
 		sleep 1
 	done
-	echo "no '$1' in the pane:"; tmux capture-pane -p -t "$SESSION" -S -200 | tail -30
+	echo "no '$1' in the pane:"; tm capture-pane -p -t "$SESSION" -S -200 | tail -30
 	return 1
 }
 
@@ -139,22 +163,22 @@ tmux_wait() {
 	SESSION=vmm-linux-$$
 	local cmd="./vmm --kernel tiny --initrd shell --append '$TCG_APPEND'; s=\$?;"
 	cmd+=" stty -a | grep -o -- ' -\\?icanon '; exit \$s"
-	tmux new-session -d -s "$SESSION" -x 150 -y 50 \
+	tm new-session -d -s "$SESSION" -x 150 -y 50 \
 		"'$LINUX/tcg-harness.sh' --interactive --timeout $HARNESS_LIMIT --file '$STATIC:/work/vmm' \
 		--file '$CACHE/bzImage-tiny:/work/tiny' --file '$CACHE/initramfs-shell.cpio.gz:/work/shell' \
 		-- \"$cmd\"; echo HARNESS-DONE \$?; sleep 600"
-	tmux_wait 'vmm-guest:' || { tmux kill-session -t "$SESSION"; return 1; }
-	tmux send-keys -t "$SESSION" 'echo typed-$((6*7))' Enter
+	tmux_wait 'vmm-guest:' || { tm kill-server; return 1; }
+	tm send-keys -t "$SESSION" 'echo typed-$((6*7))' Enter
 	tmux_wait typed-42
-	tmux send-keys -t "$SESSION" 'sleep 100' Enter
+	tm send-keys -t "$SESSION" 'sleep 100' Enter
 	sleep 2
-	tmux send-keys -t "$SESSION" C-c
-	tmux send-keys -t "$SESSION" 'echo after-ctrl-c $?' Enter
+	tm send-keys -t "$SESSION" C-c
+	tm send-keys -t "$SESSION" 'echo after-ctrl-c $?' Enter
 	tmux_wait 'after-ctrl-c 130'
-	tmux send-keys -t "$SESSION" C-a x
+	tm send-keys -t "$SESSION" C-a x
 	tmux_wait 'HARNESS-DONE'
-	tmux capture-pane -p -t "$SESSION" -S -200 >"$OUT"
-	tmux kill-session -t "$SESSION"
+	tm capture-pane -p -t "$SESSION" -S -200 >"$OUT"
+	tm kill-server
 	assert_out_has "vmm: quit (Ctrl-A x)" "HARNESS-DONE 14" " icanon "
 }
 

@@ -116,6 +116,20 @@ cat "$BASE" "$run/extra.cpio.gz" >"$run/outer.cpio.gz"
 # --- Boot --------------------------------------------------------------
 log "booting the outer VM (QEMU TCG, EPYC+svm, Debian $DEBIAN_KVER), timeout ${TIMEOUT}s"
 LOG="$run/console.log"
+# relay: QEMU's output to the caller and the log. Line by line, noting when
+# the command started; interactively byte by byte (tee), since a prompt has
+# no newline to wait for.
+relay() {
+    if [ -n "$INTERACTIVE" ]; then
+        tee -a "$LOG"
+        return
+    fi
+    sed -u -e 's/\r$//' -e "/^qemu-system-x86_64: warning: TCG doesn't support requested feature/d" |
+        while IFS= read -r line || [ -n "$line" ]; do
+            printf '%s\n' "$line"; printf '%s\n' "$line" >>"$LOG"
+            [[ $line == *HARNESS-READY:* && -z $ready_wall ]] && ready_wall=$EPOCHREALTIME
+        done
+}
 start=$EPOCHREALTIME ready_wall=""
 shopt -s lastpipe   # the while loop below runs in this shell: keeps ready_wall
 set +e
@@ -128,12 +142,7 @@ set +e
 timeout ${INTERACTIVE:+--foreground} -k 10 "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu EPYC,+svm -m 2048 -smp 1 \
     -nodefaults -display none "${SERIAL[@]}" -no-reboot \
     -kernel "$DEBIAN_VMLINUZ" -initrd "$run/outer.cpio.gz" \
-    -append "console=ttyS0 quiet panic=-1" <"$QEMU_STDIN" 2>&1 \
-    | sed -u -e 's/\r$//' -e "/^qemu-system-x86_64: warning: TCG doesn't support requested feature/d" \
-    | while IFS= read -r line || [ -n "$line" ]; do
-          printf '%s\n' "$line"; printf '%s\n' "$line" >>"$LOG"
-          [[ $line == *HARNESS-READY:* && -z $ready_wall ]] && ready_wall=$EPOCHREALTIME
-      done
+    -append "console=ttyS0 quiet panic=-1" <"$QEMU_STDIN" 2>&1 | relay
 qemu_rc=${PIPESTATUS[0]}
 set -e
 elapsed=$(echo "$EPOCHREALTIME - $start" | bc)
@@ -141,7 +150,7 @@ to_ready=$([ -n "$ready_wall" ] && printf '%.1f s' "$(echo "$ready_wall - $start
 
 # .* : the command's last line may lack its newline.
 ready=$(sed -n 's/.*HARNESS-READY: uptime \([0-9.]*\) s$/\1/p' "$LOG" | tail -n1)
-status=$(sed -n 's/.*HARNESS-STATUS: \([0-9][0-9]*\)$/\1/p' "$LOG" | tail -n1)
+status=$(tr -d '\r' <"$LOG" | sed -n 's/.*HARNESS-STATUS: \([0-9][0-9]*\)$/\1/p' | tail -n1)
 log "outer VM: command started after $to_ready (guest uptime ${ready:-?} s); QEMU ran $(printf '%.1f' "$elapsed") s (exit $qemu_rc)"
 if [ -z "$status" ]; then
     [ "$qemu_rc" -eq 124 ] && log "timed out after ${TIMEOUT}s"
