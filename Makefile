@@ -23,6 +23,9 @@ CHECK_OBJS := $(SRCS:%.c=$(BUILD)/check/%.o)
 GUESTS16 := hello16 irqecho16
 GUESTS   := hello32 hello64 echo64 exit64 triple64 hypercall64 spin64 flood64 \
             fbdemo64 fbread64 fbspin64 mbaout fwcfg64 smp64
+# Hostile guests (tests/hostile.bats): each attacks one part of the VMM.
+GUESTS   += evilio64 evilrep64 evilflood64 eviluart64 evilfb64 evilint64 evilexit64 \
+            evilstorm64
 GUEST_BINS := $(patsubst %,$(BUILD)/guests/%.bin,$(GUESTS16) $(GUESTS))
 # Multiboot ELF32 kernels (gcc -m32, guests/mb.ld): the .elf is the guest.
 GUESTS_MB32 := mbelf
@@ -99,11 +102,53 @@ test: all
 	bats tests
 
 check: vmm-check guests
-	VMM=$(CURDIR)/vmm-check bats tests
+	VMM=$(CURDIR)/vmm-check VMM_SKIP_HARNESS=1 bats tests
 
 # Ratios against a bare KVM loop and QEMU: bench/results.md (rules in bench/bench.mk).
 bench: vmm
 	$(Q)$(MAKE) --no-print-directory -f bench/bench.mk BUILD=$(BUILD)
+
+# libFuzzer harnesses (fuzz/*.c, built with clang) over the loaders, the
+# devices and the ring replay: `make fuzz` builds build/fuzz/NAME, `make
+# fuzz-run FUZZ_SECONDS=60` runs each that long (fuzz/run.sh, which keeps a
+# corpus in build/fuzz/corpus/NAME and crashes in build/fuzz/artifacts/).
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+                -Wno-gnu-variable-sized-type-not-at-end # vcpu.c's kvm_msrs, fine with gcc
+FUZZ_NAMES   := flat bzimage multiboot serial devices fb ring
+FUZZ_SRCS    := mem.c ring.c stats.c kvm.c vcpu.c boot/image.c boot/flat.c boot/cpu.c \
+                boot/bzimage.c boot/e820.c boot/multiboot.c boot/mptable.c boot/acpi.c \
+                $(filter devices/%.c,$(SRCS)) fuzz/support.c
+FUZZ_OBJS    := $(FUZZ_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_SECONDS ?= 60
+
+.PHONY: fuzz fuzz-run valgrind
+fuzz: $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
+
+$(FUZZ_NAMES:%=$(BUILD)/fuzz/%): $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/fuzz/%.o $(FUZZ_OBJS)
+	@$(if $(Q),echo "  LD      $@ (libFuzzer)")
+	$(Q)$(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $< (fuzz)")
+	$(Q)$(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+fuzz-run: fuzz guests
+	fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+# The core guests under valgrind's memcheck, sandbox off (valgrind cannot
+# run under seccomp); any error or definite leak fails (tests/unit/valgrind.sh).
+valgrind: vmm guests
+	tests/unit/valgrind.sh ./vmm $(BUILD)/guests
+
+# C unit tests, built with the VMM's own flags (tests/sandbox.bats runs this one).
+$(BUILD)/unit/sandbox_test: tests/unit/sandbox_test.c $(BUILD)/sandbox.o $(BUILD)/log.o
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) -I. $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+-include $(FUZZ_OBJS:.o=.d) $(FUZZ_NAMES:%=$(BUILD)/fuzz/obj/fuzz/%.d)
 
 install: vmm
 	install -D -m 0755 vmm $(DESTDIR)$(PREFIX)/bin/vmm

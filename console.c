@@ -29,7 +29,7 @@ static void fatal_signal(int sig)
 
 static void raw_mode(int fd)
 {
-	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGQUIT };
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGQUIT, SIGSYS };
 	struct termios tio;
 
 	if (!isatty(fd) || tcgetattr(fd, &saved_tio) < 0)
@@ -57,11 +57,16 @@ void console_init(struct console *c, int in_fd, int out_fd)
 	raw_mode(in_fd);
 }
 
-static bool ready(int fd, short events)
+static bool ready_within(int fd, short events, int timeout_ms)
 {
 	struct pollfd p = { .fd = fd, .events = events };
 
-	return poll(&p, 1, 0) > 0 && (p.revents & (events | POLLHUP | POLLERR));
+	return poll(&p, 1, timeout_ms) > 0 && (p.revents & (events | POLLHUP | POLLERR));
+}
+
+static bool ready(int fd, short events)
+{
+	return ready_within(fd, events, 0);
 }
 
 void console_tx(void *ctx, uint8_t byte)
@@ -166,6 +171,11 @@ void console_flush(struct console *c, bool wait)
 
 void console_destroy(struct console *c)
 {
-	console_flush(c, true);
+	/* Whatever is left, as long as stdout keeps taking it; a reader that
+	 * takes nothing for CONSOLE_DRAIN_MS must not keep vmm from ending. */
+	while (c->out_len && ready_within(c->out_fd, POLLOUT, CONSOLE_DRAIN_MS))
+		console_flush(c, false);
+	c->dropped += c->out_len;
+	c->out_len = 0;
 	restore_terminal();
 }

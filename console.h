@@ -7,6 +7,7 @@
 
 #define CONSOLE_OUT_SIZE 65536
 #define CONSOLE_IN_SIZE 4096 /* input read ahead of the guest, escape seen */
+#define CONSOLE_DRAIN_MS 2000 /* at exit: how long stdout may take nothing */
 #define CONSOLE_ESCAPE 0x01 /* Ctrl-A, then x to quit, as in QEMU -nographic */
 
 /* The host side of the serial line: stdin in, stdout out. */
@@ -36,6 +37,7 @@ size_t console_read(struct console *c, uint8_t *buf, size_t room);
 int console_input_fd(const struct console *c);
 /* Write buffered output; with wait, until all is written or stdout fails. */
 void console_flush(struct console *c, bool wait);
+/* Flush what is left (bounded: see CONSOLE_DRAIN_MS), restore the terminal. */
 void console_destroy(struct console *c);
 
 #endif

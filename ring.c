@@ -26,8 +26,12 @@ unsigned ring_drain(struct vm *vm)
 	 * them; release on 'first' so KVM does not reuse a slot we still read. */
 	first = ring->first;
 	last = __atomic_load_n(&ring->last, __ATOMIC_ACQUIRE);
+	/* KVM keeps both below ring_max; reduced anyway, a corrupt index costs
+	 * at most one ring of entries instead of a loop that never ends. */
+	first %= vm->ring_max;
+	last %= vm->ring_max;
 	while (first != last) {
-		struct kvm_coalesced_mmio e = ring->coalesced_mmio[first % vm->ring_max];
+		struct kvm_coalesced_mmio e = ring->coalesced_mmio[first];
 
 		if (e.len > sizeof(e.data))
 			e.len = sizeof(e.data); /* never trust a length to index with */

@@ -12,7 +12,10 @@ static void debug_exit_io(void *dev, struct io_access *a)
 		return;
 	}
 	memcpy(&value, a->data, a->len < sizeof(value) ? a->len : sizeof(value));
-	d->stop(d->ctx, (int)((value << 1) | 1));
+	/* The low 8 bits, all an exit status keeps: a 32-bit value would make
+	 * a negative int, which reads as "still running" and blocks every
+	 * later stop (timeout, signal, halt). */
+	d->stop(d->ctx, (int)(((value << 1) | 1) & 0xff));
 }
 
 int debug_exit_init(struct debug_exit *d, struct bus *pio, uint16_t port,

@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Seed inputs for the libFuzzer harnesses, made from the real guests:
+
+  fuzz/seeds.py OUTDIR GUESTS-DIR
+
+writes OUTDIR/NAME/* for each harness in fuzz/*.c. The loader seeds are
+the option header each harness reads (see its OPT_ and HEADER_LEN
+definitions) followed by a real image: the flat guests, the multiboot
+guests and a minimal bzImage from tests/fakelinux.py. The device seeds are
+short operation streams a driver would make.
+"""
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def write(outdir, name, seed_name, data):
+    os.makedirs(os.path.join(outdir, name), exist_ok=True)
+    with open(os.path.join(outdir, name, seed_name), "wb") as f:
+        f.write(data)
+
+
+def flat(outdir, guests):
+    # opt (mode bits 0-1, load 0x04, entry 0x08, near 0x10), memory choice,
+    # load, entry (u64 each), image
+    for guest, opt, load in (("hello64.bin", 0x00, 0), ("hello32.bin", 0x02, 0),
+                             ("hello16.bin", 0x01, 0), ("hello16.bin", 0x05, 0x7c00),
+                             ("exit64.bin", 0x04, 0x200000)):
+        img = open(os.path.join(guests, guest), "rb").read()
+        head = struct.pack("<BBQQ", opt, 0x20, load, load)
+        write(outdir, "flat", "%s-%02x" % (guest, opt), head + img)
+
+
+def bzimage(outdir):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "bzImage")
+        subprocess.run([sys.executable, os.path.join(HERE, "..", "tests", "fakelinux.py"),
+                        "build", path], check=True)
+        img = open(path, "rb").read()
+    # opt (boot32 1, initrd 2, fb 4, cmdline 0x18), memory choice, initrd
+    # length (u32), cmdline length byte, fb width and height (u16 each)
+    for opt, initrd in ((0x00, 0), (0x02, 0x3000), (0x04, 0), (0x08, 0), (0x10, 0),
+                        (0x01, 0)):
+        head = struct.pack("<BBIBHH", opt, 0x40, initrd, 40, 320, 200)
+        write(outdir, "bzimage", "fakelinux-%02x" % opt, head + img)
+
+
+def multiboot(outdir, guests):
+    # opt (cmdline 1, long name 2, modules 0x0c), memory choice, cmdline
+    # length (u16), three module lengths (u16 each)
+    for guest in ("mbelf.elf", "mbaout.bin"):
+        img = open(os.path.join(guests, guest), "rb").read()
+        for opt in (0x00, 0x01, 0x0d):
+            head = struct.pack("<BBHHHH", opt, 0x20, 100, 13, 5000, 1)
+            write(outdir, "multiboot", "%s-%02x" % (guest, opt), head + img)
+
+
+def serial(outdir):
+    # op: port offset + 4 (bits 0-3), width (bits 4-5), write 0x40, receive 0x80
+    def w(reg, value):
+        return bytes([0x40 | (reg + 4), value])
+
+    def r(reg):
+        return bytes([reg + 4])
+    init = w(3, 0x80) + w(0, 1) + w(1, 0) + w(3, 3) + w(2, 0xc7) + w(4, 0x0b) + w(1, 1)
+    write(outdir, "serial", "linux-init", init + w(0, ord("x")) + r(5) + r(2))
+    loop = w(2, 1) + w(4, 0x10) + b"".join(w(0, c) for c in range(20)) + r(5) + r(0) * 3
+    write(outdir, "serial", "loopback", loop)
+    rx = w(2, 1) + w(1, 0x05) + bytes([0x80, 5]) + b"hello" + r(2) + r(5) + r(0) * 5
+    write(outdir, "serial", "receive", rx)
+    write(outdir, "serial", "divisor0", w(3, 0x80) + w(0, 0) + w(1, 0) + r(0) + r(1) + w(3, 3))
+
+
+def devices(outdir):
+    # 4 bytes of machine first: RAM in MiB and CPUs - 1 for fw_cfg, RAM in
+    # 64 KiB units for the CMOS (u16); then a stream of operations.
+    # op: device (bits 0-2: fw_cfg, rtc, i8042, pci, acpi_pm, debug exit,
+    # post, hypercall), width (bits 3-4), write 0x20, vcpu 0x40, raw port
+    # 0x80; then the offset byte (+4), then the data
+    def op(dev, off, width, write, data=b""):
+        return bytes([dev | {1: 0, 2: 8, 4: 16, 8: 24}[width] << 0 | (0x20 if write else 0),
+                      off + 4]) + data
+    head = bytes([128, 0]) + struct.pack("<H", 0x800)
+
+    def write_seed(name, ops):
+        write(outdir, "devices", name, head + ops)
+    fw = op(0, 0, 2, True, b"\x00\x00") + op(0, 1, 1, False, b"\0") * 4
+    write_seed("fw_cfg", fw)
+    rtc = op(1, 0, 1, True, b"\x0b") + op(1, 1, 1, True, b"\x06") + op(1, 0, 1, True, b"\x00") + \
+        op(1, 1, 1, False, b"\0")
+    write_seed("rtc", rtc)
+    kbd = op(2, 4, 1, True, b"\xaa") + op(2, 0, 1, False, b"\0") + op(2, 4, 1, True, b"\x60") + \
+        op(2, 0, 1, True, b"\x47") + op(2, 4, 1, True, b"\xfe")
+    write_seed("i8042", kbd)
+    pci = op(3, 0, 4, True, struct.pack("<I", 0x80000000)) + op(3, 4, 4, False, b"\0" * 4) + \
+        op(3, 1, 1, True, b"\x06")
+    write_seed("pci", pci)
+    pm = op(4, 4, 2, True, struct.pack("<H", 0x2000 | 5 << 10)) + op(4, 2, 2, False, b"\0\0")
+    write_seed("acpi_pm", pm)
+    write_seed("debug_exit", op(5, 0, 4, True, struct.pack("<I", 0xc0000000)))
+    hc = bytes([7 | 0x20 | 0x40, 4, 0, 1]) + struct.pack("<QQ", 40, 2)
+    write_seed("hypercall", hc)
+
+
+def fb(outdir):
+    # opt (RAM 1, large 2), width, height (u16 each); then op (length - 1
+    # in bits 0-2, write 8, vcpu 0x10, sync 0x20), offset from the
+    # registers (u32), data
+    head = struct.pack("<BHH", 0, 63, 63)
+    ops = bytes([0x03]) + struct.pack("<I", 0) + b"\0" * 4            # read the magic
+    ops += bytes([0x0f]) + struct.pack("<I", 0x1000 + 0x10000 - 4) + b"\x11" * 8  # across the end
+    ops += bytes([0x17]) + struct.pack("<I", 0x1000 + 0x10000 - 4) + b"\0" * 8
+    write(outdir, "fb", "mmio", head + ops)
+    head = struct.pack("<BHH", 1, 63, 63)
+    write(outdir, "fb", "ram", head + bytes([0x20]) + struct.pack("<Q", 0xffff))
+
+
+def ring(outdir):
+    # opt (trace 1, indexes modulo 2), then the ring page: first, last, and
+    # entries of phys_addr (u64), len (u32), pio (u32), data (8 bytes)
+    def entry(addr, data, pio=True):
+        return struct.pack("<QII8s", addr, len(data), 1 if pio else 0, data)
+    entries = b"".join(entry(0x3f8, bytes([c])) for c in b"ring\n")
+    entries += entry(0xe0000000, b"\xff\x00\x00\x00", pio=False)
+    write(outdir, "ring", "uart", bytes([0]) + struct.pack("<II", 0, 6) + entries)
+    write(outdir, "ring", "wrap", bytes([1]) + struct.pack("<II", 167, 2) + entries)
+
+
+def main():
+    outdir, guests = sys.argv[1], sys.argv[2]
+    flat(outdir, guests)
+    bzimage(outdir)
+    multiboot(outdir, guests)
+    serial(outdir)
+    devices(outdir)
+    fb(outdir)
+    ring(outdir)
+
+
+if __name__ == "__main__":
+    main()

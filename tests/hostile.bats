@@ -1,0 +1,226 @@
+#!/usr/bin/env bats
+# Hostile guests (guests/evil*.S): whatever a guest does, vmm must not crash,
+# hang, grow without bound or leave the terminal raw; each attack has one
+# documented outcome. Bad image files are in corpus.bats.
+
+load helpers
+
+# A guest's debug-exit value V ends the run with status (V << 1) | 1: the
+# evil guests write 0 when every check they make passed.
+PASSED=1
+
+# elapsed CMD...: run CMD, then ELAPSED is its wall-clock time in ms; returns
+# CMD's status.
+elapsed() {
+	local t0 s=0
+	t0=$(date +%s%N)
+	"$@" || s=$?
+	ELAPSED=$((($(date +%s%N) - t0) / 1000000))
+	return $s
+}
+
+# vm_hwm_kb PID: the peak resident set of PID, in KiB.
+vm_hwm_kb() {
+	awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"
+}
+
+@test "unclaimed ports and MMIO, 1 to 8 bytes: reads give all ones, writes vanish" {
+	local v
+	for v in "" --no-sync-regs; do
+		echo "variant: '$v'"
+		# shellcheck disable=SC2086  # $v is zero or one option
+		vmm $v "$GUESTS/evilio64.bin"
+		assert_status $PASSED
+		assert_stderr_has "unclaimed port 0x1234" "unclaimed port 0xffff (4 bytes)" \
+			"unclaimed mmio 0xd0000000" "unclaimed mmio 0xd0000003" \
+			"unclaimed mmio 0xd0000ffc" "unclaimed mmio 0x10000000"
+	done
+}
+
+@test "unclaimed accesses are reported once per address, at most 64 per bus" {
+	vmm "$GUESTS/evilio64.bin"
+	assert_status $PASSED
+	[ "$(grep -c 'unclaimed port' "$ERR")" -eq 64 ] || { show; return 1; }
+	[ "$(grep -c 'unclaimed mmio' "$ERR")" -eq 64 ] || { show; return 1; }
+	[ "$(grep -c 'further addresses not reported' "$ERR")" -eq 2 ] || { show; return 1; }
+	[ "$(sort "$ERR" | uniq -d | wc -l)" -eq 0 ] || { echo "a line twice"; show; return 1; }
+}
+
+@test "rep outsb/insb floods: the UART gets every byte, unclaimed ports give all ones" {
+	local v
+	for v in "" --no-coalesce; do
+		echo "variant: '$v'"
+		# shellcheck disable=SC2086
+		vmm $v "$GUESTS/evilrep64.bin"
+		assert_status $PASSED
+		assert_stdout "$(printf 'r%.0s' $(seq 8192))"$'\r\nrep ok\r\n'
+		assert_stderr_has "unclaimed port 0x1234"
+	done
+}
+
+@test "output flood to a file: all 256 KiB arrive, in order" {
+	vmm --stats "$GUESTS/evilflood64.bin"
+	assert_status $PASSED
+	[ "$(wc -c <"$OUT")" -eq 262144 ] || { show; return 1; }
+	[ "$(tr -d 'f\n' <"$OUT" | wc -c)" -eq 0 ] || { show; return 1; }
+	[ "$(grep -c . "$OUT")" -eq 4096 ] || { show; return 1; }
+	refute_grep -q dropped "$ERR"
+}
+
+@test "output flood into a pipe nobody reads: the vCPU goes on, the status arrives, drops are counted" {
+	mkfifo "$T/stuck"
+	exec 4<>"$T/stuck" # open for reading, never read: the pipe fills at 64 KiB
+	status=0
+	elapsed timeout --preserve-status -s KILL "$VMM_LIMIT" \
+		"$VMM" --stats "$GUESTS/evilflood64.bin" <"$IN" >"$T/stuck" 2>"$ERR" || status=$?
+	exec 4<&-
+	echo "took ${ELAPSED} ms"
+	assert_status $PASSED
+	assert_stderr_has "bytes of guest output dropped: stdout did not take them" \
+		"output bytes dropped:"
+	local warned counted
+	warned=$(sed -n 's/^vmm: \([0-9]*\) bytes of guest output dropped.*/\1/p' "$ERR")
+	counted=$(sed -n 's/^ *output bytes dropped: *//p' "$ERR")
+	echo "dropped: $warned (warning), $counted (--stats)"
+	[ "$warned" = "$counted" ] && [ "$warned" -ge $((262144 - 65536 - 65536)) ] &&
+		[ "$warned" -le 262144 ]
+	# The final flush waits 2 s (CONSOLE_DRAIN_MS) for a reader, no longer.
+	[ "$ELAPSED" -lt 15000 ]
+}
+
+@test "output flood into a pipe whose reader has gone: no SIGPIPE, the status arrives" {
+	status=0
+	timeout --preserve-status -s KILL "$VMM_LIMIT" "$VMM" "$GUESTS/evilflood64.bin" \
+		<"$IN" 2>"$ERR" | head -c 100 >"$OUT" || true
+	status=${PIPESTATUS[0]}
+	assert_status $PASSED
+	[ "$(wc -c <"$OUT")" -eq 100 ]
+	assert_stderr_has "bytes of guest output dropped"
+}
+
+@test "UART register fuzz from the guest: loopback, divisor 0, random writes; then printing works" {
+	local v
+	printf 'input the guest may or may not read' >"$T/input"
+	for v in "" --no-coalesce --no-sync-regs; do
+		for IN in /dev/null "$T/input"; do
+			echo "variant: '$v' stdin $IN"
+			# shellcheck disable=SC2086
+			vmm $v "$GUESTS/eviluart64.bin"
+			assert_status $PASSED
+			tail -c 11 "$OUT" | cmp -s - <(printf '\r\nuart ok\r\n') || { show; return 1; }
+			assert_stderr_empty
+		done
+	done
+}
+
+@test "framebuffer: stores and loads at and across the aperture end, all three backings" {
+	local v
+	for v in "" --no-coalesce --fb-ram; do
+		echo "variant: '$v'"
+		# shellcheck disable=SC2086
+		vmm --fb 64x64 --fb-png "$T/fb.png" $v "$GUESTS/evilfb64.bin"
+		assert_status $PASSED
+		assert_stderr_has "unclaimed mmio 0xe0010000" "unclaimed mmio 0xe0110000"
+		[ "$(grep -c 'read-only framebuffer registers' "$ERR")" -eq 1 ] || { show; return 1; }
+		[ -s "$T/fb.png" ] || { echo "no snapshot"; return 1; }
+		rm -f "$T/fb.png"
+	done
+}
+
+@test "a triple fault ends the run with status 8 and a register dump" {
+	local v
+	for v in "" --no-sync-regs "--smp 2"; do
+		echo "variant: '$v'"
+		# shellcheck disable=SC2086
+		vmm $v "$GUESTS/triple64.bin"
+		assert_status 8
+		assert_stdout $'triple fault next\r\n'
+		assert_stderr_has "triple fault (KVM_EXIT_SHUTDOWN)" "rip "
+	done
+}
+
+@test "int3 with no IDT: an internal error (10) on this KVM, a triple fault (8) on hardware" {
+	vmm "$GUESTS/evilint64.bin"
+	[ "$status" -eq 10 ] || [ "$status" -eq 8 ] || { show; return 1; }
+	assert_stdout $'int3 next\r\n'
+	assert_stderr_has "rip 0000000000100"
+	refute_grep -q -e Sanitizer -e 'runtime error' "$ERR"
+}
+
+@test "runaway loops end at --timeout: one that never exits, one that exits all the time" {
+	local g
+	for g in spin64 evilstorm64; do
+		echo "guest: $g"
+		elapsed vmm --timeout 0.5 --stats "$GUESTS/$g.bin"
+		echo "took ${ELAPSED} ms"
+		assert_status 124
+		assert_stderr_has "timeout: guest still running after 0.5 s"
+		[ "$ELAPSED" -lt 5000 ]
+	done
+}
+
+@test "a guest that exits all the time still ends on SIGTERM" {
+	vmm_bg "$GUESTS/evilstorm64.bin"
+	sleep 0.3
+	kill -TERM "$VMM_PID"
+	vmm_reap
+	assert_status 143
+}
+
+@test "stdin flood to a guest that never reads it: vmm's memory stays bounded" {
+	mkfifo "$T/flood"
+	IN=$T/flood
+	vmm_bg --timeout 4 "$GUESTS/spin64.bin"
+	yes 'flood flood flood flood flood flood flood' >"$T/flood" 2>/dev/null &
+	local yes_pid=$! early late
+	sleep 1
+	early=$(vm_hwm_kb "$VMM_PID")
+	sleep 2.5
+	late=$(vm_hwm_kb "$VMM_PID")
+	vmm_reap
+	kill "$yes_pid" 2>/dev/null || true
+	wait "$yes_pid" 2>/dev/null || true
+	echo "VmHWM: ${early} KiB after 1 s, ${late} KiB after 3.5 s"
+	assert_status 124
+	# Input is read ahead 4 KiB at most (CONSOLE_IN_SIZE), then left in the pipe.
+	[ $((late - early)) -lt 2048 ]
+	# The ASan build's shadow memory costs more than the VMM itself.
+	[ "$late" -lt $(( ${VMM_HWM_LIMIT_KB:-262144} )) ]
+}
+
+@test "debug exit port at odd widths, offsets and values: the low 8 bits of (V << 1) | 1" {
+	local c want
+	for c in b:85 w:105 l:1 f:255 y:255 q:7; do
+		want=${c#*:}
+		echo "case ${c%%:*}: status $want"
+		printf '%s' "${c%%:*}" >"$T/select"
+		IN=$T/select vmm --timeout 5 "$GUESTS/evilexit64.bin"
+		assert_status "$want"
+		assert_stdout ""
+		assert_stderr_empty
+	done
+	# A dword at 0xf3 starts below the device: an unclaimed port, no exit.
+	printf x >"$T/select"
+	IN=$T/select vmm --timeout 5 "$GUESTS/evilexit64.bin"
+	assert_status 0
+	assert_stdout $'no exit\r\n'
+	assert_stderr_has "unclaimed port 0xf3 (4 bytes)"
+}
+
+@test "hostile guests in a terminal: every way out restores it" {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	local run
+	for run in "--timeout 0.3 $GUESTS/evilstorm64.bin" "$GUESTS/triple64.bin" \
+		"$GUESTS/evilint64.bin" "$GUESTS/evilflood64.bin" "$GUESTS/eviluart64.bin"; do
+		echo "vmm $run"
+		# The shell in the pty runs vmm, then shows the terminal's mode.
+		status=0
+		timeout -s KILL "$VMM_LIMIT" script -qec \
+			"$VMM $run >/dev/null 2>&1 </dev/tty; echo vmm-status \$?; stty -a" \
+			/dev/null </dev/null >"$OUT" 2>&1 || status=$?
+		[ "$status" -eq 0 ] || { show; return 1; }
+		grep -q 'vmm-status' "$OUT" || { show; return 1; }
+		grep -qw -- icanon "$OUT" && grep -qw -- echo "$OUT" || { show; return 1; }
+		refute_grep -qw -- -icanon "$OUT"
+	done
+}
