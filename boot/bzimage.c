@@ -169,6 +169,7 @@ int bzimage_load(const uint8_t *img, size_t len, const struct bzimage_request *r
 	bp.hdr.loadflags |= CAN_USE_HEAP;
 	bp.hdr.heap_end_ptr = HEAP_END;
 	bp.hdr.vid_mode = 0xffff; /* "normal" */
+	bp.hdr.ramdisk_image = bp.hdr.ramdisk_size = 0; /* the file's values mean nothing */
 	if (write_cmdline(req->cmdline, &h, m, &bp, err, errlen) < 0 ||
 	    place_initrd(req, &h, kernel_end, m, &bp, err, errlen) < 0)
 		return -1;
