@@ -347,6 +347,68 @@ class Bench:
                      f"N={n} bytes; wall-time ratio "
                      f"{fmt_ratio(self.ratios(wall['exiting'], wall['coalesced']))}")
 
+    FB_GEOM = (160, 100)
+    # Frames per run (K; the long runs do 2K) per arm: the exiting arm costs
+    # ~15x more per frame here, so it gets fewer frames for a similar time.
+    FB_K = {"coalesced": 32, "exiting": 4, "ram": 32}
+
+    def row_fb(self):
+        self.log("5. framebuffer: full-frame fills, coalesced against --no-coalesce and --fb-ram")
+        w, h = self.FB_GEOM
+        flags = {"coalesced": [], "exiting": ["--no-coalesce"], "ram": ["--fb-ram"]}
+        cmd = lambda a, k, *extra: [self.vmm, *extra, "--fb", f"{w}x{h}", *flags[a],
+                                    self.guest("fbfill64", k)]
+        names = list(flags)
+        reps = min(self.reps, 11)
+        runs = {(a, k): [] for a in names for k in (self.FB_K[a], 2 * self.FB_K[a])}
+        for rep in range(reps):
+            order = names if rep % 2 == 0 else names[::-1]
+            for a, k in ([(a, 2 * self.FB_K[a]) for a in order]
+                         + [(a, self.FB_K[a]) for a in order[::-1]]):
+                runs[(a, k)].append(self.launch(cmd(a, k), want_bytes=0))
+        per = {}
+        for key in ("cpu", "exit"):
+            per[key] = {}
+            for a in names:
+                k = self.FB_K[a]
+                t0 = statistics.median(r[key] for r in runs[(a, k)])
+                per[key][a] = [(r[key] - t0) / k for r in runs[(a, 2 * k)]]
+        if self.verbose:
+            for a in names:
+                self.log(f"    {a}: cpu per frame "
+                         + " ".join(f"{x * 1e3:.2f}" for x in per["cpu"][a]) + " ms")
+        epf = {}
+        for a in names:
+            k = self.FB_K[a]
+            counts = []
+            for size in (k, 2 * k):
+                res = self.launch(cmd(a, size, "--stats"), want_bytes=0)
+                m = re.search(r"exits to userspace: (\d+)", res["stderr"])
+                if not m:
+                    raise RunError("no exit count in --stats output")
+                counts.append(int(m.group(1)))
+            epf[a] = (counts[1] - counts[0]) / k
+        cpu, wall = per["cpu"], per["exit"]
+        med = lambda a: statistics.median(cpu[a])
+        desc = lambda a, who: (f"{who} {fmt_time(med(a))}/frame "
+                               f"(wall {fmt_time(statistics.median(wall[a]))}), "
+                               f"{epf[a]:.0f} exits/frame")
+        stores = (w * h + 1) // 2
+        self.add_row("5a", f"Framebuffer full-frame fill ({w}x{h}, `rep stosq`: {stores} "
+                     f"8-byte stores/frame), time per frame, --no-coalesce ÷ coalesced",
+                     desc("coalesced", "coalesced"), desc("exiting", "--no-coalesce"),
+                     self.ratios(cpu["exiting"], cpu["coalesced"]), "≥ 2×",
+                     lambda r: r >= 2,
+                     f"K={self.FB_K['coalesced']}/{self.FB_K['exiting']} vs 2K frames, {reps} reps;"
+                     f" wall-time ratio {fmt_ratio(self.ratios(wall['exiting'], wall['coalesced']))}")
+        self.add_row("5b", f"Framebuffer full-frame fill ({w}x{h}), time per frame, "
+                     f"coalesced ÷ --fb-ram",
+                     desc("ram", "--fb-ram"), desc("coalesced", "coalesced"),
+                     self.ratios(cpu["coalesced"], cpu["ram"]), "--fb-ram 0 exits/frame",
+                     "yes" if epf["ram"] < 0.5 else "no",
+                     f"K={self.FB_K['ram']} vs 2K frames, {reps} reps; wall-time ratio "
+                     f"{fmt_ratio(self.ratios(wall['coalesced'], wall['ram']))}")
+
     def footprint(self, cmd, ram_kb):
         """Start cmd, wait for its first output byte (the guest runs), read
         /proc, terminate it. Returns VmHWM, guest RAM Rss, RssAnon, RssFile
@@ -417,6 +479,66 @@ class Bench:
         else:
             self.add_row("6b", "exec to guest running (≈ first KVM_RUN)", f"vmm {fmt_time(fv)}",
                          "QEMU n/a", None, "vmm ≤ 2 ms", ok, f"{spread}; {self.qemu_missing}")
+
+    LINUX_REPS = int(os.environ.get("BENCH_LINUX_REPS", 3))
+
+    def row_linux(self):
+        self.log("7. Linux boot to init in the TCG harness: vmm against QEMU microvm")
+        title = "Linux boot to init (tiny 6.1 + busybox initramfs, hardware-semantics KVM in TCG)"
+        cache = os.environ.get("VMM_CACHE", os.path.expanduser("~/.cache/vmm"))
+        kernel = os.path.join(cache, "bzImage-tiny")
+        initrd = os.path.join(cache, "initramfs.cpio.gz")
+        for f, how in ((kernel, "tests/linux/build-kernel.sh"),
+                       (initrd, "tests/linux/build-initramfs.sh")):
+            if not os.path.exists(f):
+                self.add_row("7", title, f"n/a ({f} missing: run {how})", "", None, "", "n/a")
+                return
+        r = subprocess.run(["make", "-s", "vmm-static"], capture_output=True, text=True)
+        if r.returncode != 0 or not os.path.exists("vmm-static"):
+            raise RunError(f"make vmm-static failed: {r.stderr.strip()[-300:]}")
+        try:
+            p = subprocess.Popen(["bench/linux-boot.sh", str(self.LINUX_REPS), "vmm-static",
+                                  kernel, initrd], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, start_new_session=True,
+                                 env={**os.environ, "BENCH_HARNESS_TIMEOUT": "270"})
+            out, err = p.communicate(timeout=300)
+            r = subprocess.CompletedProcess(p.args, p.returncode, out, err)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, 9)  # the harness and its QEMU: our own process group
+            p.communicate()
+            raise RunError("the TCG harness run took over 300 s (outer VM stalled)")
+        boots = {"vmm": {}, "qemu": {}}
+        cpu = "none"
+        for line in r.stdout.splitlines():
+            m = re.search(r"BENCH-BOOT: (vmm|qemu) (\d+) ([\d.]+) ([\d.]+)$", line)
+            if m:
+                boots[m.group(1)][int(m.group(2))] = float(m.group(4)) - float(m.group(3))
+            m = re.search(r"BENCH-QEMU-CPU: (.*)$", line)
+            if m:
+                cpu = m.group(1).strip()
+        if self.verbose or not boots["vmm"]:
+            self.log("\n".join(l for l in r.stdout.splitlines() if "BENCH" in l or "HARNESS" in l))
+        if not boots["vmm"]:
+            tail = " ".join(r.stderr.strip().splitlines()[-2:])
+            raise RunError(f"harness status {r.returncode}, no vmm boot reached VMM-INIT-OK: "
+                           f"{tail[-300:]}")
+        vmm = [boots["vmm"][i] for i in sorted(boots["vmm"])]
+        vs = summary(vmm)
+        a = f"vmm {vs['med']:.2f} s (min–max {vs['min']:.2f}–{vs['max']:.2f} s)"
+        note = (f"{len(vmm)} boots each, interleaved, after one warm-up each; /proc/uptime in the "
+                f"outer VM (10 ms), fork to VMM-INIT-OK; vmm -m 128M, 1 vCPU")
+        both = sorted(set(boots["vmm"]) & set(boots["qemu"]))
+        if cpu == "none" or not both:
+            self.add_row("7", title, a, "QEMU n/a", None, "", "n/a",
+                         note + "; QEMU did not boot inside the outer VM (see bench log)")
+            return
+        qemu = [boots["qemu"][i] for i in both]
+        qs = summary(qemu)
+        ratio = self.ratios(qemu, [boots["vmm"][i] for i in both])
+        self.add_row("7", title + ", QEMU ÷ vmm", a,
+                     f"QEMU microvm {qs['med']:.2f} s (min–max {qs['min']:.2f}–{qs['max']:.2f} s)",
+                     ratio, "≥ 1× (vmm no slower)", lambda x: x >= 1,
+                     note + f"; QEMU -m 128 {'-cpu host' if cpu == '-cpu host' else '(default CPU)'}")
 
     def run_row(self, fn, number, title):
         try:
@@ -501,6 +623,20 @@ METHOD = """## Method
 - Row 4: `bench/guests/serial64.S` writes N bytes as Linux's 8250 console does
   (LSR read until THRE, then THR write); the byte count on stdout is checked
   against N. Exits per byte = (exits at N − exits at 0) / N from `--stats`.
+- Row 5: `bench/guests/fbfill64.S` reads the geometry from the register
+  block and fills the whole 160x100 frame (stride x height bytes from
+  0xe0000000) with one `rep stosq` per frame, K and 2K times; per frame =
+  (t(2K) − median t(K)) / K, per arm (K = 32 coalesced and --fb-ram, 4 with
+  --no-coalesce), arms interleaved, 11 repetitions. Exits per frame from
+  `--stats` at K and 2K.
+- Row 7: `bench/linux-boot.sh` runs `bench/linux-boot-inner.sh` inside
+  `tests/linux/tcg-harness.sh` (QEMU TCG, EPYC+svm, kvm_amd): vmm-static and
+  QEMU 7.2 (binary, the libraries ldd lists, the loader, qboot and the
+  linuxboot ROMs, shipped with `--file HOST:GUEST`) boot the tiny 6.1 kernel
+  and the test initramfs (`-m 128M`, 1 vCPU, append "console=ttyS0 reboot=k
+  panic=-1 noxsave"; QEMU `-M microvm -enable-kvm -cpu host`, default CPU if
+  that fails), one warm-up each, then vmm/QEMU alternately; fork to the
+  VMM-INIT-OK line by /proc/uptime (10 ms), the VMM then SIGKILLed.
 - Row 6a: `bench/guests/spin32.S` (one byte out, then `jmp .`) with `-m 3M`;
   once its byte arrives, VmHWM from /proc/PID/status minus the Rss of the one
   3072 kB mapping in /proc/PID/smaps (the guest RAM: pages the guest and
@@ -546,9 +682,9 @@ def main():
         if number in args.rows:
             b.run_row(fn, number, title)
         if number == "4" and "5" in args.rows:
-            b.add_row("5", "Framebuffer", "n/a (no framebuffer yet)", "", None, "", "n/a")
+            b.run_row(b.row_fb, "5", "Framebuffer")
     if "7" in args.rows:
-        b.add_row("7", "Linux boot", "n/a (not yet available)", "", None, "", "n/a")
+        b.run_row(b.row_linux, "7", "Linux boot")
     b.load1 = " ".join(f"{x:.2f}" for x in os.getloadavg())
     b.elapsed = time.monotonic() - t0
     text = b.report()
