@@ -1,9 +1,12 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -49,11 +52,29 @@ static void raw_mode(int fd)
 	tcsetattr(fd, TCSANOW, &tio);
 }
 
+/* stdout through a file description of our own, non-blocking, so that a
+ * terminal or pipe that stops taking output never blocks a vCPU, while the
+ * description the shell shares keeps its flags. A regular file never
+ * blocks, and a new open would not share its offset: it stays as it is. */
+static int own_output(int fd)
+{
+	struct stat st;
+	char path[32];
+	int own;
+
+	if (fstat(fd, &st) < 0 || S_ISREG(st.st_mode))
+		return fd;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	own = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	return own >= 0 ? own : fd; /* e.g. a socket: blocking, as given */
+}
+
 void console_init(struct console *c, int in_fd, int out_fd)
 {
 	memset(c, 0, sizeof(*c));
 	c->in_fd = in_fd;
-	c->out_fd = out_fd;
+	c->given_out_fd = out_fd;
+	c->out_fd = own_output(out_fd);
 	raw_mode(in_fd);
 }
 
@@ -148,7 +169,8 @@ void console_flush(struct console *c, bool wait)
 		size_t len = c->out_len - done;
 		ssize_t n;
 
-		/* POLLOUT promises room for PIPE_BUF bytes: write no more. */
+		/* POLLOUT promises room for PIPE_BUF bytes: write no more, in
+		 * case stdout is a blocking description after all. */
 		if (!wait) {
 			if (!ready(c->out_fd, POLLOUT))
 				break;
@@ -158,6 +180,11 @@ void console_flush(struct console *c, bool wait)
 		n = write(c->out_fd, c->out + done, len);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EAGAIN) {
+			if (!wait || !ready_within(c->out_fd, POLLOUT, -1))
+				break;
+			continue;
+		}
 		if (n <= 0) {
 			c->dropped += c->out_len - done; /* stdout closed or broken */
 			done = c->out_len;
@@ -177,5 +204,7 @@ void console_destroy(struct console *c)
 		console_flush(c, false);
 	c->dropped += c->out_len;
 	c->out_len = 0;
+	if (c->out_fd != c->given_out_fd)
+		close(c->out_fd);
 	restore_terminal();
 }

@@ -13,7 +13,8 @@
 /* The host side of the serial line: stdin in, stdout out. */
 struct console {
 	int in_fd;
-	int out_fd;
+	int out_fd;       /* our own non-blocking description of stdout */
+	int given_out_fd;
 	bool in_eof;
 	bool escape; /* the last byte read was Ctrl-A */
 	bool quit;   /* the user typed Ctrl-A x */
