@@ -128,7 +128,7 @@ assert_no_register_ioctls() {
 		--append 'console=tty0 $TCG_APPEND'; s=\$?; echo PNG-BEGIN; base64 boot.png;
 		echo PNG-END; exit \$s"
 	assert_status 0
-	assert_out_has "vesafb: framebuffer at 0xe0000000" "fbcon: vesafb (fb0) is primary device"
+	assert_out_has "vesafb: framebuffer at 0xe0000000"
 	sed -n '/^PNG-BEGIN/,/^PNG-END/p' "$OUT" | sed '1d;$d' | tr -d '\r' | base64 -d >"$T/boot.png"
 	# Text: many pixels lit, in few colours, on a mostly dark screen.
 	python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import fbpng
@@ -161,12 +161,18 @@ tmux_wait() {
 	[ -z "${VMM_SKIP_HARNESS:-}" ] || skip "VMM_SKIP_HARNESS is set"
 	command -v tmux >/dev/null || skip "tmux is not installed"
 	SESSION=vmm-linux-$$
-	local cmd="./vmm --kernel tiny --initrd shell --append '$TCG_APPEND'; s=\$?;"
-	cmd+=" stty -a | grep -o -- ' -\\?icanon '; exit \$s"
+	# In a file: three shells (tmux's, the harness's, the outer VM's) would
+	# each expand a command line. After vmm, the terminal must be cooked.
+	cat >"$T/inner.sh" <<-EOF
+	./vmm --kernel tiny --initrd shell --append '$TCG_APPEND'
+	s=\$?
+	stty -a | grep -o -- ' -\\?icanon '
+	exit \$s
+	EOF
 	tm new-session -d -s "$SESSION" -x 150 -y 50 \
 		"'$LINUX/tcg-harness.sh' --interactive --timeout $HARNESS_LIMIT --file '$STATIC:/work/vmm' \
 		--file '$CACHE/bzImage-tiny:/work/tiny' --file '$CACHE/initramfs-shell.cpio.gz:/work/shell' \
-		-- \"$cmd\"; echo HARNESS-DONE \$?; sleep 600"
+		--file '$T/inner.sh:/work/inner.sh' -- 'sh inner.sh'; echo HARNESS-DONE \$?; sleep 600"
 	tmux_wait 'vmm-guest:' || { tm kill-server; return 1; }
 	tm send-keys -t "$SESSION" 'echo typed-$((6*7))' Enter
 	tmux_wait typed-42
@@ -179,7 +185,9 @@ tmux_wait() {
 	tmux_wait 'HARNESS-DONE'
 	tm capture-pane -p -t "$SESSION" -S -200 >"$OUT"
 	tm kill-server
-	assert_out_has "vmm: quit (Ctrl-A x)" "HARNESS-DONE 14" " icanon "
+	# (tmux drops trailing blanks: " icanon " shows as " icanon")
+	assert_out_has "vmm: quit (Ctrl-A x)" "HARNESS-DONE 14" " icanon"
+	refute_grep -q -- "-icanon" "$OUT"
 }
 
 # --- bad kernels and initrds: the real small kernel, one field broken -----
