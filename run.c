@@ -250,7 +250,11 @@ static void host_wait(struct vm *vm, const struct run_hooks *h, int64_t next_tic
 		warn("stopped by signal %d", (int)stop_signal);
 		vm_request_stop(vm, stop_signal == SIGINT ? STATUS_SIGINT : 128 + stop_signal);
 	}
-	pthread_mutex_lock(&vm->io_lock);
+	h->watch(h->ctx);
+	/* Never wait for the lock here: a vCPU holding it drains the ring
+	 * itself, and the kicks that follow must go out whatever it does. */
+	if (pthread_mutex_trylock(&vm->io_lock) != 0)
+		return;
 	ring_drain(vm); /* output the guest wrote and then went quiet on */
 	h->tick(h->ctx);
 	if (snapshot_signal) {

@@ -9,6 +9,9 @@
  * host thread under the VM's I/O lock at every tick and on input. */
 struct run_hooks {
 	void (*tick)(void *ctx);
+	/* Checks that may end the run (timeouts), without the I/O lock: a vCPU
+	 * stuck in a write while holding it cannot hold them off. */
+	void (*watch)(void *ctx);
 	int (*input_fd)(void *ctx); /* an fd whose input wakes the host thread, or -1 */
 	void *ctx;
 	void (*snapshot)(void *ctx); /* on SIGUSR1: save what the guest shows; may be NULL */

@@ -142,7 +142,13 @@ static void on_tick(void *ctx)
 		warn("quit (Ctrl-A x)");
 		vm_request_stop(&m->vm, STATUS_QUIT);
 	}
-	if (m->opt.timeout > 0 && past(&m->deadline)) {
+}
+
+static void on_watch(void *ctx)
+{
+	struct machine *m = ctx;
+
+	if (m->opt.timeout > 0 && past(&m->deadline) && !vm_stopping(&m->vm)) {
 		warn("timeout: guest still running after %g s", m->opt.timeout);
 		vm_request_stop(&m->vm, STATUS_TIMEOUT);
 	}
@@ -371,8 +377,8 @@ static void parse_command_line(struct machine *m, int argc, char **argv)
 
 static int run(struct machine *m)
 {
-	struct run_hooks hooks = { .tick = on_tick, .input_fd = input_fd, .ctx = m,
-				   .snapshot = snapshot };
+	struct run_hooks hooks = { .tick = on_tick, .watch = on_watch, .input_fd = input_fd,
+				   .snapshot = snapshot, .ctx = m };
 	int status;
 
 	console_init(&m->console, STDIN_FILENO, STDOUT_FILENO);
