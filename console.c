@@ -95,7 +95,7 @@ void console_tx(void *ctx, uint8_t byte)
 	struct console *c = ctx;
 
 	if (c->out_len == CONSOLE_OUT_SIZE)
-		console_flush(c, false);
+		console_flush(c);
 	if (c->out_len == CONSOLE_OUT_SIZE) {
 		c->dropped++; /* stdout is stuck: the guest must not block on it */
 		return;
@@ -161,7 +161,7 @@ int console_input_fd(const struct console *c)
 	return (c->in_eof || c->quit || c->in_len == CONSOLE_IN_SIZE) ? -1 : c->in_fd;
 }
 
-void console_flush(struct console *c, bool wait)
+void console_flush(struct console *c)
 {
 	size_t done = 0;
 
@@ -171,20 +171,15 @@ void console_flush(struct console *c, bool wait)
 
 		/* POLLOUT promises room for PIPE_BUF bytes: write no more, in
 		 * case stdout is a blocking description after all. */
-		if (!wait) {
-			if (!ready(c->out_fd, POLLOUT))
-				break;
-			if (len > PIPE_BUF)
-				len = PIPE_BUF;
-		}
+		if (!ready(c->out_fd, POLLOUT))
+			break;
+		if (len > PIPE_BUF)
+			len = PIPE_BUF;
 		n = write(c->out_fd, c->out + done, len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && errno == EAGAIN) {
-			if (!wait || !ready_within(c->out_fd, POLLOUT, -1))
-				break;
-			continue;
-		}
+		if (n < 0 && errno == EAGAIN)
+			break;
 		if (n <= 0) {
 			c->dropped += c->out_len - done; /* stdout closed or broken */
 			done = c->out_len;
@@ -201,7 +196,7 @@ void console_destroy(struct console *c)
 	/* Whatever is left, as long as stdout keeps taking it; a reader that
 	 * takes nothing for CONSOLE_DRAIN_MS must not keep vmm from ending. */
 	while (c->out_len && ready_within(c->out_fd, POLLOUT, CONSOLE_DRAIN_MS))
-		console_flush(c, false);
+		console_flush(c);
 	c->dropped += c->out_len;
 	c->out_len = 0;
 	if (c->out_fd != c->given_out_fd)

@@ -36,8 +36,8 @@ void console_tx(void *ctx, uint8_t byte);
 size_t console_read(struct console *c, uint8_t *buf, size_t room);
 /* in_fd while more input is wanted (not at EOF, room to read ahead), else -1. */
 int console_input_fd(const struct console *c);
-/* Write buffered output; with wait, until all is written or stdout fails. */
-void console_flush(struct console *c, bool wait);
+/* Write what stdout takes now of the buffered output, without blocking. */
+void console_flush(struct console *c);
 /* Flush what is left (bounded: see CONSOLE_DRAIN_MS), restore the terminal. */
 void console_destroy(struct console *c);
 

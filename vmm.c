@@ -131,7 +131,7 @@ static void on_tick(void *ctx)
 	struct machine *m = ctx;
 
 	feed_input(m);
-	console_flush(&m->console, false);
+	console_flush(&m->console);
 	if (m->console.snapshot) {
 		m->console.snapshot = false;
 		snapshot(m);
