@@ -75,6 +75,15 @@ void console_init(struct console *c, int in_fd, int out_fd)
 	c->in_fd = in_fd;
 	c->given_out_fd = out_fd;
 	c->out_fd = own_output(out_fd);
+	/* stderr too: warnings the guest provokes must not block a vCPU either
+	 * (they are lost instead when the terminal does not keep up). */
+	c->saved_err_fd = -1;
+	int err = own_output(STDERR_FILENO);
+	if (err != STDERR_FILENO) {
+		c->saved_err_fd = dup(STDERR_FILENO);
+		dup2(err, STDERR_FILENO);
+		close(err);
+	}
 	raw_mode(in_fd);
 }
 
@@ -201,5 +210,9 @@ void console_destroy(struct console *c)
 	c->out_len = 0;
 	if (c->out_fd != c->given_out_fd)
 		close(c->out_fd);
+	if (c->saved_err_fd >= 0) { /* blocking again, for the last words */
+		dup2(c->saved_err_fd, STDERR_FILENO);
+		close(c->saved_err_fd);
+	}
 	restore_terminal();
 }

@@ -15,6 +15,7 @@ struct console {
 	int in_fd;
 	int out_fd;       /* our own non-blocking description of stdout */
 	int given_out_fd;
+	int saved_err_fd; /* the shared stderr, while fd 2 is our own */
 	bool in_eof;
 	bool escape; /* the last byte read was Ctrl-A */
 	bool quit;   /* the user typed Ctrl-A x */

@@ -39,7 +39,7 @@ static const int plain[] = {
 	SYS_exit, SYS_exit_group, SYS_brk, SYS_mmap, SYS_munmap, SYS_mprotect, SYS_madvise,
 	SYS_clone, SYS_clone3, SYS_set_robust_list, SYS_rseq, SYS_sched_yield,
 	SYS_fstat, SYS_newfstatat, SYS_lseek, SYS_fsync, SYS_rename, SYS_renameat,
-	SYS_unlink, SYS_unlinkat, SYS_getrandom,
+	SYS_unlink, SYS_unlinkat, SYS_getrandom, SYS_dup2, SYS_dup3,
 };
 
 #define LD_ARG(i) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[i]))
