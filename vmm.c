@@ -192,6 +192,16 @@ static uint8_t *read_file(const char *path, uint64_t max, size_t *len)
 	return buf;
 }
 
+/* What a PC's firmware leaves for a kernel: the MP table (CPUs, interrupt
+ * routing) and ACPI (the same CPUs, power off). */
+static void write_firmware_tables(struct machine *m)
+{
+	if (mptable_write(&m->vm.mem, MPTABLE_ADDR, m->opt.smp, m->vcpus[0].cpu_signature,
+			  m->vcpus[0].cpu_features) < 0 ||
+	    !acpi_write(&m->vm.mem, ACPI_TABLES_ADDR, m->opt.smp))
+		die(STATUS_IMAGE, "guest RAM too small for the firmware tables");
+}
+
 static void load_linux(struct machine *m, const uint8_t *img, size_t len,
 		       struct boot_plan *plan, char *err, size_t errlen)
 {
@@ -210,12 +220,7 @@ static void load_linux(struct machine *m, const uint8_t *img, size_t len,
 	free(initrd);
 	if (r < 0)
 		die(STATUS_IMAGE, "%s: %s", m->opt.image, err);
-	/* Firmware tables: the MP table for CPUs and interrupt routing, ACPI
-	 * for power off. */
-	if (mptable_write(&m->vm.mem, MPTABLE_ADDR, m->opt.smp, m->vcpus[0].cpu_signature,
-			  m->vcpus[0].cpu_features) < 0 ||
-	    !acpi_write(&m->vm.mem, ACPI_TABLES_ADDR, m->opt.smp))
-		die(STATUS_IMAGE, "guest RAM too small for the firmware tables");
+	write_firmware_tables(m);
 }
 
 /* One module from "file args": the file is the first word; the whole
@@ -274,11 +279,7 @@ static void load_multiboot(struct machine *m, const uint8_t *img, size_t len,
 		die(STATUS_IMAGE, "%s: %s", m->opt.image, err);
 	if (warning[0])
 		warn("%s: %s", m->opt.image, warning);
-	/* Test kernels bring up APs from the MP table or ACPI, as Linux does. */
-	if (mptable_write(&m->vm.mem, MPTABLE_ADDR, m->opt.smp, m->vcpus[0].cpu_signature,
-			  m->vcpus[0].cpu_features) < 0 ||
-	    !acpi_write(&m->vm.mem, ACPI_TABLES_ADDR, m->opt.smp))
-		die(STATUS_IMAGE, "guest RAM too small for the firmware tables");
+	write_firmware_tables(m); /* test kernels find the APs there too */
 }
 
 static void load_flat(struct machine *m, enum image_kind kind, const uint8_t *img, size_t len,
