@@ -26,11 +26,16 @@ static size_t header_end(const uint8_t *img)
 	return 0x202 + img[0x201];
 }
 
+/* Bytes before the protected-mode kernel: the boot sector and the setup. */
+static size_t setup_length(const struct setup_header *h)
+{
+	return (size_t)((h->setup_sects ? h->setup_sects : SETUP_SECTS_DEFAULT) + 1) * 512;
+}
+
 static int check_header(const uint8_t *img, size_t len, const struct setup_header *h,
 			char *err, size_t errlen)
 {
-	unsigned sects = h->setup_sects ? h->setup_sects : SETUP_SECTS_DEFAULT;
-	size_t setup_len = (size_t)(sects + 1) * 512;
+	size_t setup_len = setup_length(h);
 
 	if (h->boot_flag != BOOT_FLAG)
 		FAIL("boot_flag is %#x, expected %#x", h->boot_flag, BOOT_FLAG);
@@ -155,7 +160,7 @@ int bzimage_load(const uint8_t *img, size_t len, const struct bzimage_request *r
 	memcpy(&h, img + SETUP_HEADER_OFFSET, sizeof(h));
 	if (check_header(img, len, &h, err, errlen) < 0)
 		return -1;
-	setup_len = (size_t)((h.setup_sects ? h.setup_sects : SETUP_SECTS_DEFAULT) + 1) * 512;
+	setup_len = setup_length(&h);
 	payload = len - setup_len;
 	if (check_fit(&h, payload, m, &kernel_end, err, errlen) < 0)
 		return -1;
