@@ -14,7 +14,8 @@ int kvm_call(struct vm *vm, int fd, unsigned long req, void *arg, const char *na
 {
 	int r;
 
-	if (vm->stats)
+	/* Only when asked: counting takes a lock, and this runs per KVM_RUN. */
+	if (vm->stats && vm->stats->enabled)
 		stats_ioctl(vm->stats, req, name);
 	do
 		r = ioctl(fd, req, arg);
