@@ -2,7 +2,7 @@
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
-           -Wmissing-prototypes -Wformat=2 -Wvla -Wno-missing-field-initializers
+           -Wmissing-prototypes -Wformat=2 -Wvla -Wno-missing-field-initializers -I.
 ifeq ($(CI),true)
 CFLAGS  += -Werror
 endif
@@ -10,13 +10,13 @@ LDLIBS  += -lm -lpthread
 PREFIX  ?= /usr/local
 BUILD   := build
 
-SRCS := vmm.c options.c kvm.c vcpu.c mem.c run.c ring.c dump.c caps.c console.c \
-        stats.c log.c sandbox.c boot/image.c boot/flat.c boot/cpu.c \
-        boot/bzimage.c boot/mptable.c boot/e820.c boot/multiboot.c devices/bus.c \
+SRCS := vmm.c host/options.c vm/vm.c vm/vcpu.c vm/mem.c vm/run.c vm/ring.c vm/dump.c \
+        vm/caps.c host/console.c vm/stats.c lib/log.c host/sandbox.c boot/image.c boot/flat.c \
+        boot/cpu.c boot/bzimage.c boot/mptable.c boot/e820.c boot/multiboot.c vm/bus.c \
         devices/serial.c \
         devices/debug_exit.c devices/hypercall.c devices/rtc.c devices/i8042.c \
         devices/pci.c devices/post.c devices/acpi_pm.c devices/fw_cfg.c boot/acpi.c \
-        devices/fb.c display.c png.c
+        devices/fb.c host/display.c host/png.c
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 CHECK_OBJS := $(SRCS:%.c=$(BUILD)/check/%.o)
 
@@ -116,7 +116,7 @@ FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
                 -Wno-gnu-variable-sized-type-not-at-end # vcpu.c's kvm_msrs, fine with gcc
 FUZZ_NAMES   := flat bzimage multiboot serial devices fb ring
-FUZZ_SRCS    := mem.c ring.c stats.c kvm.c vcpu.c boot/image.c boot/flat.c boot/cpu.c \
+FUZZ_SRCS    := vm/mem.c vm/ring.c vm/stats.c vm/vm.c vm/vcpu.c vm/bus.c boot/image.c boot/flat.c boot/cpu.c \
                 boot/bzimage.c boot/e820.c boot/multiboot.c boot/mptable.c boot/acpi.c \
                 $(filter devices/%.c,$(SRCS)) fuzz/support.c
 FUZZ_OBJS    := $(FUZZ_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
@@ -143,7 +143,7 @@ valgrind: vmm guests
 	tests/unit/valgrind.sh ./vmm $(BUILD)/guests
 
 # C unit tests, built with the VMM's own flags (tests/sandbox.bats runs this one).
-$(BUILD)/unit/sandbox_test: tests/unit/sandbox_test.c $(BUILD)/sandbox.o $(BUILD)/log.o
+$(BUILD)/unit/sandbox_test: tests/unit/sandbox_test.c $(BUILD)/host/sandbox.o $(BUILD)/lib/log.o
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) -I. $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -154,7 +154,7 @@ install: vmm
 	install -D -m 0755 vmm $(DESTDIR)$(PREFIX)/bin/vmm
 
 format:
-	clang-format -i $(SRCS) $(wildcard *.h boot/*.h devices/*.h)
+	clang-format -i $(SRCS) $(wildcard */*.h)
 
 clean:
 	rm -rf $(BUILD) vmm vmm-check vmm-static

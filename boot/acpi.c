@@ -1,8 +1,8 @@
 #include <string.h>
 
-#include "acpi.h"
-#include "checksum.h"
-#include "mptable.h"
+#include "boot/acpi.h"
+#include "boot/checksum.h"
+#include "boot/mptable.h"
 
 /* Layouts from the ACPI specification 6.x, chapter 5.2. */
 struct rsdp {

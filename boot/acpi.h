@@ -3,7 +3,7 @@
 
 #include <stdint.h>
 
-#include "../mem.h"
+#include "vm/mem.h"
 
 #define ACPI_TABLES_ADDR 0xe0000 /* BIOS area: where Linux also scans for the RSDP */
 #define ACPI_PM1_EVT_PORT 0x600  /* PM1a event block: status, enable */

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bzimage.h"
-#include "e820.h"
+#include "boot/bzimage.h"
+#include "boot/e820.h"
 
 #define SETUP_HEADER_OFFSET 0x1f1
 #define BOOT_FLAG 0xaa55

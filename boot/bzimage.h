@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../mem.h"
-#include "plan.h"
+#include "vm/mem.h"
+#include "boot/plan.h"
 
 /* Guest-physical layout for Linux, below the kernel at 1 MiB. */
 #define BZ_ZERO_PAGE 0x8000  /* struct boot_params */

@@ -1,7 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cpu.h"
+#include "boot/cpu.h"
 
 #define X86_CR0_PE 0x1
 #define X86_CR0_MP 0x2

@@ -4,8 +4,8 @@
 #include <linux/kvm.h>
 #include <stddef.h>
 
-#include "../mem.h"
-#include "plan.h"
+#include "vm/mem.h"
+#include "boot/plan.h"
 
 /* Low memory the VMM writes for protected and long mode guests. */
 #define BOOT_GDT_ADDR 0x1000

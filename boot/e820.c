@@ -1,4 +1,4 @@
-#include "e820.h"
+#include "boot/e820.h"
 
 int e820_build(const struct guest_mem *m, struct e820_entry *map)
 {

@@ -3,7 +3,7 @@
 
 #include <stdint.h>
 
-#include "../mem.h"
+#include "vm/mem.h"
 
 #define E820_RAM 1
 #define E820_RESERVED 2

@@ -1,8 +1,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cpu.h"
-#include "flat.h"
+#include "boot/cpu.h"
+#include "boot/flat.h"
 
 static int check_place(const struct flat_request *r, uint64_t load, size_t len,
 		       uint64_t entry, const struct guest_mem *m, char *err, size_t errlen)

@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../mem.h"
-#include "plan.h"
+#include "vm/mem.h"
+#include "boot/plan.h"
 
 #define FLAT_LOAD_REAL 0x7c00     /* where a BIOS puts a boot sector */
 #define FLAT_LOAD_DEFAULT 0x100000 /* 1 MiB: above the real-mode area */

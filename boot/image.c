@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "image.h"
-#include "multiboot.h"
+#include "boot/image.h"
+#include "boot/multiboot.h"
 
 #define BOOTSECTOR_SIZE 512
 #define BZIMAGE_MAGIC_OFFSET 0x202 /* "HdrS", Documentation/arch/x86/boot.rst */

@@ -1,7 +1,7 @@
 #include <string.h>
 
-#include "checksum.h"
-#include "mptable.h"
+#include "boot/checksum.h"
+#include "boot/mptable.h"
 
 /* Layouts from the MP specification 1.4, chapter 4. */
 struct mpf_intel {

@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../mem.h"
+#include "vm/mem.h"
 
 #define MPTABLE_ADDR 0xf0000 /* in the BIOS area, where Linux searches */
 #define IOAPIC_ADDR 0xfec00000

@@ -2,9 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cpu.h"
-#include "e820.h"
-#include "multiboot.h"
+#include "boot/cpu.h"
+#include "boot/e820.h"
+#include "boot/multiboot.h"
 
 /* Multiboot Specification 0.6.96, section 3. */
 #define MB_MAGIC 0x1badb002

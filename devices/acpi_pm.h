@@ -3,7 +3,7 @@
 
 #include <stdint.h>
 
-#include "bus.h"
+#include "vm/bus.h"
 
 /* The ACPI fixed-hardware PM1a event and control blocks the FADT points
  * at: enough for an OS to find the machine in ACPI mode and to enter S5

@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "debug_exit.h"
+#include "devices/debug_exit.h"
 
 static void debug_exit_io(void *dev, struct io_access *a)
 {

@@ -3,7 +3,7 @@
 
 #include <stdint.h>
 
-#include "bus.h"
+#include "vm/bus.h"
 
 #define DEBUG_EXIT_PORT 0xf4
 #define DEBUG_EXIT_SIZE 4

@@ -1,8 +1,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "fb.h"
-#include "../log.h"
+#include "devices/fb.h"
+#include "lib/log.h"
 
 #define PAGE_SIZE 4096
 

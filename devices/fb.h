@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bus.h"
+#include "vm/bus.h"
 
 /* Guest-physical layout: in the 32-bit hole above RAM (mem.h
  * MEM_HOLE_START), below the IOAPIC, inside the first 4 GiB that the boot

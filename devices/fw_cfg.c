@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "fw_cfg.h"
+#include "devices/fw_cfg.h"
 
 /* Keys and formats from QEMU's docs/specs/fw_cfg.rst: numbers are
  * little-endian, except the file directory's count, big-endian. */

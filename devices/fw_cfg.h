@@ -3,7 +3,7 @@
 
 #include <stdint.h>
 
-#include "bus.h"
+#include "vm/bus.h"
 
 #define FW_CFG_PORT 0x510 /* selector (16-bit write); data at 0x511 */
 #define FW_CFG_ITEM_MAX 8

@@ -1,7 +1,7 @@
 #include <string.h>
 
-#include "../vcpu.h"
-#include "hypercall.h"
+#include "vm/vcpu.h"
+#include "devices/hypercall.h"
 
 static uint64_t hypercall_do(const struct kvm_regs *r)
 {

@@ -3,7 +3,7 @@
 
 #include <stdint.h>
 
-#include "bus.h"
+#include "vm/bus.h"
 
 #define HYPERCALL_PORT 0x500
 #define HYPERCALL_VERSION 1

@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "i8042.h"
+#include "devices/i8042.h"
 
 #define STATUS_OBF 0x01    /* output buffer full */
 #define STATUS_SYS 0x04    /* system flag: self-test passed */

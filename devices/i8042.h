@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bus.h"
+#include "vm/bus.h"
 
 #define I8042_DATA_PORT 0x60
 #define I8042_CMD_PORT 0x64

@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "pci.h"
+#include "devices/pci.h"
 
 #define RCR_OFFSET 1      /* 0xcf9 */
 #define RCR_RESET_CPU 0x04

@@ -3,7 +3,7 @@
 
 #include <stdint.h>
 
-#include "bus.h"
+#include "vm/bus.h"
 
 #define PCI_CONFIG_PORT 0xcf8 /* 0xcf8 address, 0xcf9 reset control, 0xcfc data */
 #define PCI_CONFIG_SIZE 8

@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "post.h"
+#include "devices/post.h"
 
 static void post_io(void *dev, struct io_access *a)
 {

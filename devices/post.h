@@ -3,7 +3,7 @@
 
 #include <stdint.h>
 
-#include "bus.h"
+#include "vm/bus.h"
 
 #define POST_PORT 0x80
 

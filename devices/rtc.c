@@ -1,7 +1,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "rtc.h"
+#include "devices/rtc.h"
 
 /* Register numbers and bits from the MC146818A datasheet. */
 enum {

@@ -3,7 +3,7 @@
 
 #include <stdint.h>
 
-#include "bus.h"
+#include "vm/bus.h"
 
 #define RTC_PORT 0x70
 #define RTC_CMOS_SIZE 128

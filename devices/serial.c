@@ -1,7 +1,7 @@
 #include <linux/serial_reg.h>
 #include <string.h>
 
-#include "serial.h"
+#include "devices/serial.h"
 
 #define SERIAL_NR_PORTS 8
 

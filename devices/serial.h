@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bus.h"
+#include "vm/bus.h"
 
 #define SERIAL_COM1 0x3f8
 #define SERIAL_COM1_IRQ 4

@@ -3,13 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../boot/acpi.h"
-#include "../boot/bzimage.h"
-#include "../boot/cpu.h"
-#include "../boot/image.h"
-#include "../boot/mptable.h"
-#include "../devices/fb.h"
-#include "fuzz.h"
+#include "boot/acpi.h"
+#include "boot/bzimage.h"
+#include "boot/cpu.h"
+#include "boot/image.h"
+#include "boot/mptable.h"
+#include "devices/fb.h"
+#include "fuzz/fuzz.h"
 
 #define OPT_BOOT32 0x01
 #define OPT_INITRD 0x02

@@ -6,16 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../devices/acpi_pm.h"
-#include "../devices/debug_exit.h"
-#include "../devices/fw_cfg.h"
-#include "../devices/hypercall.h"
-#include "../devices/i8042.h"
-#include "../devices/pci.h"
-#include "../devices/post.h"
-#include "../devices/rtc.h"
-#include "../vcpu.h"
-#include "fuzz.h"
+#include "devices/acpi_pm.h"
+#include "devices/debug_exit.h"
+#include "devices/fw_cfg.h"
+#include "devices/hypercall.h"
+#include "devices/i8042.h"
+#include "devices/pci.h"
+#include "devices/post.h"
+#include "devices/rtc.h"
+#include "vm/vcpu.h"
+#include "fuzz/fuzz.h"
 
 #define OP_DEVICE 0x07  /* which device's base */
 #define OP_WIDTH 0x18   /* 1, 2, 4 or 8 bytes */

@@ -4,8 +4,8 @@
  * geometry and options, then a stream of accesses (see below). */
 #include <stdlib.h>
 
-#include "../devices/fb.h"
-#include "fuzz.h"
+#include "devices/fb.h"
+#include "fuzz/fuzz.h"
 
 #define OPT_RAM 0x01
 #define OPT_LARGE 0x02   /* any geometry up to 4096x4096, not just 512x512 */

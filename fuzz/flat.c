@@ -3,9 +3,9 @@
  * point (8 bytes each, used when the options say so), then the image. */
 #include <stdlib.h>
 
-#include "../boot/cpu.h"
-#include "../boot/flat.h"
-#include "fuzz.h"
+#include "boot/cpu.h"
+#include "boot/flat.h"
+#include "fuzz/fuzz.h"
 
 #define OPT_MODE 0x03      /* real, protected, long (and 0: long) */
 #define OPT_LOAD 0x04      /* --load from the input */

@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../mem.h"
+#include "vm/mem.h"
 
 /* libFuzzer's entry point: every harness defines it. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

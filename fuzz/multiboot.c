@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../boot/cpu.h"
-#include "../boot/image.h"
-#include "../boot/multiboot.h"
-#include "fuzz.h"
+#include "boot/cpu.h"
+#include "boot/image.h"
+#include "boot/multiboot.h"
+#include "fuzz/fuzz.h"
 
 #define OPT_CMDLINE 0x01
 #define OPT_LONG_NAME 0x02

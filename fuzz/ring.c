@@ -7,17 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../devices/acpi_pm.h"
-#include "../devices/debug_exit.h"
-#include "../devices/fb.h"
-#include "../devices/fw_cfg.h"
-#include "../devices/i8042.h"
-#include "../devices/pci.h"
-#include "../devices/post.h"
-#include "../devices/rtc.h"
-#include "../devices/serial.h"
-#include "../ring.h"
-#include "fuzz.h"
+#include "devices/acpi_pm.h"
+#include "devices/debug_exit.h"
+#include "devices/fb.h"
+#include "devices/fw_cfg.h"
+#include "devices/i8042.h"
+#include "devices/pci.h"
+#include "devices/post.h"
+#include "devices/rtc.h"
+#include "devices/serial.h"
+#include "vm/ring.h"
+#include "fuzz/fuzz.h"
 
 #define PAGE 4096
 #define OPT_TRACE 0x01  /* --trace: every entry printed (to /dev/null) */

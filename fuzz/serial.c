@@ -3,8 +3,8 @@
  * arriving in between. Input: a stream of operations (see below). */
 #include <stdlib.h>
 
-#include "../devices/serial.h"
-#include "fuzz.h"
+#include "devices/serial.h"
+#include "fuzz/fuzz.h"
 
 #define OP_OFFSET 0x0f  /* port 0x3f8 + this - 4: the range and past both ends */
 #define OP_WIDTH 0x30   /* 1, 2, 4 or 8 bytes */

@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sandbox.h"
+#include "host/sandbox.h"
 
 #define X32_SYSCALL_BIT 0x40000000
 

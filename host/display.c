@@ -1,9 +1,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "display.h"
-#include "log.h"
-#include "png.h"
+#include "host/display.h"
+#include "lib/log.h"
+#include "host/png.h"
 
 #define PAGE_SIZE 4096
 

@@ -1,8 +1,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dump.h"
-#include "stats.h"
+#include "vm/dump.h"
+#include "vm/stats.h"
 
 #define INSN_MAX 15
 #define CR0_PG 0x80000000ULL

@@ -4,8 +4,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "vcpu.h"
+#include "lib/log.h"
+#include "vm/vcpu.h"
 
 #define CPUID_MAX_ENTRIES 256
 #define CPUID_HYPERVISOR (1u << 31) /* leaf 1 ECX: running under a hypervisor */

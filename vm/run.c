@@ -6,10 +6,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dump.h"
-#include "log.h"
-#include "ring.h"
-#include "run.h"
+#include "vm/dump.h"
+#include "lib/log.h"
+#include "vm/ring.h"
+#include "vm/run.h"
 
 #define RFLAGS_IF 0x200
 #define SIG_KICK SIGUSR2 /* gets a vCPU thread out of KVM_RUN */

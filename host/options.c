@@ -8,7 +8,7 @@
 
 #include "boot/bzimage.h"
 #include "devices/fb.h"
-#include "options.h"
+#include "host/options.h"
 
 enum {
 	OPT_MODE = 256,

@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "mem.h"
+#include "vm/mem.h"
 
 void mem_layout(struct guest_mem *m, uint8_t *host, uint64_t ram_size)
 {

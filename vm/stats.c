@@ -1,7 +1,7 @@
 #include <linux/kvm.h>
 #include <string.h>
 
-#include "stats.h"
+#include "vm/stats.h"
 
 void stats_init(struct stats *s, bool enabled, bool trace, FILE *out)
 {

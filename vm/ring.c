@@ -1,6 +1,6 @@
 #include <stdio.h>
 
-#include "ring.h"
+#include "vm/ring.h"
 
 static void trace_entry(const struct stats *s, const struct kvm_coalesced_mmio *e)
 {

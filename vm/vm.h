@@ -6,9 +6,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "devices/bus.h"
-#include "mem.h"
-#include "stats.h"
+#include "vm/bus.h"
+#include "vm/mem.h"
+#include "vm/stats.h"
 
 #define KVM_API_VERSION_NEEDED 12
 /* Below the 4 GiB boundary and above the IOAPIC, where kvmtool and QEMU put

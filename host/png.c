@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "png.h"
+#include "host/png.h"
 
 #define STORED_MAX 65535 /* bytes in one stored deflate block (LEN is 16 bits) */
 #define ZLIB_CMF 0x78    /* deflate with a 32 KiB window */

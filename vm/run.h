@@ -1,7 +1,7 @@
 #ifndef RUN_H
 #define RUN_H
 
-#include "vcpu.h"
+#include "vm/vcpu.h"
 
 #define RUN_TICK_MS 10 /* host work and halt checks happen at least this often */
 

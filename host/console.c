@@ -10,7 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "console.h"
+#include "host/console.h"
 
 /* The terminal to restore lives at file scope: a fatal-signal handler
  * must reach it, and there is one terminal per process. */

@@ -1,7 +1,7 @@
 #include <stdio.h>
 
-#include "caps.h"
-#include "log.h"
+#include "vm/caps.h"
+#include "lib/log.h"
 
 #define NEEDS_SYNC_REGS (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)
 

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kvm.h"
+#include "vm/vm.h"
 
 struct vcpu {
 	struct vm *vm;

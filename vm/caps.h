@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "kvm.h"
+#include "vm/vm.h"
 
 /* --caps: the API version and the capabilities vmm's mechanisms rest on. */
 void caps_print(struct vm *vm, FILE *f);

@@ -14,8 +14,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "sandbox.h"
+#include "lib/log.h"
+#include "host/sandbox.h"
 
 #define X32_SYSCALL_BIT 0x40000000
 #define MAX_VALUES 12

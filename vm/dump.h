@@ -1,7 +1,7 @@
 #ifndef DUMP_H
 #define DUMP_H
 
-#include "vcpu.h"
+#include "vm/vcpu.h"
 
 /* Explain why the run cannot go on: the exit (internal error suberror,
  * failed-entry reason), the registers, and the instruction bytes at RIP,

@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "devices/fb.h"
-#include "kvm.h"
+#include "vm/vm.h"
 
 /* The host side of the framebuffer, as the console is the serial line's:
  * how KVM backs the aperture (a coalesced MMIO zone, plain MMIO exits, or a

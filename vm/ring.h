@@ -1,7 +1,7 @@
 #ifndef RING_H
 #define RING_H
 
-#include "kvm.h"
+#include "vm/vm.h"
 
 /* Replay, in order, every write KVM queued in the coalesced ring since the
  * last drain, through the same buses as exits. Call before handling any exit

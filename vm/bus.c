@@ -1,7 +1,7 @@
 #include <string.h>
 
-#include "bus.h"
-#include "../log.h"
+#include "vm/bus.h"
+#include "lib/log.h"
 
 void bus_init(struct bus *b, const char *name)
 {

@@ -7,8 +7,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "kvm.h"
-#include "log.h"
+#include "vm/vm.h"
+#include "lib/log.h"
 
 int kvm_call(struct vm *vm, int fd, unsigned long req, void *arg, const char *name)
 {
