@@ -69,10 +69,10 @@ $(BUILD)/check/%.o: %.c
 # Real-mode boot sectors (*16) are linked at 0x7c00; the others at 1 MiB.
 guests: $(GUEST_BINS)
 
-$(BUILD)/guests/%.o: guests/%.S guests/guest.h
+$(BUILD)/guests/%.o: guests/%.S guests/guest.h lib/machine.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
-	$(Q)$(CC) -c -nostdlib -ffreestanding -Iguests -o $@ $<
+	$(Q)$(CC) -c -nostdlib -ffreestanding -I. -Iguests -o $@ $<
 
 $(BUILD)/guests/%16.elf: $(BUILD)/guests/%16.o guests/guest.ld
 	$(Q)ld -m elf_x86_64 -T guests/guest.ld -Ttext=0x7c00 -o $@ $<
@@ -83,10 +83,10 @@ $(BUILD)/guests/%.elf: $(BUILD)/guests/%.o guests/guest.ld
 $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 	$(Q)objcopy -O binary $< $@
 
-$(GUESTS_MB32:%=$(BUILD)/guests/%.o): $(BUILD)/guests/%.o: guests/%.S guests/guest.h
+$(GUESTS_MB32:%=$(BUILD)/guests/%.o): $(BUILD)/guests/%.o: guests/%.S guests/guest.h lib/machine.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
-	$(Q)$(CC) -m32 -c -nostdlib -ffreestanding -Iguests -o $@ $<
+	$(Q)$(CC) -m32 -c -nostdlib -ffreestanding -I. -Iguests -o $@ $<
 
 $(GUESTS_MB32:%=$(BUILD)/guests/%.elf): $(BUILD)/guests/%.elf: $(BUILD)/guests/%.o guests/mb.ld
 	$(Q)ld -m elf_i386 -T guests/mb.ld -o $@ $<

@@ -207,7 +207,7 @@ static void load_linux(struct machine *m, const uint8_t *img, size_t len,
 {
 	struct bzimage_request req = { m->opt.cmdline ? m->opt.cmdline : BZ_CMDLINE_DEFAULT,
 				       NULL, 0, m->opt.boot32 };
-	struct bzimage_fb fb = { FB_BASE, m->fb.aperture, m->fb.width, m->fb.height,
+	struct bzimage_fb fb = { FB_APERTURE_ADDR, m->fb.aperture, m->fb.width, m->fb.height,
 				 m->fb.stride };
 	uint8_t *initrd = NULL;
 	int r;

@@ -24,25 +24,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define RAM_SIZE (4u << 20)
-#define LOAD_ADDR 0x100000
-#define GDT_ADDR 0x1000
-#define PML4_ADDR 0x2000
-#define PDPT_ADDR 0x3000
-#define PD_ADDR 0x4000
-#define DEBUG_EXIT_PORT 0xf4
-#define CPUID_MAX_ENTRIES 256
-#define STATUS_HOST 6
-#define STATUS_INTERNAL 10
+#include "lib/log.h"
+#include "lib/machine.h"
 
-#define CR0_PE 0x1u
-#define CR0_PG 0x80000000u
-#define CR4_PAE 0x20u
-#define EFER_LME 0x100u
-#define EFER_LMA 0x400u
-#define PTE_P 0x1u
-#define PTE_W 0x2u
-#define PTE_PS 0x80u
+#define RAM_SIZE (4u << 20)
+#define CPUID_MAX_ENTRIES 256
+
 
 static void fail(const char *what)
 {
@@ -66,7 +53,7 @@ static void load_image(const char *path, uint8_t *ram)
 
 	if (fd < 0)
 		fail(path);
-	n = read(fd, ram + LOAD_ADDR, RAM_SIZE - LOAD_ADDR);
+	n = read(fd, ram + KERNEL_LOAD, RAM_SIZE - KERNEL_LOAD);
 	if (n < 0)
 		fail(path);
 	close(fd);
@@ -76,15 +63,15 @@ static void load_image(const char *path, uint8_t *ram)
  * descriptor (selector 0x10) is 64-bit: the state vmm's long mode uses. */
 static void write_tables(uint8_t *ram)
 {
-	uint64_t *pml4 = (uint64_t *)(ram + PML4_ADDR);
-	uint64_t *pdpt = (uint64_t *)(ram + PDPT_ADDR);
-	uint64_t *pd = (uint64_t *)(ram + PD_ADDR);
-	uint64_t *gdt = (uint64_t *)(ram + GDT_ADDR);
+	uint64_t *pml4 = (uint64_t *)(ram + BOOT_PML4_ADDR);
+	uint64_t *pdpt = (uint64_t *)(ram + BOOT_PDPT_ADDR);
+	uint64_t *pd = (uint64_t *)(ram + BOOT_PD_ADDR);
+	uint64_t *gdt = (uint64_t *)(ram + BOOT_GDT_ADDR);
 
-	pml4[0] = PDPT_ADDR | PTE_P | PTE_W;
-	pdpt[0] = PD_ADDR | PTE_P | PTE_W;
+	pml4[0] = BOOT_PDPT_ADDR | PTE_PRESENT | PTE_WRITE;
+	pdpt[0] = BOOT_PD_ADDR | PTE_PRESENT | PTE_WRITE;
 	for (uint64_t i = 0; i < 512; i++)
-		pd[i] = (i << 21) | PTE_P | PTE_W | PTE_PS;
+		pd[i] = (i << 21) | PTE_PRESENT | PTE_WRITE | PTE_HUGE;
 	gdt[2] = 0x00af9b000000ffffull; /* code: present, L=1 */
 	gdt[3] = 0x00cf93000000ffffull; /* data: present, writable */
 }
@@ -96,7 +83,7 @@ static void set_long_mode(int vcpu)
 				    .type = 0xb, .present = 1, .s = 1, .l = 1, .g = 1 };
 	struct kvm_segment data = code;
 	struct kvm_segment tss = { .limit = 0x67, .type = 0xb, .present = 1 };
-	struct kvm_regs regs = { .rip = LOAD_ADDR, .rsp = LOAD_ADDR, .rflags = 0x2 };
+	struct kvm_regs regs = { .rip = KERNEL_LOAD, .rsp = KERNEL_LOAD, .rflags = 0x2 };
 
 	data.selector = 0x18;
 	data.type = 0x3;
@@ -106,9 +93,9 @@ static void set_long_mode(int vcpu)
 	s.cs = code;
 	s.ds = s.es = s.fs = s.gs = s.ss = data;
 	s.tr = tss; /* VM entry wants a busy 64-bit TSS in long mode */
-	s.gdt.base = GDT_ADDR;
+	s.gdt.base = BOOT_GDT_ADDR;
 	s.gdt.limit = 4 * 8 - 1;
-	s.cr3 = PML4_ADDR;
+	s.cr3 = BOOT_PML4_ADDR;
 	s.cr4 = CR4_PAE;
 	s.cr0 = CR0_PE | CR0_PG;
 	s.efer = EFER_LME | EFER_LMA;

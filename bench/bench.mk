@@ -5,7 +5,7 @@
 # in 32 are multiboot ELF32 guests (kept as .elf for QEMU's -kernel).
 CC      ?= gcc
 BENCH_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Wshadow -Wstrict-prototypes \
-                -Wmissing-prototypes
+                -Wmissing-prototypes -I.
 BUILD   ?= build
 BB      := $(BUILD)/bench
 PYTHON  ?= python3
@@ -36,7 +36,7 @@ guest_32 = $(filter %32,$(guest_name))
 $(BB)/guests/%.o: bench/guests/$$(firstword $$(subst -, ,$$*)).S guests/guest.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $@")
-	$(Q)$(CC) $(if $(guest_32),-m32) -c -nostdlib -ffreestanding -Iguests \
+	$(Q)$(CC) $(if $(guest_32),-m32) -c -nostdlib -ffreestanding -I. -Iguests \
 		$(if $(guest_n),-DN=$(guest_n)) -o $@ $<
 
 $(BB)/guests/%.elf: $(BB)/guests/%.o bench/guests/multiboot.ld guests/guest.ld

@@ -3,6 +3,7 @@
 #include "boot/acpi.h"
 #include "boot/checksum.h"
 #include "boot/mptable.h"
+#include "lib/machine.h"
 
 /* Layouts from the ACPI specification 6.x, chapter 5.2. */
 struct rsdp {
@@ -92,9 +93,7 @@ struct madt_lapic_nmi { /* type 4 */
 #define FADT_PWR_BUTTON 0x10  /* no fixed power button */
 #define FADT_SLP_BUTTON 0x20  /* no fixed sleep button */
 #define FADT_RESET_REG_SUP 0x400
-#define RESET_PORT 0xcf9
 #define RESET_VALUE 0x06      /* reset CPU, hard reset */
-#define CMOS_CENTURY 0x32
 
 /* The DSDT's whole body, in AML: Name (_S5, Package (4) { 5, 5, 0, 0 }). */
 static const uint8_t dsdt_aml[] = {
@@ -144,7 +143,7 @@ static void write_fadt(struct fadt *f, uint64_t base)
 	f->century = CMOS_CENTURY;
 	f->iapc_boot_arch = BOOT_ARCH_LEGACY_DEVICES | BOOT_ARCH_8042;
 	f->flags = FADT_WBINVD | FADT_PWR_BUTTON | FADT_SLP_BUTTON | FADT_RESET_REG_SUP;
-	f->reset_reg = io_gas(RESET_PORT, 1);
+	f->reset_reg = io_gas(PCI_RESET_PORT, 1);
 	f->reset_value = RESET_VALUE;
 	f->h.checksum = table_checksum(f, sizeof(*f));
 }

@@ -3,13 +3,9 @@
 
 #include <stdint.h>
 
+#include "lib/machine.h"
 #include "vm/mem.h"
 
-#define ACPI_TABLES_ADDR 0xe0000 /* BIOS area: where Linux also scans for the RSDP */
-#define ACPI_PM1_EVT_PORT 0x600  /* PM1a event block: status, enable */
-#define ACPI_PM1_CNT_PORT 0x604  /* PM1a control block: SCI_EN, SLP_TYP, SLP_EN */
-#define ACPI_SCI_IRQ 9
-#define ACPI_S5_TYPE 5           /* SLP_TYP the DSDT's \_S5 names */
 
 /* Write the ACPI tables a PC gives an OS: RSDP -> XSDT -> FADT (fixed-
  * hardware PM1a blocks at the ports above, reset register 0xcf9) -> FACS

@@ -63,7 +63,7 @@ static int check_header(const uint8_t *img, size_t len, const struct setup_heade
 static int check_fit(const struct setup_header *h, size_t payload, const struct guest_mem *m,
 		     uint64_t *kernel_end, char *err, size_t errlen)
 {
-	uint64_t start = h->pref_address > BZ_KERNEL_LOAD ? h->pref_address : BZ_KERNEL_LOAD;
+	uint64_t start = h->pref_address > KERNEL_LOAD ? h->pref_address : KERNEL_LOAD;
 	uint64_t need = h->init_size > payload ? h->init_size : payload;
 
 	if (start > mem_low_end(m) || need > mem_low_end(m) - start)
@@ -181,17 +181,17 @@ int bzimage_load(const uint8_t *img, size_t len, const struct bzimage_request *r
 	build_e820(m, &bp);
 	if (req->fb)
 		describe_fb(req->fb, &bp.screen_info);
-	mem_write(m, BZ_KERNEL_LOAD, img + setup_len, payload);
+	mem_write(m, KERNEL_LOAD, img + setup_len, payload);
 	mem_write(m, BZ_ZERO_PAGE, &bp, sizeof(bp));
 
 	memset(plan, 0, sizeof(*plan));
 	plan->rsi = BZ_ZERO_PAGE;
 	if (!req->boot32 && (h.xloadflags & XLF_KERNEL_64)) {
 		plan->mode = CPU_MODE_LONG;
-		plan->entry = BZ_KERNEL_LOAD + ENTRY_64_OFFSET;
+		plan->entry = KERNEL_LOAD + ENTRY_64_OFFSET;
 	} else {
 		plan->mode = CPU_MODE_PROTECTED;
-		plan->entry = BZ_KERNEL_LOAD;
+		plan->entry = KERNEL_LOAD;
 	}
 	plan->stack = BZ_ZERO_PAGE; /* unused by Linux; a sane value anyway */
 	return 0;

@@ -5,14 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/machine.h"
 #include "vm/mem.h"
 #include "boot/plan.h"
 
 /* Guest-physical layout for Linux, below the kernel at 1 MiB. */
-#define BZ_ZERO_PAGE 0x8000  /* struct boot_params */
-#define BZ_CMDLINE 0x9000
-#define BZ_CMDLINE_MAX 0x7000 /* up to 0x10000 */
-#define BZ_KERNEL_LOAD 0x100000
 #define BZ_PROTOCOL_MIN 0x020a /* 2.10: init_size and pref_address */
 #define BZ_CMDLINE_DEFAULT "console=ttyS0 reboot=k panic=-1"
 

@@ -3,24 +3,6 @@
 
 #include "boot/cpu.h"
 
-#define X86_CR0_PE 0x1
-#define X86_CR0_MP 0x2
-#define X86_CR0_ET 0x10
-#define X86_CR0_NE 0x20
-#define X86_CR0_WP 0x10000
-#define X86_CR0_PG 0x80000000
-#define X86_CR4_PAE 0x20
-#define X86_CR4_OSFXSR 0x200
-#define X86_CR4_OSXMMEXCPT 0x400
-#define EFER_LME 0x100
-#define EFER_LMA 0x400
-#define APIC_BASE_DEFAULT 0xfee00000
-#define APIC_BASE_ENABLE 0x800
-#define APIC_BASE_BSP 0x100
-#define PTE_PRESENT 0x1
-#define PTE_WRITE 0x2
-#define PTE_HUGE 0x80
-#define RFLAGS_RESERVED 0x2 /* bit 1 always reads as one */
 
 /* Descriptor flags as in Linux's GDT_ENTRY(): access byte in bits 0-7,
  * AVL, L, D/B and G in bits 12-15. */
@@ -30,7 +12,6 @@
 #define GDT_TSS 0x0089    /* present 32/64-bit TSS, available */
 #define TSS_BUSY 0xb      /* the type TR must hold once loaded */
 #define TSS_LIMIT 0x67    /* 104-byte TSS */
-#define GDT_ENTRIES 6     /* null, null, code, data, TSS (16 bytes in long mode) */
 
 static uint64_t gdt_entry(uint16_t flags, uint32_t base, uint32_t limit)
 {
@@ -59,7 +40,7 @@ static struct kvm_segment segment(uint16_t sel, uint16_t flags, uint32_t base, u
 
 static int write_gdt(const struct guest_mem *m, uint16_t code_flags)
 {
-	uint64_t gdt[GDT_ENTRIES] = {
+	uint64_t gdt[BOOT_GDT_ENTRIES] = {
 		[BOOT_CS / 8] = gdt_entry(code_flags, 0, 0xfffff),
 		[BOOT_DS / 8] = gdt_entry(GDT_DATA, 0, 0xfffff),
 		[BOOT_TR / 8] = gdt_entry(GDT_TSS, BOOT_TSS_ADDR, TSS_LIMIT),
@@ -101,7 +82,7 @@ static void real_mode(const struct boot_plan *p, struct kvm_regs *regs, struct k
 	s->ds = s->es = s->fs = s->gs = s->ss = data;
 	s->tr = segment(0, 0x008b, 0, 0xffff); /* busy 16-bit TSS, as at reset */
 	s->idt.limit = 0x3ff;                  /* the real-mode IVT at 0 */
-	s->cr0 = X86_CR0_ET;
+	s->cr0 = CR0_ET;
 	regs->rip = p->entry - ((uint64_t)seg << 4);
 	regs->rsp = (p->stack - ((uint64_t)seg << 4)) & 0xffff;
 }
@@ -116,8 +97,8 @@ static void flat_mode(const struct boot_plan *p, uint16_t code, struct kvm_regs 
 	s->tr = segment(BOOT_TR, GDT_TSS, BOOT_TSS_ADDR, TSS_LIMIT);
 	s->tr.type = TSS_BUSY;
 	s->gdt.base = BOOT_GDT_ADDR;
-	s->gdt.limit = GDT_ENTRIES * 8 - 1;
-	s->cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE;
+	s->gdt.limit = BOOT_GDT_ENTRIES * 8 - 1;
+	s->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE;
 	regs->rip = p->entry;
 	regs->rsp = p->stack;
 }
@@ -133,7 +114,7 @@ int cpu_setup(const struct boot_plan *p, const struct guest_mem *m, struct kvm_r
 	regs->rax = p->rax;
 	regs->rbx = p->rbx;
 	regs->rsi = p->rsi;
-	s->apic_base = APIC_BASE_DEFAULT | APIC_BASE_ENABLE | APIC_BASE_BSP;
+	s->apic_base = LAPIC_ADDR | APIC_BASE_ENABLE | APIC_BASE_BSP;
 	s->ldt = segment(0, 0x0082, 0, 0xffff); /* an LDT descriptor nobody uses */
 	s->ldt.unusable = 1;
 	if (p->mode == CPU_MODE_REAL) {
@@ -147,8 +128,8 @@ int cpu_setup(const struct boot_plan *p, const struct guest_mem *m, struct kvm_r
 	flat_mode(p, is_long ? GDT_CODE64 : GDT_CODE32, regs, s);
 	if (is_long) {
 		s->cr3 = BOOT_PML4_ADDR;
-		s->cr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
-		s->cr0 |= X86_CR0_WP | X86_CR0_PG;
+		s->cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+		s->cr0 |= CR0_WP | CR0_PG;
 		s->efer = EFER_LME | EFER_LMA;
 	}
 	return 0;

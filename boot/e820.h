@@ -3,12 +3,11 @@
 
 #include <stdint.h>
 
+#include "lib/machine.h"
 #include "vm/mem.h"
 
 #define E820_RAM 1
 #define E820_RESERVED 2
-#define E820_EBDA_START 0x9fc00 /* base memory ends here in a PC */
-#define E820_BIOS_END 0x100000  /* the BIOS area (firmware tables) ends here */
 #define E820_MAX 8
 
 struct e820_entry {

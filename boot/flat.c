@@ -37,7 +37,7 @@ static int check_place(const struct flat_request *r, uint64_t load, size_t len,
 int flat_load(const uint8_t *img, size_t len, const struct flat_request *req,
 	      const struct guest_mem *m, struct boot_plan *plan, char *err, size_t errlen)
 {
-	uint64_t def = req->mode == CPU_MODE_REAL ? FLAT_LOAD_REAL : FLAT_LOAD_DEFAULT;
+	uint64_t def = req->mode == CPU_MODE_REAL ? FLAT_LOAD_REAL : KERNEL_LOAD;
 	uint64_t load = req->load_set ? req->load : def;
 	uint64_t entry = req->entry_set ? req->entry : load;
 

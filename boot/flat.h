@@ -5,11 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/machine.h"
 #include "vm/mem.h"
 #include "boot/plan.h"
 
-#define FLAT_LOAD_REAL 0x7c00     /* where a BIOS puts a boot sector */
-#define FLAT_LOAD_DEFAULT 0x100000 /* 1 MiB: above the real-mode area */
 #define REAL_MODE_LIMIT 0x100000  /* what a real-mode CS:IP can reach */
 
 /* What the user asked for; unset fields get the documented defaults. */

@@ -4,11 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/machine.h"
 #include "vm/mem.h"
 
-#define MPTABLE_ADDR 0xf0000 /* in the BIOS area, where Linux searches */
-#define IOAPIC_ADDR 0xfec00000
-#define LAPIC_ADDR 0xfee00000
 
 /* Write an Intel MultiProcessor Specification 1.4 table for ncpus CPUs
  * (APIC ids 0..ncpus-1), the IOAPIC and ISA IRQs 0-15 wired to its pins.

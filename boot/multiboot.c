@@ -5,21 +5,10 @@
 #include "boot/cpu.h"
 #include "boot/e820.h"
 #include "boot/multiboot.h"
+#include "lib/machine.h"
 
 /* Multiboot Specification 0.6.96, section 3. */
-#define MB_MAGIC 0x1badb002
-#define MB_BOOT_MAGIC 0x2badb002 /* in EAX at entry */
-#define MB_PAGE_ALIGN 0x1
-#define MB_MEMORY_INFO 0x2
-#define MB_VIDEO_MODE 0x4
 #define MB_REQUIRED_UNKNOWN 0xfff8 /* bits 3-15: must be understood */
-#define MB_AOUT_KLUDGE 0x10000
-#define MBI_MEMORY 0x1
-#define MBI_CMDLINE 0x4
-#define MBI_MODS 0x8
-#define MBI_MMAP 0x40
-#define MBI_LOADER_NAME 0x200
-#define PAGE 0x1000ULL
 #define LOADER_NAME "vmm"
 
 struct mb_header {
@@ -173,7 +162,7 @@ static int put_modules(struct area *a, const struct multiboot_request *r, struct
 		const struct multiboot_module *mod = &r->modules[i];
 
 		mods[i].string = put_str(a, mod->cmdline);
-		mods[i].mod_start = put(a, mod->data, mod->len, PAGE);
+		mods[i].mod_start = put(a, mod->data, mod->len, PAGE_SIZE);
 		mods[i].mod_end = mods[i].mod_start + mod->len;
 		mods[i].reserved = 0;
 		if (!mods[i].string || !mods[i].mod_start)
@@ -196,15 +185,15 @@ static uint32_t put_mmap(struct area *a, struct mb_info *mbi)
 	for (int i = 0; i < n; i++)
 		mm[i] = (struct mb_mmap){ sizeof(mm[i]) - 4, map[i].addr, map[i].size, map[i].type };
 	mbi->mmap_length = n * sizeof(mm[0]);
-	mbi->mem_lower = E820_EBDA_START >> 10;
-	mbi->mem_upper = (mem_low_end(a->m) - E820_BIOS_END) >> 10;
+	mbi->mem_lower = EBDA_START >> 10;
+	mbi->mem_upper = (mem_low_end(a->m) - BIOS_END) >> 10;
 	return mbi->mmap_addr = put(a, mm, mbi->mmap_length, 8);
 }
 
 static int write_info(const struct multiboot_request *r, uint64_t kernel_end,
 		      const struct guest_mem *m, uint32_t *info, char *err, size_t errlen)
 {
-	struct area a = { m, align_up(kernel_end, PAGE) };
+	struct area a = { m, align_up(kernel_end, PAGE_SIZE) };
 	struct mb_info mbi = { .flags = MBI_MEMORY | MBI_CMDLINE | MBI_MODS | MBI_MMAP |
 					MBI_LOADER_NAME };
 	char cmdline[4096];

@@ -1,7 +1,7 @@
 #include <string.h>
 
-#include "boot/acpi.h"
 #include "devices/acpi_pm.h"
+#include "lib/machine.h"
 
 #define PM1_EN_OFFSET 2     /* PM1_STS at 0, PM1_EN at 2 */
 #define PM1_CNT_OFFSET (ACPI_PM1_CNT_PORT - ACPI_PM1_EVT_PORT)

@@ -3,10 +3,9 @@
 
 #include <stdint.h>
 
+#include "lib/machine.h"
 #include "vm/bus.h"
 
-#define DEBUG_EXIT_PORT 0xf4
-#define DEBUG_EXIT_SIZE 4
 
 /* QEMU's isa-debug-exit: a write of V ends the run with status (V << 1) | 1,
  * so test kernels written for QEMU run unchanged. */

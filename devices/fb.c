@@ -3,8 +3,8 @@
 
 #include "devices/fb.h"
 #include "lib/log.h"
+#include "lib/machine.h"
 
-#define PAGE_SIZE 4096
 
 /* Registers are bytes to the guest: any width at any offset, little-endian
  * as an x86 guest expects, zero past the last register. */
@@ -73,14 +73,14 @@ int fb_init(struct fb *fb, struct bus *mmio, uint32_t width, uint32_t height, bo
 	fb->regs[FB_REG_FORMAT / 4] = FB_FORMAT_XRGB8888;
 	fb->regs[FB_REG_BPP / 4] = FB_BPP;
 	fb->regs[FB_REG_APERTURE / 4] = (uint32_t)fb->aperture;
-	fb->regs[FB_REG_BASE_LO / 4] = (uint32_t)FB_BASE;
-	fb->regs[FB_REG_BASE_HI / 4] = (uint32_t)(FB_BASE >> 32);
+	fb->regs[FB_REG_BASE_LO / 4] = (uint32_t)FB_APERTURE_ADDR;
+	fb->regs[FB_REG_BASE_HI / 4] = (uint32_t)(FB_APERTURE_ADDR >> 32);
 	fb->shadow = map_pixels(fb->aperture, "mmap framebuffer");
 	if (ram)
 		fb->ram = map_pixels(fb->aperture, "mmap framebuffer RAM");
-	if (bus_register(mmio, FB_REGS_BASE, FB_REGS_SIZE, fb_regs_io, fb) < 0)
+	if (bus_register(mmio, FB_REGS_ADDR, FB_REGS_SIZE, fb_regs_io, fb) < 0)
 		return -1;
-	return ram ? 0 : bus_register(mmio, FB_BASE, fb->aperture, fb_aperture_io, fb);
+	return ram ? 0 : bus_register(mmio, FB_APERTURE_ADDR, fb->aperture, fb_aperture_io, fb);
 }
 
 void fb_sync_pages(struct fb *fb, const uint64_t *bitmap)

@@ -4,14 +4,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/machine.h"
 #include "vm/bus.h"
 
 /* Guest-physical layout: in the 32-bit hole above RAM (mem.h
  * MEM_HOLE_START), below the IOAPIC, inside the first 4 GiB that the boot
  * page tables identity-map; never in the e820 RAM map. */
-#define FB_BASE 0xE0000000ULL /* the pixel aperture */
-#define FB_REGS_SIZE 0x1000
-#define FB_REGS_BASE (FB_BASE - FB_REGS_SIZE) /* 0xDFFFF000 */
 #define FB_MAX_WIDTH 4096
 #define FB_MAX_HEIGHT 4096
 #define FB_BPP 32
@@ -20,18 +18,6 @@
 #define FB_APERTURE_ALIGN 0x10000ULL
 
 /* The register block: read-only little-endian 32-bit registers. */
-#define FB_REG_MAGIC 0x00    /* FB_MAGIC */
-#define FB_REG_WIDTH 0x04    /* pixels */
-#define FB_REG_HEIGHT 0x08   /* lines */
-#define FB_REG_STRIDE 0x0c   /* bytes from one line to the next */
-#define FB_REG_FORMAT 0x10   /* FB_FORMAT_XRGB8888 */
-#define FB_REG_BPP 0x14      /* bits per pixel: 32 */
-#define FB_REG_APERTURE 0x18 /* bytes at the base, a multiple of 64 KiB */
-#define FB_REG_BASE_LO 0x1c  /* guest-physical address of the aperture */
-#define FB_REG_BASE_HI 0x20
-#define FB_NR_REGS 9
-#define FB_MAGIC 0x42464d56           /* "VMFB" */
-#define FB_FORMAT_XRGB8888 0x34325258 /* DRM fourcc "XR24": B, G, R, X in memory */
 
 struct fb_stats {
 	uint64_t writes;       /* aperture writes applied */

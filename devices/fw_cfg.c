@@ -1,18 +1,10 @@
 #include <string.h>
 
 #include "devices/fw_cfg.h"
+#include "lib/machine.h"
 
-/* Keys and formats from QEMU's docs/specs/fw_cfg.rst: numbers are
- * little-endian, except the file directory's count, big-endian. */
-enum {
-	FW_CFG_SIGNATURE = 0x00,
-	FW_CFG_ID = 0x01,
-	FW_CFG_RAM_SIZE = 0x03,
-	FW_CFG_NOGRAPHIC = 0x04,
-	FW_CFG_NB_CPUS = 0x05,
-	FW_CFG_MAX_CPUS = 0x0f,
-	FW_CFG_FILE_DIR = 0x19,
-};
+/* Formats from QEMU's docs/specs/fw_cfg.rst: numbers are little-endian,
+ * except the file directory's count, big-endian. */
 #define FW_CFG_ID_TRADITIONAL 0x1 /* no DMA interface */
 #define SELECTOR_OFFSET 0
 #define DATA_OFFSET 1

@@ -3,9 +3,9 @@
 
 #include <stdint.h>
 
+#include "lib/machine.h"
 #include "vm/bus.h"
 
-#define FW_CFG_PORT 0x510 /* selector (16-bit write); data at 0x511 */
 #define FW_CFG_ITEM_MAX 8
 
 /* QEMU's firmware configuration interface, the traditional I/O-port form:

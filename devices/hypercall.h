@@ -3,15 +3,9 @@
 
 #include <stdint.h>
 
+#include "lib/machine.h"
 #include "vm/bus.h"
 
-#define HYPERCALL_PORT 0x500
-#define HYPERCALL_VERSION 1
-
-enum hypercall_fn {
-	HC_VERSION = 0, /* returns HYPERCALL_VERSION */
-	HC_ADD = 1,     /* returns RDI + RSI */
-};
 
 /* A register-argument call: the guest puts the function in RAX and
  * arguments in RDI, RSI, RDX, writes any byte to the port, and finds the

@@ -4,10 +4,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/machine.h"
 #include "vm/bus.h"
 
-#define I8042_DATA_PORT 0x60
-#define I8042_CMD_PORT 0x64
 
 /* The PS/2 controller, with no keyboard or mouse behind it: enough for
  * Linux to probe it and for the classic reset (command 0xFE to port 0x64,

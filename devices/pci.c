@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "devices/pci.h"
+#include "lib/machine.h"
 
 #define RCR_OFFSET 1      /* 0xcf9 */
 #define RCR_RESET_CPU 0x04

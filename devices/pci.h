@@ -3,9 +3,9 @@
 
 #include <stdint.h>
 
+#include "lib/machine.h"
 #include "vm/bus.h"
 
-#define PCI_CONFIG_PORT 0xcf8 /* 0xcf8 address, 0xcf9 reset control, 0xcfc data */
 #define PCI_CONFIG_SIZE 8
 
 /* PCI configuration mechanism #1 with nothing on the bus: every function

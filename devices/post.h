@@ -3,9 +3,9 @@
 
 #include <stdint.h>
 
+#include "lib/machine.h"
 #include "vm/bus.h"
 
-#define POST_PORT 0x80
 
 /* The POST diagnostic port: firmware writes progress codes to it and Linux
  * writes to it as an I/O delay (outb_p). Keeps the last code. */

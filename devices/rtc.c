@@ -2,6 +2,7 @@
 #include <time.h>
 
 #include "devices/rtc.h"
+#include "lib/machine.h"
 
 /* Register numbers and bits from the MC146818A datasheet. */
 enum {
@@ -16,7 +17,6 @@ enum {
 	REG_B = 0x0b,
 	REG_C = 0x0c,
 	REG_D = 0x0d,
-	REG_CENTURY = 0x32, /* where PC firmware keeps it */
 };
 #define REG_A_UIP 0x80      /* update in progress: never, time is read whole */
 #define REG_A_DEFAULT 0x26  /* 32.768 kHz base, 1024 Hz periodic rate */
@@ -85,7 +85,7 @@ static uint8_t rtc_read(struct rtc *r)
 {
 	switch (r->index) {
 	case REG_SECONDS: case REG_MINUTES: case REG_HOURS: case REG_WEEKDAY:
-	case REG_DAY: case REG_MONTH: case REG_YEAR: case REG_CENTURY:
+	case REG_DAY: case REG_MONTH: case REG_YEAR: case CMOS_CENTURY:
 		return read_time(r, r->index);
 	case REG_A:
 		return r->cmos[REG_A] & ~REG_A_UIP;
@@ -110,7 +110,7 @@ static void rtc_io(void *dev, struct io_access *a)
 	if (!a->write) {
 		memset(a->data, 0, a->len);
 		a->data[0] = rtc_read(r);
-	} else if (r->index > REG_D && r->index != REG_CENTURY) {
+	} else if (r->index > REG_D && r->index != CMOS_CENTURY) {
 		r->cmos[r->index] = a->data[0]; /* CMOS RAM */
 	} else if (r->index == REG_A || r->index == REG_B) {
 		r->cmos[r->index] = a->data[0]; /* the clock itself stays the host's */

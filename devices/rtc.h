@@ -3,9 +3,9 @@
 
 #include <stdint.h>
 
+#include "lib/machine.h"
 #include "vm/bus.h"
 
-#define RTC_PORT 0x70
 #define RTC_CMOS_SIZE 128
 
 /* The MC146818 CMOS clock at 0x70 (index) / 0x71 (data), reading the host's

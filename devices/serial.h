@@ -5,10 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/machine.h"
 #include "vm/bus.h"
 
-#define SERIAL_COM1 0x3f8
-#define SERIAL_COM1_IRQ 4
 #define SERIAL_FIFO_SIZE 16 /* the 16550A's receive FIFO */
 
 /* What the UART needs from the host side; it knows nothing else. */

@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *img = data + HEADER_LEN;
 	size_t len = size > HEADER_LEN ? size - HEADER_LEN : 0;
 	uint64_t fb_size = (uint64_t)fb_w * fb_h * 4;
-	struct bzimage_fb fb = { FB_BASE, (fb_size + FB_APERTURE_ALIGN - 1) & ~(FB_APERTURE_ALIGN - 1),
+	struct bzimage_fb fb = { FB_APERTURE_ADDR, (fb_size + FB_APERTURE_ALIGN - 1) & ~(FB_APERTURE_ALIGN - 1),
 				 fb_w, fb_h, fb_w * 4u };
 	struct bzimage_request req = { BZ_CMDLINE_DEFAULT, NULL, 0, opt & OPT_BOOT32,
 				       opt & OPT_FB ? &fb : NULL };

@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (in.pos < in.size) {
 		uint8_t op = input_u8(&in), buf[8];
 		uint64_t span = FB_REGS_SIZE + fb.aperture + 0x2000;
-		uint64_t addr = FB_REGS_BASE + input_u32(&in) % span;
+		uint64_t addr = FB_REGS_ADDR + input_u32(&in) % span;
 		uint32_t len = (op & OP_LEN) + 1;
 
 		if (op & OP_SYNC) {

@@ -14,17 +14,17 @@
 	.text
 	.globl	_start
 _start:
-	mov	$UART_LSR, %dx
+	mov	$COM1_LSR, %dx
 wait_rx:
 	in	(%dx), %al
-	test	$LSR_DR, %al
+	test	$UART_LSR_DR, %al
 	jz	wait_rx
 
-	mov	$UART_RBR, %dx
+	mov	$COM1_RBR, %dx
 	in	(%dx), %al
 	cmp	$CTRL_D, %al
 	je	done
-	serial_putc_al			/* leaves DX = UART_THR */
+	serial_putc_al			/* leaves DX = COM1_THR */
 	jmp	_start
 
 done:

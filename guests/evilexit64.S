@@ -18,11 +18,11 @@
 	.text
 	.globl	_start
 _start:
-	mov	$UART_LSR, %dx
+	mov	$COM1_LSR, %dx
 1:	in	(%dx), %al
-	test	$LSR_DR, %al
+	test	$UART_LSR_DR, %al
 	jz	1b
-	mov	$UART_RBR, %dx
+	mov	$COM1_RBR, %dx
 	in	(%dx), %al
 
 	cmp	$'b', %al

@@ -14,7 +14,6 @@
  */
 #include "guest.h"
 
-#define FB_BASE		0xe0000000
 
 /* check n: fail with code n unless the flags say "equal". */
 .macro check n:req
@@ -26,10 +25,10 @@
 	.text
 	.globl	_start
 _start:
-	mov	$FB_REGS, %esi
+	mov	$FB_REGS_ADDR, %esi
 	cmpl	$FB_MAGIC, FB_REG_MAGIC(%rsi)
 	check	1
-	mov	$FB_BASE, %r10d		/* R10 = the aperture (zero-extended) */
+	mov	$FB_APERTURE_ADDR, %r10d		/* R10 = the aperture (zero-extended) */
 	mov	FB_REG_APERTURE(%rsi), %edi
 	add	%r10, %rdi		/* RDI = its end */
 

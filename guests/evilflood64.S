@@ -27,7 +27,7 @@ _start:
 	add	$64, %edi
 	loop	1b
 
-	mov	$UART_THR, %dx
+	mov	$COM1_THR, %dx
 	mov	$ROUNDS, %ebx
 2:	mov	$BUF, %esi
 	mov	$4096, %ecx

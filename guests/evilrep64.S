@@ -34,12 +34,12 @@ _start:
 	mov	$8192, %ecx
 	rep stosb
 	mov	$BUF, %esi
-	mov	$UART_THR, %dx
+	mov	$COM1_THR, %dx
 	mov	$8192, %ecx
 	rep outsb
 
 	mov	$BUF, %edi
-	mov	$UART_RBR, %dx
+	mov	$COM1_RBR, %dx
 	mov	$4096, %ecx
 	rep insb
 	expect	0, 4096, 1

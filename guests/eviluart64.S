@@ -10,9 +10,6 @@
  */
 #include "guest.h"
 
-#define MCR_LOOP	0x10
-#define FCR_FIFO	0x01
-#define LSR_OE		0x02
 #define STEPS		4000
 
 /* outb reg, value */
@@ -27,28 +24,28 @@
 	.globl	_start
 _start:
 	/* Loopback with the FIFO on: 20 bytes into 16 places. */
-	outb	UART_FCR, FCR_FIFO
-	outb	UART_MCR, MCR_LOOP
-	mov	$UART_THR, %dx
+	outb	COM1_FCR, UART_FCR_ENABLE_FIFO
+	outb	COM1_MCR, UART_MCR_LOOP
+	mov	$COM1_THR, %dx
 	mov	$'A', %al
 	mov	$20, %ecx
 1:	out	%al, (%dx)
 	inc	%al
 	loop	1b
-	mov	$UART_LSR, %dx
+	mov	$COM1_LSR, %dx
 	in	(%dx), %al
 	mov	$1, %bl
-	test	$LSR_OE, %al
+	test	$UART_LSR_OE, %al
 	jz	fail
-	mov	$UART_RBR, %dx		/* take a few, leave the rest */
+	mov	$COM1_RBR, %dx		/* take a few, leave the rest */
 	in	(%dx), %al
 	in	(%dx), %al
 
 	/* Divisor 0: no baud rate at all. */
-	outb	UART_LCR, LCR_DLAB
-	outb	UART_DLL, 0
-	outb	UART_DLM, 0
-	outb	UART_LCR, LCR_8N1
+	outb	COM1_LCR, UART_LCR_DLAB
+	outb	COM1_DLL, 0
+	outb	COM1_DLM, 0
+	outb	COM1_LCR, UART_LCR_WLEN8
 
 	/* A linear congruential generator picks register, value, direction. */
 	mov	$12345, %r8d
@@ -58,7 +55,7 @@ _start:
 	mov	%r8d, %eax
 	shr	$16, %eax
 	and	$7, %eax
-	lea	COM1(%rax), %edx
+	lea	SERIAL_COM1(%rax), %edx
 	mov	%r8d, %eax
 	shr	$24, %eax
 	test	$0x100, %r8d
@@ -70,16 +67,16 @@ _start:
 	jnz	2b
 
 	/* Back to normal: divisor 1, 8N1, no interrupts, FIFO and loopback off. */
-	outb	UART_LCR, LCR_DLAB
-	outb	UART_DLL, 1
-	outb	UART_DLM, 0
-	outb	UART_LCR, LCR_8N1
-	outb	UART_IER, 0
-	outb	UART_FCR, 0
-	outb	UART_MCR, 0
-	mov	$UART_RBR, %dx
+	outb	COM1_LCR, UART_LCR_DLAB
+	outb	COM1_DLL, 1
+	outb	COM1_DLM, 0
+	outb	COM1_LCR, UART_LCR_WLEN8
+	outb	COM1_IER, 0
+	outb	COM1_FCR, 0
+	outb	COM1_MCR, 0
+	mov	$COM1_RBR, %dx
 	in	(%dx), %al
-	mov	$UART_LSR, %dx
+	mov	$COM1_LSR, %dx
 	in	(%dx), %al
 
 	lea	msg(%rip), %rsi

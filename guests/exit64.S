@@ -15,12 +15,12 @@ _start:
 	xor	%ebx, %ebx		/* EBX = number read so far */
 
 next_byte:
-	mov	$UART_LSR, %dx
+	mov	$COM1_LSR, %dx
 wait_rx:
 	in	(%dx), %al
-	test	$LSR_DR, %al
+	test	$UART_LSR_DR, %al
 	jz	wait_rx
-	mov	$UART_RBR, %dx
+	mov	$COM1_RBR, %dx
 	in	(%dx), %al
 
 	sub	$'0', %al		/* not a digit: unsigned AL > 9 */

@@ -53,12 +53,12 @@
 	.globl	_start
 _start:
 	cld
-	mov	$FB_REGS, %r13d			/* R13 = registers, for good */
+	mov	$FB_REGS_ADDR, %r13d			/* R13 = registers, for good */
 	mov	$1, %eax
 	cmpl	$FB_MAGIC, FB_REG_MAGIC(%r13)
 	jne	fail
 	mov	$2, %eax
-	cmpl	$FB_XRGB8888, FB_REG_FORMAT(%r13)
+	cmpl	$FB_FORMAT_XRGB8888, FB_REG_FORMAT(%r13)
 	jne	fail
 	mov	$3, %eax
 	cmpl	$DEMO_W, FB_REG_WIDTH(%r13)

@@ -39,11 +39,11 @@
 	.globl	_start
 _start:
 	cld
-	mov	$FB_REGS, %r13d
+	mov	$FB_REGS_ADDR, %r13d
 	mov	FB_REG_MAGIC(%r13), %eax
 	check	%rax, FB_MAGIC, 1
 	mov	FB_REG_FORMAT(%r13), %eax
-	check	%rax, FB_XRGB8888, 2
+	check	%rax, FB_FORMAT_XRGB8888, 2
 	mov	FB_REG_STRIDE(%r13), %r14d	/* R14 = stride */
 	mov	FB_REG_HEIGHT(%r13), %r12d
 	imul	%r14, %r12			/* R12 = bytes in the picture */

@@ -16,7 +16,7 @@
 	.globl	_start
 _start:
 	cld
-	mov	$FB_REGS, %ebx
+	mov	$FB_REGS_ADDR, %ebx
 	mov	FB_REG_STRIDE(%rbx), %r14d
 	mov	FB_REG_BASE_HI(%rbx), %edi
 	shl	$32, %rdi

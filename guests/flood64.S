@@ -27,7 +27,7 @@ _start:
 	xor	%ebx, %ebx		/* BL = line number i */
 	mov	$10, %r8b
 	mov	$26, %r9b
-	mov	$UART_THR, %dx		/* DX stays UART_THR while printing */
+	mov	$COM1_THR, %dx		/* DX stays COM1_THR while printing */
 
 line:
 	movzbl	%bl, %eax		/* "ii: " */
@@ -60,33 +60,33 @@ letter:
 
 	test	$7, %bl			/* after every 8th line: divisor latch */
 	jnz	2f
-	mov	$UART_LCR, %dx
-	mov	$(LCR_DLAB | LCR_8N1), %al
+	mov	$COM1_LCR, %dx
+	mov	$(UART_LCR_DLAB | UART_LCR_WLEN8), %al
 	out	%al, (%dx)
-	mov	$UART_DLL, %dx
+	mov	$COM1_DLL, %dx
 	lea	1(%rbx), %eax
 	out	%al, (%dx)
-	mov	$UART_DLM, %dx
+	mov	$COM1_DLM, %dx
 	xor	%eax, %eax
 	out	%al, (%dx)
-	mov	$UART_LCR, %dx
-	mov	$LCR_8N1, %al
+	mov	$COM1_LCR, %dx
+	mov	$UART_LCR_WLEN8, %al
 	out	%al, (%dx)
-	mov	$UART_THR, %dx
+	mov	$COM1_THR, %dx
 
 2:	inc	%bl
 	cmp	$LINES, %bl
 	jne	line
 
 	/* Read the divisor latch back. */
-	mov	$UART_LCR, %dx
-	mov	$(LCR_DLAB | LCR_8N1), %al
+	mov	$COM1_LCR, %dx
+	mov	$(UART_LCR_DLAB | UART_LCR_WLEN8), %al
 	out	%al, (%dx)
-	mov	$UART_DLL, %dx
+	mov	$COM1_DLL, %dx
 	in	(%dx), %al
 	mov	%al, %bl
-	mov	$UART_LCR, %dx
-	mov	$LCR_8N1, %al
+	mov	$COM1_LCR, %dx
+	mov	$UART_LCR_WLEN8, %al
 	out	%al, (%dx)
 
 	lea	msg(%rip), %rsi		/* "divisor " */

@@ -16,12 +16,6 @@
  */
 #include "guest.h"
 
-#define FW_CFG_PORT	0x510		/* selector; data at +1 */
-#define FW_CFG_SIGNATURE 0x00
-#define FW_CFG_ID	0x01
-#define FW_CFG_RAM_SIZE	0x03
-#define FW_CFG_NB_CPUS	0x05
-#define FW_CFG_MAX_CPUS	0x0f
 #define FW_CFG_UNKNOWN	0x3fff		/* a key no QEMU version defines */
 
 /* say "text": print a constant string.  Clobbers RAX, RDX, RSI. */

@@ -14,7 +14,7 @@
 #define CTRL_D		0x04
 #define PIC1_VECTOR	0x08
 #define PIC2_VECTOR	0x70
-#define UART_VECTOR	(PIC1_VECTOR + UART_IRQ)
+#define UART_VECTOR	(PIC1_VECTOR + SERIAL_COM1_IRQ)
 
 	.code16
 	.text
@@ -37,7 +37,7 @@ _start:
 	out	%al, $PIC1_DATA
 	mov	$0x01, %al
 	out	%al, $PIC1_DATA
-	mov	$~(1 << UART_IRQ) & 0xff, %al	/* OCW1: only IRQ 4 */
+	mov	$~(1 << SERIAL_COM1_IRQ) & 0xff, %al	/* OCW1: only IRQ 4 */
 	out	%al, $PIC1_DATA
 
 	/* Slave PIC: same sequence, cascade identity 2, everything masked. */
@@ -53,11 +53,11 @@ _start:
 	out	%al, $PIC2_DATA
 
 	/* UART: receive interrupt on, OUT2 to connect it to the PIC. */
-	mov	$UART_IER, %dx
-	mov	$IER_RDI, %al
+	mov	$COM1_IER, %dx
+	mov	$UART_IER_RDI, %al
 	out	%al, (%dx)
-	mov	$UART_MCR, %dx
-	mov	$(MCR_DTR | MCR_RTS | MCR_OUT2), %al
+	mov	$COM1_MCR, %dx
+	mov	$(UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2), %al
 	out	%al, (%dx)
 
 	mov	$msg, %si
@@ -75,11 +75,11 @@ uart_irq:
 	push	%ax
 	push	%dx
 drain:
-	mov	$UART_LSR, %dx
+	mov	$COM1_LSR, %dx
 	in	(%dx), %al
-	test	$LSR_DR, %al
+	test	$UART_LSR_DR, %al
 	jz	drained
-	mov	$UART_RBR, %dx
+	mov	$COM1_RBR, %dx
 	in	(%dx), %al
 	cmp	$CTRL_D, %al
 	je	done

@@ -35,11 +35,6 @@
  */
 #include "guest.h"
 
-#define MB_MAGIC	0x1badb002
-#define MB_BOOT_MAGIC	0x2badb002	/* in EAX at entry */
-#define MB_PAGE_ALIGN	0x1		/* modules on 4 KiB boundaries */
-#define MB_MEMORY_INFO	0x2		/* mem_* and mmap_* wanted */
-#define MB_AOUT_KLUDGE	0x10000		/* load from the header's addresses */
 #ifdef MB_AOUT
 #define MB_FLAGS	(MB_PAGE_ALIGN | MB_MEMORY_INFO | MB_AOUT_KLUDGE)
 #else
@@ -47,11 +42,6 @@
 #endif
 
 /* struct multiboot_info: flag bits and field offsets. */
-#define MBI_MEMORY	0x1
-#define MBI_CMDLINE	0x4
-#define MBI_MODS	0x8
-#define MBI_MMAP	0x40
-#define MBI_LOADER_NAME	0x200
 #define MBI_NEEDED	(MBI_MEMORY | MBI_CMDLINE | MBI_MODS | MBI_MMAP)
 #define MBI_FLAGS	0
 #define MBI_MEM_LOWER	4

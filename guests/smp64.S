@@ -8,7 +8,7 @@
  * 0x09), switches straight to long mode with the GDT (0x1000) and page
  * tables (CR3 0x2000) the VMM wrote for the BSP, and jumps to ap_main.
  *
- * Every CPU, BSP first, prints "cpu ID up" (ID from its LAPIC ID
+ * Every CPU, BSP first, prints "cpu ID up" (ID from its LAPIC_ADDR ID
  * register) under a spinlock; each AP then counts itself and halts.
  * Once N - 1 APs have counted themselves the BSP prints "all N cpus up"
  * and halts: interrupts off everywhere, so the run ends with status 0.
@@ -17,33 +17,13 @@
  */
 #include "guest.h"
 
-#define FW_CFG_PORT	0x510
-#define FW_CFG_NB_CPUS	0x05
 #define TRAMPOLINE	0x9000		/* page-aligned, below 1 MiB, past the VMM's */
-#define BOOT_GDT	0x1000		/* boot/cpu.c: 0x10 64-bit code, 0x18 data */
-#define BOOT_GDT_LIMIT	(6 * 8 - 1)
-#define BOOT_CS		0x10
-#define BOOT_DS		0x18
-#define BOOT_PML4	0x2000		/* identity map of the first 4 GiB */
 #define AP_STACKS	0x80000		/* AP n's 256-byte stack ends at - n * 256 */
 
-#define LAPIC		0xfee00000
-#define LAPIC_ID	0x20		/* bits 24-31 */
-#define LAPIC_SVR	0xf0
-#define LAPIC_ICR_LO	0x300		/* writing it sends the IPI */
-#define LAPIC_ICR_HI	0x310
 #define SVR_ENABLE	0x1ff		/* APIC on, spurious vector 0xff */
-#define ICR_BUSY	0x1000		/* delivery status: send pending */
-#define ICR_ALL_BUT_SELF 0xc0000
-#define ICR_ASSERT	0x4000
-#define ICR_INIT	(ICR_ALL_BUT_SELF | ICR_ASSERT | 0x500)
-#define ICR_SIPI	(ICR_ALL_BUT_SELF | ICR_ASSERT | 0x600 | (TRAMPOLINE >> 12))
+#define ICR_INIT	(APIC_ICR_ALL_BUT_SELF | APIC_ICR_ASSERT | APIC_MODE_INIT)
+#define ICR_SIPI	(APIC_ICR_ALL_BUT_SELF | APIC_ICR_ASSERT | APIC_MODE_STARTUP | (TRAMPOLINE >> 12))
 
-#define CR0_PE		0x1
-#define CR0_PG		0x80000000
-#define CR4_PAE		0x20
-#define MSR_EFER	0xc0000080
-#define EFER_LME	0x100
 
 /* say "text": print a constant string.  Clobbers RAX, RDX, RSI. */
 .macro say str:req
@@ -80,9 +60,9 @@ _start:
 	cld
 	rep movsb
 
-	mov	$LAPIC, %r12d		/* above 2 GiB: no 32-bit displacement */
-	movl	$SVR_ENABLE, LAPIC_SVR(%r12)
-	movl	$0, LAPIC_ICR_HI(%r12)	/* the shorthand needs no destination */
+	mov	$LAPIC_ADDR, %r12d		/* above 2 GiB: no 32-bit displacement */
+	movl	$SVR_ENABLE, APIC_REG_SVR(%r12)
+	movl	$0, APIC_REG_ICR_HI(%r12)	/* the shorthand needs no destination */
 	mov	$ICR_INIT, %eax
 	call	send_ipi
 	mov	$ICR_SIPI, %eax
@@ -124,8 +104,8 @@ all_up:
 
 /* Each AP, in long mode from the trampoline, on the trampoline's DS/SS. */
 ap_main:
-	mov	$LAPIC, %eax
-	mov	LAPIC_ID(%rax), %eax
+	mov	$LAPIC_ADDR, %eax
+	mov	APIC_REG_ID(%rax), %eax
 	shr	$24, %eax
 	shl	$8, %eax
 	mov	$AP_STACKS, %esp	/* zero-extended into RSP */
@@ -139,8 +119,8 @@ halt:
 
 /* send_ipi: ICR low = EAX, then wait until it is sent. */
 send_ipi:
-	mov	%eax, LAPIC_ICR_LO(%r12)
-1:	testl	$ICR_BUSY, LAPIC_ICR_LO(%r12)
+	mov	%eax, APIC_REG_ICR_LO(%r12)
+1:	testl	$APIC_ICR_BUSY, APIC_REG_ICR_LO(%r12)
 	jnz	1b
 	ret
 
@@ -151,12 +131,12 @@ tsc:
 	or	%rdx, %rax
 	ret
 
-/* cpu_up: "cpu ID up", ID from this CPU's LAPIC, under the lock. */
+/* cpu_up: "cpu ID up", ID from this CPU's LAPIC_ADDR, under the lock. */
 cpu_up:
 	call	lock
 	say	"cpu "
-	mov	$LAPIC, %eax
-	mov	LAPIC_ID(%rax), %eax
+	mov	$LAPIC_ADDR, %eax
+	mov	APIC_REG_ID(%rax), %eax
 	shr	$24, %eax
 	call	dec
 	say	" up\r\n"
@@ -206,7 +186,7 @@ trampoline:
 	lgdtl	%cs:gdtr - trampoline
 	mov	$CR4_PAE, %eax
 	mov	%eax, %cr4
-	mov	$BOOT_PML4, %eax
+	mov	$BOOT_PML4_ADDR, %eax
 	mov	%eax, %cr3
 	mov	$MSR_EFER, %ecx
 	rdmsr
@@ -224,8 +204,8 @@ tramp64:
 	mov	$ap_main, %eax		/* back in the image, identity-mapped */
 	jmp	*%rax
 	.balign	4
-gdtr:	.word	BOOT_GDT_LIMIT
-	.long	BOOT_GDT
+gdtr:	.word	(BOOT_GDT_ENTRIES * 8 - 1)
+	.long	BOOT_GDT_ADDR
 trampoline_end:
 
 	.bss

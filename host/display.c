@@ -4,8 +4,8 @@
 #include "host/display.h"
 #include "lib/log.h"
 #include "host/png.h"
+#include "lib/machine.h"
 
-#define PAGE_SIZE 4096
 
 void display_init(struct display *d, struct vm *vm, struct fb *fb, const char *png,
 		  bool coalesce)
@@ -22,12 +22,12 @@ void display_init(struct display *d, struct vm *vm, struct fb *fb, const char *p
 		d->dirty = calloc((pages + 63) / 64, sizeof(uint64_t));
 		if (!d->dirty)
 			die_errno("calloc dirty bitmap");
-		d->slot = vm_add_memslot(vm, FB_BASE, fb->aperture, fb->ram, true);
+		d->slot = vm_add_memslot(vm, FB_APERTURE_ADDR, fb->aperture, fb->ram, true);
 	} else if (coalesce) {
 		/* Pixel writes have no side effect a guest could see before its
 		 * next exit, and every read is an exit that drains the ring
 		 * first: KVM may queue them all. */
-		vm_add_coalesced(vm, FB_BASE, fb->aperture, false);
+		vm_add_coalesced(vm, FB_APERTURE_ADDR, fb->aperture, false);
 	}
 }
 

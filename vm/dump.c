@@ -1,16 +1,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/machine.h"
 #include "vm/dump.h"
 #include "vm/stats.h"
 
 #define INSN_MAX 15
-#define CR0_PG 0x80000000ULL
-#define CR4_PAE 0x20
-#define EFER_LMA 0x400
-#define PTE_PRESENT 1
-#define PTE_HUGE 0x80
-#define PTE_ADDR 0x000ffffffffff000ULL
 
 static const char *internal_why(uint32_t suberror)
 {

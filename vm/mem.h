@@ -4,10 +4,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/machine.h"
+
 /* Guest RAM as the guest sees it: RAM below the 32-bit MMIO hole, and the
  * rest above 4 GiB, the way a PC lays it out. */
-#define MEM_HOLE_START 0xC0000000ULL /* 3 GiB: framebuffer, IOAPIC, LAPIC */
-#define MEM_HIGH_START 0x100000000ULL
 #define MEM_MAX_REGIONS 2
 
 struct mem_region {

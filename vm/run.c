@@ -6,12 +6,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/machine.h"
 #include "vm/dump.h"
 #include "lib/log.h"
 #include "vm/ring.h"
 #include "vm/run.h"
 
-#define RFLAGS_IF 0x200
 #define SIG_KICK SIGUSR2 /* gets a vCPU thread out of KVM_RUN */
 
 /* Signal handlers can only reach file scope. */

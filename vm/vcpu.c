@@ -5,17 +5,11 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/machine.h"
 #include "vm/vcpu.h"
 
 #define CPUID_MAX_ENTRIES 256
 #define CPUID_HYPERVISOR (1u << 31) /* leaf 1 ECX: running under a hypervisor */
-#define MSR_IA32_MISC_ENABLE 0x1a0
-#define MISC_ENABLE_FAST_STRING 0x1 /* rep movs/stos in fast-string mode */
-#define APIC_REG_LVT0 0x350
-#define APIC_REG_LVT1 0x360
-#define APIC_MODE_NMI 0x400
-#define APIC_MODE_EXTINT 0x700
-#define APIC_LVT_MASKED (1u << 16)
 
 static void map_ring(struct vcpu *v)
 {

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/machine.h"
 #include "vm/bus.h"
 #include "vm/mem.h"
 #include "vm/stats.h"
@@ -14,8 +15,6 @@
 /* Below the 4 GiB boundary and above the IOAPIC, where kvmtool and QEMU put
  * them: the TSS (3 pages) and identity page table KVM wants on Intel for
  * real mode without unrestricted guest. */
-#define KVM_IDENTITY_MAP_ADDR 0xfffbc000ULL
-#define KVM_TSS_ADDR 0xfffbd000ULL
 
 struct vm {
 	int kvm_fd;

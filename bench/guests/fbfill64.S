@@ -21,12 +21,12 @@
 	.globl	_start
 _start:
 	cld
-	mov	$FB_REGS, %r13d
+	mov	$FB_REGS_ADDR, %r13d
 	mov	$1, %eax
 	cmpl	$FB_MAGIC, FB_REG_MAGIC(%r13)
 	jne	fail
 	mov	$2, %eax
-	cmpl	$FB_XRGB8888, FB_REG_FORMAT(%r13)
+	cmpl	$FB_FORMAT_XRGB8888, FB_REG_FORMAT(%r13)
 	jne	fail
 	mov	FB_REG_STRIDE(%r13), %r14d
 	imul	FB_REG_HEIGHT(%r13), %r14d	/* R14 = bytes of a frame */

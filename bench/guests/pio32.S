@@ -16,7 +16,6 @@
 #define N 1000
 #endif
 
-#define MB_MAGIC	0x1badb002
 #define MB_FLAGS	0
 
 	.code32
@@ -31,10 +30,10 @@ mb_header:
 	.align	16
 _start:
 	mov	$'R', %al
-	mov	$UART_THR, %dx
+	mov	$COM1_THR, %dx
 	out	%al, (%dx)
 	mov	$N, %ecx
-	mov	$UART_SCR, %dx
+	mov	$COM1_SCR, %dx
 	jecxz	2f
 1:	out	%al, (%dx)
 	loop	1b

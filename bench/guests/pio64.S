@@ -18,7 +18,7 @@
 	.globl	_start
 _start:
 	mov	$N, %ecx
-	mov	$UART_SCR, %dx
+	mov	$COM1_SCR, %dx
 	jrcxz	2f
 1:	out	%al, (%dx)
 	loop	1b

@@ -7,7 +7,6 @@
  */
 #include "guest.h"
 
-#define MB_MAGIC	0x1badb002
 #define MB_FLAGS	0
 
 	.code32
@@ -22,6 +21,6 @@ mb_header:
 	.align	16
 _start:
 	mov	$'R', %al
-	mov	$UART_THR, %dx
+	mov	$COM1_THR, %dx
 	out	%al, (%dx)
 	jmp	.
