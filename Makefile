@@ -16,7 +16,7 @@ SRCS := vmm.c host/options.c vm/vm.c vm/vcpu.c vm/mem.c vm/run.c vm/ring.c vm/du
         devices/serial.c \
         devices/debug_exit.c devices/hypercall.c devices/rtc.c devices/i8042.c \
         devices/pci.c devices/post.c devices/acpi_pm.c devices/fw_cfg.c boot/acpi.c \
-        devices/fb.c host/display.c host/png.c
+        devices/fb.c host/display.c host/png.c boot/load.c devices/board.c host/signals.c
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 CHECK_OBJS := $(SRCS:%.c=$(BUILD)/check/%.o)
 
@@ -116,9 +116,7 @@ FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
                 -Wno-gnu-variable-sized-type-not-at-end # vcpu.c's kvm_msrs, fine with gcc
 FUZZ_NAMES   := flat bzimage multiboot serial devices fb ring
-FUZZ_SRCS    := vm/mem.c vm/ring.c vm/stats.c vm/vm.c vm/vcpu.c vm/bus.c boot/image.c boot/flat.c boot/cpu.c \
-                boot/bzimage.c boot/e820.c boot/multiboot.c boot/mptable.c boot/acpi.c \
-                $(filter devices/%.c,$(SRCS)) fuzz/support.c
+FUZZ_SRCS    := $(filter-out vmm.c lib/log.c,$(SRCS)) fuzz/support.c # support.c: log.c for fuzzing
 FUZZ_OBJS    := $(FUZZ_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
 FUZZ_SECONDS ?= 60
 

@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "devices/acpi_pm.h"
+#include "lib/log.h"
 #include "lib/machine.h"
 
 #define PM1_EN_OFFSET 2     /* PM1_STS at 0, PM1_EN at 2 */
@@ -42,21 +43,15 @@ static void acpi_pm_io(void *dev, struct io_access *a)
 		uint16_t v = get16(a);
 
 		p->control = v & ~PM1_CNT_SLP_EN;
-		if ((v & PM1_CNT_SLP_EN) && PM1_CNT_SLP_TYP(v) == ACPI_S5_TYPE && p->poweroff)
-			p->poweroff(p->ctx);
+		if ((v & PM1_CNT_SLP_EN) && PM1_CNT_SLP_TYP(v) == ACPI_S5_TYPE)
+			stop_pull(&p->stop, STATUS_HALT); /* soft off */
 	}
 	/* PM1_STS writes clear status bits: there are none. */
 }
 
-int acpi_pm_init(struct acpi_pm *p, struct bus *pio, void (*poweroff)(void *ctx), void *ctx)
+int acpi_pm_init(struct acpi_pm *p, struct bus *pio, struct stop_line stop)
 {
 	memset(p, 0, sizeof(*p));
-	p->poweroff = poweroff;
-	p->ctx = ctx;
+	p->stop = stop;
 	return bus_register(pio, ACPI_PM1_EVT_PORT, PM1_CNT_OFFSET + 2, acpi_pm_io, p);
-}
-
-void acpi_pm_destroy(struct acpi_pm *p)
-{
-	p->poweroff = NULL;
 }

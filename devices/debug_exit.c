@@ -15,18 +15,12 @@ static void debug_exit_io(void *dev, struct io_access *a)
 	/* The low 8 bits, all an exit status keeps: a 32-bit value would make
 	 * a negative int, which reads as "still running" and blocks every
 	 * later stop (timeout, signal, halt). */
-	d->stop(d->ctx, (int)(((value << 1) | 1) & 0xff));
+	stop_pull(&d->stop, (int)(((value << 1) | 1) & 0xff));
 }
 
-int debug_exit_init(struct debug_exit *d, struct bus *pio, uint16_t port,
-		    void (*stop)(void *ctx, int status), void *ctx)
+int debug_exit_init(struct debug_exit *d, struct bus *pio, uint16_t port, uint16_t size,
+		    struct stop_line stop)
 {
 	d->stop = stop;
-	d->ctx = ctx;
-	return bus_register(pio, port, DEBUG_EXIT_SIZE, debug_exit_io, d);
-}
-
-void debug_exit_destroy(struct debug_exit *d)
-{
-	d->stop = NULL;
+	return bus_register(pio, port, size, debug_exit_io, d);
 }

@@ -38,7 +38,7 @@ static void fb_aperture_io(void *dev, struct io_access *a)
 	if (a->write) {
 		memcpy(fb->shadow + a->offset, a->data, len);
 		fb->stats.writes++;
-		if (!a->vcpu)
+		if (a->from_ring)
 			fb->stats.ring_writes++;
 		return;
 	}

@@ -62,8 +62,3 @@ int fw_cfg_init(struct fw_cfg *f, struct bus *pio, uint64_t ram_size, int ncpus)
 	add(f, FW_CFG_FILE_DIR, 0, 4); /* no files: a zero count either way round */
 	return bus_register(pio, FW_CFG_PORT, 2, fw_cfg_io, f);
 }
-
-void fw_cfg_destroy(struct fw_cfg *f)
-{
-	f->nr = 0;
-}

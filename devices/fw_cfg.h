@@ -23,6 +23,5 @@ struct fw_cfg {
 };
 
 int fw_cfg_init(struct fw_cfg *f, struct bus *pio, uint64_t ram_size, int ncpus);
-void fw_cfg_destroy(struct fw_cfg *f);
 
 #endif

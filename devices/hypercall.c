@@ -1,6 +1,5 @@
 #include <string.h>
 
-#include "vm/vcpu.h"
 #include "devices/hypercall.h"
 
 static uint64_t hypercall_do(const struct kvm_regs *r)
@@ -24,11 +23,11 @@ static void hypercall_io(void *dev, struct io_access *a)
 		memset(a->data, 0xff, a->len);
 		return;
 	}
-	if (!a->vcpu) /* never coalesced; no registers to answer in */
+	if (a->from_ring || !a->regs) /* never coalesced; no registers to answer in */
 		return;
-	regs = vcpu_regs(a->vcpu);
+	regs = a->regs->get(a->regs->ctx);
 	regs->rax = hypercall_do(regs);
-	vcpu_regs_dirty(a->vcpu);
+	a->regs->changed(a->regs->ctx);
 	h->calls++;
 }
 
@@ -36,9 +35,4 @@ int hypercall_init(struct hypercall *h, struct bus *pio, uint16_t port)
 {
 	memset(h, 0, sizeof(*h));
 	return bus_register(pio, port, 1, hypercall_io, h);
-}
-
-void hypercall_destroy(struct hypercall *h)
-{
-	h->calls = 0;
 }

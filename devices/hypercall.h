@@ -16,6 +16,5 @@ struct hypercall {
 };
 
 int hypercall_init(struct hypercall *h, struct bus *pio, uint16_t port);
-void hypercall_destroy(struct hypercall *h);
 
 #endif

@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "devices/i8042.h"
+#include "lib/log.h"
 
 #define STATUS_OBF 0x01    /* output buffer full */
 #define STATUS_SYS 0x04    /* system flag: self-test passed */
@@ -34,6 +35,13 @@ static void reply(struct i8042 *k, uint8_t v)
 	k->status |= STATUS_OBF;
 }
 
+/* The output port's bit 0 drives the CPU's reset line, active low. */
+static void reset(struct i8042 *k)
+{
+	warn("guest reset the machine (i8042 reset line)");
+	stop_pull(&k->stop, STATUS_RESET);
+}
+
 static void command(struct i8042 *k, uint8_t cmd)
 {
 	switch (cmd) {
@@ -52,8 +60,8 @@ static void command(struct i8042 *k, uint8_t cmd)
 		k->pending = cmd;
 		break;
 	default:
-		if (cmd >= CMD_PULSE && !(cmd & OUTPORT_RESET) && k->reset)
-			k->reset(k->ctx);
+		if (cmd >= CMD_PULSE && !(cmd & OUTPORT_RESET))
+			reset(k);
 	}
 }
 
@@ -66,8 +74,8 @@ static void data(struct i8042 *k, uint8_t v)
 		k->ccb = v;
 	} else if (cmd == CMD_WRITE_OUTPORT) {
 		k->outport = v;
-		if (!(v & OUTPORT_RESET) && k->reset)
-			k->reset(k->ctx);
+		if (!(v & OUTPORT_RESET))
+			reset(k);
 	}
 	/* Bytes for the keyboard or mouse go nowhere: there is none, and a
 	 * driver treats the silence as "no device". */
@@ -97,20 +105,14 @@ static void i8042_io(void *dev, struct io_access *a)
 	}
 }
 
-int i8042_init(struct i8042 *k, struct bus *pio, void (*reset)(void *ctx), void *ctx)
+int i8042_init(struct i8042 *k, struct bus *pio, struct stop_line stop)
 {
 	memset(k, 0, sizeof(*k));
 	k->status = STATUS_UNLOCK;
 	k->outport = OUTPORT_RESET | OUTPORT_A20;
-	k->reset = reset;
-	k->ctx = ctx;
+	k->stop = stop;
 	/* One range 0x60-0x64: 0x61 inside it is the PIT's speaker port, which
 	 * KVM's in-kernel PIT answers before an exit could reach us. */
 	return bus_register(pio, I8042_DATA_PORT, I8042_CMD_PORT - I8042_DATA_PORT + 1,
 			    i8042_io, k);
-}
-
-void i8042_destroy(struct i8042 *k)
-{
-	k->reset = NULL;
 }

@@ -6,6 +6,7 @@
 
 #include "lib/machine.h"
 #include "vm/bus.h"
+#include "vm/wires.h"
 
 
 /* The PS/2 controller, with no keyboard or mouse behind it: enough for
@@ -17,11 +18,9 @@ struct i8042 {
 	uint8_t status;
 	uint8_t out;      /* output buffer */
 	uint8_t pending;  /* command waiting for its data byte, or 0 */
-	void (*reset)(void *ctx);
-	void *ctx;
+	struct stop_line stop; /* pulled with STATUS_RESET */
 };
 
-int i8042_init(struct i8042 *k, struct bus *pio, void (*reset)(void *ctx), void *ctx);
-void i8042_destroy(struct i8042 *k);
+int i8042_init(struct i8042 *k, struct bus *pio, struct stop_line stop);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "lib/machine.h"
 #include "vm/bus.h"
+#include "vm/wires.h"
 
 #define PCI_CONFIG_SIZE 8
 
@@ -13,11 +14,9 @@
  * 0xcf9, Linux's reboot=pci. */
 struct pci {
 	uint32_t address;
-	void (*reset)(void *ctx);
-	void *ctx;
+	struct stop_line stop; /* pulled with STATUS_RESET */
 };
 
-int pci_init(struct pci *p, struct bus *pio, void (*reset)(void *ctx), void *ctx);
-void pci_destroy(struct pci *p);
+int pci_init(struct pci *p, struct bus *pio, struct stop_line stop);
 
 #endif

@@ -17,8 +17,3 @@ int post_init(struct post *p, struct bus *pio)
 	p->code = 0;
 	return bus_register(pio, POST_PORT, 1, post_io, p);
 }
-
-void post_destroy(struct post *p)
-{
-	p->code = 0;
-}

@@ -14,6 +14,5 @@ struct post {
 };
 
 int post_init(struct post *p, struct bus *pio);
-void post_destroy(struct post *p);
 
 #endif

@@ -141,8 +141,3 @@ int rtc_init(struct rtc *r, struct bus *pio, uint64_t ram_size)
 	set16(r->cmos, 0x34, above_16m >> 16);
 	return bus_register(pio, RTC_PORT, 2, rtc_io, r);
 }
-
-void rtc_destroy(struct rtc *r)
-{
-	r->index = 0;
-}

@@ -17,6 +17,5 @@ struct rtc {
 
 /* ram_size fills the CMOS memory-size bytes that firmware reads. */
 int rtc_init(struct rtc *r, struct bus *pio, uint64_t ram_size);
-void rtc_destroy(struct rtc *r);
 
 #endif

@@ -15,7 +15,7 @@ static unsigned rx_capacity(const struct serial *s)
 	return (s->fcr & UART_FCR_ENABLE_FIFO) ? SERIAL_FIFO_SIZE : 1;
 }
 
-size_t serial_rx_room(const struct serial *s)
+static size_t rx_room(const struct serial *s)
 {
 	if (s->mcr & UART_MCR_LOOP)
 		return 0;
@@ -47,9 +47,9 @@ static void update_irq(struct serial *s)
 {
 	int level = iir_source(s) != UART_IIR_NO_INT;
 
-	if (level != s->irq_level && s->host.irq) {
+	if (level != s->irq_level) {
 		s->irq_level = level;
-		s->host.irq(s->host.ctx, level);
+		irq_set(&s->irq, level);
 	}
 }
 
@@ -64,6 +64,16 @@ static uint8_t msr(const struct serial *s)
 	       ((m & UART_MCR_OUT1) ? UART_MSR_RI : 0) | ((m & UART_MCR_OUT2) ? UART_MSR_DCD : 0);
 }
 
+/* Host input, as much as the receive FIFO has room for. */
+static void receive(struct serial *s)
+{
+	uint8_t buf[SERIAL_FIFO_SIZE];
+	size_t n = s->line.read ? s->line.read(s->line.ctx, buf, rx_room(s)) : 0;
+
+	for (size_t i = 0; i < n; i++)
+		rx_push(s, buf[i]);
+}
+
 static uint8_t read_rbr(struct serial *s)
 {
 	uint8_t byte = 0;
@@ -71,8 +81,8 @@ static uint8_t read_rbr(struct serial *s)
 	if (s->rx_count) {
 		byte = s->rx[s->rx_head];
 		s->rx_head = (s->rx_head + 1) % SERIAL_FIFO_SIZE;
-		if (--s->rx_count == 0 && s->host.rx_wanted)
-			s->host.rx_wanted(s->host.ctx);
+		if (--s->rx_count == 0)
+			receive(s);
 	}
 	return byte;
 }
@@ -112,8 +122,8 @@ static void write_thr(struct serial *s, uint8_t byte)
 {
 	if (s->mcr & UART_MCR_LOOP)
 		rx_push(s, byte);
-	else if (s->host.tx)
-		s->host.tx(s->host.ctx, byte);
+	else if (s->line.write)
+		s->line.write(s->line.ctx, byte);
 	s->thre_pending = true; /* sent at once: THR is empty again */
 }
 
@@ -178,29 +188,17 @@ static void serial_io(void *dev, struct io_access *a)
 	update_irq(s);
 }
 
-int serial_init(struct serial *s, struct bus *pio, uint16_t base,
-		const struct serial_host *host)
+int serial_init(struct serial *s, struct bus *pio, uint16_t base, struct irq_line irq,
+		struct serial_backend line)
 {
-	memset(s, 0, sizeof(*s));
-	s->host = *host; /* every register resets to 0 (PC16550D, table VI) */
+	memset(s, 0, sizeof(*s)); /* every register resets to 0 (PC16550D, table VI) */
+	s->irq = irq;
+	s->line = line;
 	return bus_register(pio, base, SERIAL_NR_PORTS, serial_io, s);
 }
 
-size_t serial_receive(struct serial *s, const uint8_t *buf, size_t len)
+void serial_poll(struct serial *s)
 {
-	size_t n = serial_rx_room(s);
-
-	if (n > len)
-		n = len;
-	for (size_t i = 0; i < n; i++)
-		rx_push(s, buf[i]);
+	receive(s);
 	update_irq(s);
-	return n;
-}
-
-void serial_destroy(struct serial *s)
-{
-	if (s->irq_level && s->host.irq)
-		s->host.irq(s->host.ctx, 0);
-	s->irq_level = 0;
 }

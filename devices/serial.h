@@ -7,20 +7,23 @@
 
 #include "lib/machine.h"
 #include "vm/bus.h"
+#include "vm/wires.h"
 
 #define SERIAL_FIFO_SIZE 16 /* the 16550A's receive FIFO */
 
-/* What the UART needs from the host side; it knows nothing else. */
-struct serial_host {
-	void (*tx)(void *ctx, uint8_t byte);     /* a byte left the UART */
-	void (*irq)(void *ctx, int level);       /* interrupt line changed */
-	void (*rx_wanted)(void *ctx);            /* guest emptied the RX FIFO */
+/* The other end of the serial line (the host's console): the UART sends
+ * it every byte the guest transmits, and takes from it what it can
+ * receive. */
+struct serial_backend {
+	void (*write)(void *ctx, uint8_t byte);
+	size_t (*read)(void *ctx, uint8_t *buf, size_t room); /* never blocks */
 	void *ctx;
 };
 
 /* A 16550A UART (PC16550D datasheet), transmitting instantly. */
 struct serial {
-	struct serial_host host;
+	struct serial_backend line;
+	struct irq_line irq;
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
 	bool thre_pending; /* THR-empty interrupt not yet acknowledged */
 	bool overrun;
@@ -29,12 +32,10 @@ struct serial {
 	int irq_level;
 };
 
-int serial_init(struct serial *s, struct bus *pio, uint16_t base,
-		const struct serial_host *host);
-/* Room in the receive FIFO for host input (0 in loopback mode). */
-size_t serial_rx_room(const struct serial *s);
-/* Queue host input; returns how many bytes were taken. */
-size_t serial_receive(struct serial *s, const uint8_t *buf, size_t len);
-void serial_destroy(struct serial *s);
+int serial_init(struct serial *s, struct bus *pio, uint16_t base, struct irq_line irq,
+		struct serial_backend line);
+/* Take what input the receive FIFO has room for from the backend. The UART
+ * also does so itself whenever the guest empties the FIFO. */
+void serial_poll(struct serial *s);
 
 #endif

@@ -6,12 +6,13 @@
 
 #include "devices/fb.h"
 #include "fuzz/fuzz.h"
+#include "lib/machine.h"
 
 #define OPT_RAM 0x01
 #define OPT_LARGE 0x02   /* any geometry up to 4096x4096, not just 512x512 */
 #define OP_LEN 0x07      /* 1-8 bytes */
 #define OP_WRITE 0x08
-#define OP_VCPU 0x10     /* an exit rather than a ring replay (no vCPU is used) */
+#define OP_VCPU 0x10     /* an exit rather than a ring replay */
 #define OP_SYNC 0x20     /* RAM backing: copy pages named by a 64-bit bitmap word */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -30,7 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t op = input_u8(&in), buf[8];
 		uint64_t span = FB_REGS_SIZE + fb.aperture + 0x2000;
 		uint64_t addr = FB_REGS_ADDR + input_u32(&in) % span;
-		uint32_t len = (op & OP_LEN) + 1;
+		struct io_access a = { .data = buf, .len = (op & OP_LEN) + 1, .write = op & OP_WRITE,
+				       .from_ring = !(op & OP_VCPU) };
 
 		if (op & OP_SYNC) {
 			uint64_t bitmap[1024] = { input_u64(&in) }; /* 4096 pages at most */
@@ -38,11 +40,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fb_sync_pages(&fb, bitmap);
 			continue;
 		}
-		for (uint32_t i = 0; i < len; i++)
+		for (uint32_t i = 0; i < a.len; i++)
 			buf[i] = input_u8(&in);
-		/* Any non-NULL pointer marks an exit; the handlers never use it. */
-		bus_dispatch(&mmio, addr, buf, len, op & OP_WRITE,
-			     op & OP_VCPU ? (struct vcpu *)&fb : NULL);
+		bus_dispatch(&mmio, addr, &a);
 	}
 	fb_destroy(&fb);
 	return 0;

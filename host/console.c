@@ -2,7 +2,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include <unistd.h>
 
 #include "host/console.h"
+#include "host/signals.h"
 
 /* The terminal to restore lives at file scope: a fatal-signal handler
  * must reach it, and there is one terminal per process. */
@@ -23,24 +23,15 @@ static void restore_terminal(void)
 		tcsetattr(saved_fd, TCSANOW, &saved_tio); /* async-signal-safe */
 }
 
-static void fatal_signal(int sig)
-{
-	restore_terminal();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
 static void raw_mode(int fd)
 {
-	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGQUIT, SIGSYS };
 	struct termios tio;
 
 	if (!isatty(fd) || tcgetattr(fd, &saved_tio) < 0)
 		return;
 	saved_fd = fd;
 	atexit(restore_terminal);
-	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
-		signal(fatal[i], fatal_signal);
+	signals_on_fatal(restore_terminal);
 	tio = saved_tio;
 	/* Keys go to the guest as typed (Ctrl-C included); output processing
 	 * stays on, as in QEMU's stdio backend. */
@@ -153,8 +144,9 @@ static void read_ahead(struct console *c)
 	c->in_len += unescape(c, c->in + c->in_len, n);
 }
 
-size_t console_read(struct console *c, uint8_t *buf, size_t room)
+size_t console_read(void *ctx, uint8_t *buf, size_t room)
 {
+	struct console *c = ctx;
 	size_t n;
 
 	read_ahead(c);
@@ -163,6 +155,19 @@ size_t console_read(struct console *c, uint8_t *buf, size_t room)
 	memmove(c->in, c->in + n, c->in_len - n);
 	c->in_len -= n;
 	return n;
+}
+
+bool console_quit_due(struct console *c)
+{
+	return c->quit && (c->in_len == 0 || ++c->quit_ticks > CONSOLE_QUIT_GRACE_TICKS);
+}
+
+bool console_take_snapshot(struct console *c)
+{
+	bool asked = c->snapshot;
+
+	c->snapshot = false;
+	return asked;
 }
 
 int console_input_fd(const struct console *c)

@@ -9,6 +9,7 @@
 #define CONSOLE_IN_SIZE 4096 /* input read ahead of the guest, escape seen */
 #define CONSOLE_DRAIN_MS 2000 /* at exit: how long stdout may take nothing */
 #define CONSOLE_ESCAPE 0x01 /* Ctrl-A, then x to quit, as in QEMU -nographic */
+#define CONSOLE_QUIT_GRACE_TICKS 50 /* ticks for the guest to take input before Ctrl-A x */
 
 /* The host side of the serial line: stdin in, stdout out. */
 struct console {
@@ -19,7 +20,8 @@ struct console {
 	bool in_eof;
 	bool escape; /* the last byte read was Ctrl-A */
 	bool quit;   /* the user typed Ctrl-A x */
-	bool snapshot; /* the user typed Ctrl-A s; whoever acts on it clears it */
+	bool snapshot; /* the user typed Ctrl-A s */
+	unsigned quit_ticks;
 	uint8_t in[CONSOLE_IN_SIZE];
 	size_t in_len;
 	uint8_t out[CONSOLE_OUT_SIZE];
@@ -32,9 +34,15 @@ struct console {
 void console_init(struct console *c, int in_fd, int out_fd);
 /* Serial TX sink: buffer a byte for stdout. */
 void console_tx(void *ctx, uint8_t byte);
-/* Up to room bytes of input, without blocking. Reads stdin ahead of the
- * guest (bounded), so Ctrl-A x works even when the guest reads nothing. */
-size_t console_read(struct console *c, uint8_t *buf, size_t room);
+/* Serial RX source: up to room bytes of input, without blocking. Reads
+ * stdin ahead of the guest (bounded), so Ctrl-A x works even when the
+ * guest reads nothing. */
+size_t console_read(void *ctx, uint8_t *buf, size_t room);
+/* Ctrl-A x was typed, and the guest has taken the input typed before it,
+ * or stopped taking input (CONSOLE_QUIT_GRACE_TICKS). Call once a tick. */
+bool console_quit_due(struct console *c);
+/* Whether Ctrl-A s was typed since the last call. */
+bool console_take_snapshot(struct console *c);
 /* in_fd while more input is wanted (not at EOF, room to read ahead), else -1. */
 int console_input_fd(const struct console *c);
 /* Write what stdout takes now of the buffered output, without blocking. */

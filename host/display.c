@@ -7,8 +7,7 @@
 #include "lib/machine.h"
 
 
-void display_init(struct display *d, struct vm *vm, struct fb *fb, const char *png,
-		  bool coalesce)
+void display_init(struct display *d, struct vm *vm, struct fb *fb, const char *png)
 {
 	memset(d, 0, sizeof(*d));
 	d->vm = vm;
@@ -23,11 +22,6 @@ void display_init(struct display *d, struct vm *vm, struct fb *fb, const char *p
 		if (!d->dirty)
 			die_errno("calloc dirty bitmap");
 		d->slot = vm_add_memslot(vm, FB_APERTURE_ADDR, fb->aperture, fb->ram, true);
-	} else if (coalesce) {
-		/* Pixel writes have no side effect a guest could see before its
-		 * next exit, and every read is an exit that drains the ring
-		 * first: KVM may queue them all. */
-		vm_add_coalesced(vm, FB_APERTURE_ADDR, fb->aperture, false);
 	}
 }
 

@@ -9,8 +9,8 @@
 #include "vm/vm.h"
 
 /* The host side of the framebuffer, as the console is the serial line's:
- * how KVM backs the aperture (a coalesced MMIO zone, plain MMIO exits, or a
- * RAM memslot with dirty logging) and the PNG snapshots of the picture. */
+ * the RAM memslot with dirty logging that --fb-ram backs the aperture with,
+ * and the PNG snapshots of the picture. */
 struct display {
 	struct vm *vm;
 	struct fb *fb;
@@ -21,9 +21,8 @@ struct display {
 };
 
 /* After fb_init(): with RAM backing, give the aperture a memslot that logs
- * dirty pages; else let KVM queue its writes in the ring if coalesce. */
-void display_init(struct display *d, struct vm *vm, struct fb *fb, const char *png,
-		  bool coalesce);
+ * dirty pages (MMIO backing is the bus's, and board_coalesce()'s). */
+void display_init(struct display *d, struct vm *vm, struct fb *fb, const char *png);
 /* Bring the picture up to date and write it to the PNG file. Failure is a
  * warning, never fatal: returns false and the guest runs on. Call between
  * KVM_RUNs, after the ring is drained. */

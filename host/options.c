@@ -192,15 +192,15 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 			return snprintf(err, errlen, "memory size '%s' out of range 1M..64G", arg), -1;
 		return 0;
 	case OPT_MODE:
-		if (parse_mode(arg, &o->mode) < 0)
+		if (parse_mode(arg, &o->guest.mode) < 0)
 			return snprintf(err, errlen, "bad mode '%s' (real, protected or long)", arg), -1;
 		return 0;
 	case OPT_LOAD:
 	case OPT_ENTRY:
-		if (parse_u64(arg, c == OPT_LOAD ? &o->load : &o->entry) < 0)
+		if (parse_u64(arg, c == OPT_LOAD ? &o->guest.load : &o->guest.entry) < 0)
 			return snprintf(err, errlen, "bad address '%s' for --%s", arg,
 					c == OPT_LOAD ? "load" : "entry"), -1;
-		*(c == OPT_LOAD ? &o->load_set : &o->entry_set) = true;
+		*(c == OPT_LOAD ? &o->guest.load_set : &o->guest.entry_set) = true;
 		return 0;
 	case OPT_TIMEOUT:
 		if (parse_timeout(arg, &o->timeout) < 0)
@@ -210,7 +210,7 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 		o->kvm_device = arg;
 		return 0;
 	case OPT_KERNEL:
-		o->image = arg;
+		o->guest.image = arg;
 		return 0;
 	case OPT_SMP: {
 		uint64_t n;
@@ -222,16 +222,16 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 		return 0;
 	}
 	case OPT_INITRD:
-		o->initrd = arg;
+		o->guest.initrd = arg;
 		return 0;
 	case OPT_MODULE:
-		if (o->nr_modules == MULTIBOOT_MAX_MODULES)
+		if (o->guest.nr_modules == MULTIBOOT_MAX_MODULES)
 			return snprintf(err, errlen, "more than %d --module options",
 					MULTIBOOT_MAX_MODULES), -1;
-		o->modules[o->nr_modules++] = arg;
+		o->guest.modules[o->guest.nr_modules++] = arg;
 		return 0;
 	case OPT_APPEND:
-		o->cmdline = arg;
+		o->guest.cmdline = arg;
 		return 0;
 	case OPT_FB:
 		return parse_geometry(o, arg, err, errlen);
@@ -252,7 +252,7 @@ static void set_flag(struct options *o, int c)
 	case OPT_NO_COALESCE: o->no_coalesce = true; break;
 	case OPT_NO_SANDBOX: o->no_sandbox = true; break;
 	case OPT_VERSION: o->version = true; break;
-	case OPT_BOOT32: o->boot32 = true; break;
+	case OPT_BOOT32: o->guest.boot32 = true; break;
 	case OPT_FB_RAM: o->fb_ram = true; break;
 	case 'h': o->help = true; break;
 	}
@@ -299,13 +299,13 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	if ((o->fb_png || o->fb_ram) && !o->fb_width)
 		return snprintf(err, errlen, "%s needs a framebuffer (--fb WIDTHxHEIGHT)",
 				o->fb_png ? "--fb-png" : "--fb-ram"), -1;
-	if (optind < argc && o->image)
+	if (optind < argc && o->guest.image)
 		return snprintf(err, errlen, "both --kernel and an image given: '%s'", argv[optind]), -1;
 	if (argc - optind > 1)
 		return snprintf(err, errlen, "more than one image given: '%s'", argv[optind + 1]), -1;
 	if (optind < argc)
-		o->image = argv[optind];
-	if (!o->image)
+		o->guest.image = argv[optind];
+	if (!o->guest.image)
 		return snprintf(err, errlen, "no guest image given (see --help)"), -1;
 	return 0;
 }

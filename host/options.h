@@ -5,8 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "boot/multiboot.h"
-#include "boot/plan.h"
+#include "boot/load.h"
 
 #define RAM_SIZE_DEFAULT (128ULL << 20)
 #define RAM_SIZE_MIN (1ULL << 20)
@@ -16,16 +15,8 @@
 #define OPTIONS_ERR_LEN 256
 
 struct options {
-	const char *image;   /* positional IMAGE or --kernel */
-	const char *initrd;  /* Linux; multiboot: "file args,file args" as QEMU */
-	const char *modules[MULTIBOOT_MAX_MODULES]; /* --module "file args" */
-	int nr_modules;
-	const char *cmdline; /* --append; NULL: the default */
-	bool boot32;
+	struct guest_spec guest; /* IMAGE or --kernel, --initrd, --append, --mode ... */
 	uint64_t ram_size;
-	enum cpu_mode mode; /* CPU_MODE_AUTO: from the image, else long */
-	bool load_set, entry_set;
-	uint64_t load, entry;
 	double timeout; /* seconds; 0: none */
 	int smp;        /* vCPUs */
 	bool stats, trace, caps, help, version;

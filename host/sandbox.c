@@ -5,7 +5,6 @@
 #include <linux/kvm.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
-#include <signal.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -44,7 +43,7 @@ static const int plain[] = {
 
 #define LD_ARG(i) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[i]))
 /* TRAP, not KILL: the process still dies, by SIGSYS, but it can first say
- * which call it was refused and restore the terminal. */
+ * which call it was refused and restore the terminal (host/signals.c). */
 #define KILL BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP)
 #define ALLOW BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
 
@@ -97,34 +96,8 @@ static int build(struct sock_filter *p, const struct rule *rules, int nr_rules)
 	return n;
 }
 
-static struct sigaction previous; /* the console's fatal-signal handler */
-
-static void on_sigsys(int sig, siginfo_t *info, void *ctx)
-{
-	char msg[64] = "vmm: sandbox: forbidden system call ";
-	char num[12];
-	int n = 0, len = strlen(msg);
-
-	for (int v = info->si_syscall; n == 0 || v; v /= 10)
-		num[n++] = '0' + v % 10;
-	while (n)
-		msg[len++] = num[--n];
-	msg[len++] = '\n';
-	if (write(STDERR_FILENO, msg, len) < 0) {
-		/* nothing more to do: the process dies either way */
-	}
-	if (previous.sa_flags & SA_SIGINFO)
-		previous.sa_sigaction(sig, info, ctx);
-	else if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN)
-		previous.sa_handler(sig);
-	signal(SIGSYS, SIG_DFL);
-	raise(SIGSYS);
-}
-
 void sandbox_install(int wake_fd)
 {
-	struct sigaction sa = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO };
-
 	const struct rule rules[] = {
 		{ SYS_read, 0, 0, 2, { STDIN_FILENO, (uint32_t)wake_fd } },
 		{ SYS_ioctl, 1, 0, 10, { KVM_RUN, KVM_IRQ_LINE, KVM_GET_MP_STATE, KVM_GET_REGS,
@@ -139,9 +112,6 @@ void sandbox_install(int wake_fd)
 	if (fprog.len > PROG_MAX)
 		die(STATUS_HOST, "sandbox: filter of %u instructions overflowed", fprog.len);
 
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGSYS, &sa, &previous) < 0)
-		die_errno("sigaction(SIGSYS)");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno("prctl(PR_SET_NO_NEW_PRIVS)");
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0)

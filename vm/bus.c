@@ -38,21 +38,19 @@ static void log_unclaimed(struct bus *b, uint64_t addr, uint32_t len, bool write
 	     b->nr_logged == BUS_MAX_LOGGED ? "; further addresses not reported" : "");
 }
 
-bool bus_dispatch(struct bus *b, uint64_t addr, uint8_t *data, uint32_t len, bool write,
-		  struct vcpu *vcpu)
+bool bus_dispatch(struct bus *b, uint64_t addr, struct io_access *a)
 {
 	for (int i = 0; i < b->nr; i++) {
 		struct bus_range *r = &b->range[i];
 
 		if (addr >= r->base && addr - r->base < r->len) {
-			struct io_access a = { addr - r->base, data, len, write, vcpu };
-
-			r->fn(r->dev, &a);
+			a->offset = addr - r->base;
+			r->fn(r->dev, a);
 			return true;
 		}
 	}
-	if (!write)
-		memset(data, 0xff, len);
-	log_unclaimed(b, addr, len, write);
+	if (!a->write)
+		memset(a->data, 0xff, a->len);
+	log_unclaimed(b, addr, a->len, a->write);
 	return false;
 }

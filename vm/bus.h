@@ -1,23 +1,33 @@
 #ifndef BUS_H
 #define BUS_H
 
+#include <linux/kvm.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #define BUS_MAX_RANGES 16
 #define BUS_MAX_LOGGED 64 /* unclaimed addresses reported once each */
 
-struct vcpu;
+/* The registers of the vCPU whose exit an access is, for a device that
+ * takes arguments in them (the hypercall port). get() costs nothing with
+ * sync_regs and a KVM_GET_REGS without; a device that changes them calls
+ * changed() so they go back before the next KVM_RUN. */
+struct io_regs {
+	struct kvm_regs *(*get)(void *ctx);
+	void (*changed)(void *ctx);
+	void *ctx;
+};
 
-/* One guest access as a device sees it: an offset into the device's range.
- * vcpu is NULL when the access is replayed from the coalesced ring, since
- * the vCPU that made it has long moved on. */
+/* One guest access as a device sees it: an offset into the device's range. */
 struct io_access {
 	uint64_t offset;
 	uint8_t *data;
 	uint32_t len;
 	bool write;
-	struct vcpu *vcpu;
+	/* Replayed from the coalesced ring: the vCPU that made it has long
+	 * moved on, so there are no registers (regs is NULL). */
+	bool from_ring;
+	const struct io_regs *regs;
 };
 
 /* PIO and MMIO handlers share this signature. */
@@ -41,10 +51,10 @@ struct bus {
 void bus_init(struct bus *b, const char *name);
 /* Claim [base, base + len) for a device; -1 when it overlaps or is full. */
 int bus_register(struct bus *b, uint64_t base, uint64_t len, io_fn fn, void *dev);
-/* Hand one access to the device that claims it. Unclaimed reads return all
- * ones, unclaimed writes are dropped; both are logged once per address.
- * Returns false when no device claimed it. */
-bool bus_dispatch(struct bus *b, uint64_t addr, uint8_t *data, uint32_t len, bool write,
-		  struct vcpu *vcpu);
+/* Hand one access at addr to the device that claims it, with a->offset set
+ * to where it falls in the device's range. Unclaimed reads return all ones,
+ * unclaimed writes are dropped; both are logged once per address. Returns
+ * false when no device claimed it. */
+bool bus_dispatch(struct bus *b, uint64_t addr, struct io_access *a);
 
 #endif

@@ -1,38 +1,16 @@
 #include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "lib/machine.h"
 #include "vm/dump.h"
-#include "lib/log.h"
-#include "vm/ring.h"
 #include "vm/run.h"
-
-#define SIG_KICK SIGUSR2 /* gets a vCPU thread out of KVM_RUN */
-
-/* Signal handlers can only reach file scope. */
-static volatile sig_atomic_t stop_signal;
-static volatile sig_atomic_t snapshot_signal;
-
-static void on_stop_signal(int sig)
-{
-	stop_signal = sig;
-}
-
-static void on_snapshot_signal(int sig)
-{
-	(void)sig;
-	snapshot_signal = 1;
-}
-
-static void on_kick(int sig)
-{
-	(void)sig; /* interrupting KVM_RUN with EINTR is all it is for */
-}
+#include "vm/vm.h"
 
 static void trace_io(struct vcpu *v, const char *what, uint64_t addr, const uint8_t *data,
 		     uint32_t len, bool write)
@@ -51,6 +29,7 @@ static void handle_io(struct vcpu *v)
 {
 	struct kvm_run *run = v->run;
 	struct vm *vm = v->vm;
+	struct io_regs regs = vcpu_io_regs(v);
 	bool out = run->io.direction == KVM_EXIT_IO_OUT;
 	uint8_t *data = (uint8_t *)run + run->io.data_offset;
 	uint64_t bytes = (uint64_t)run->io.size * run->io.count;
@@ -60,44 +39,46 @@ static void handle_io(struct vcpu *v)
 	stats_count(&v->stats.pio, run->io.port);
 	/* A string instruction (rep outsb/insb) arrives as count accesses. */
 	for (uint32_t i = 0; i < run->io.count; i++) {
-		uint8_t *d = data + (size_t)i * run->io.size;
+		struct io_access a = { .data = data + (size_t)i * run->io.size,
+				       .len = run->io.size, .write = out, .regs = &regs };
 
-		bus_dispatch(&vm->pio, run->io.port, d, run->io.size, out, v);
+		bus_dispatch(&vm->pio, run->io.port, &a);
 		if (vm->stats->trace)
-			trace_io(v, "io", run->io.port, d, run->io.size, out);
+			trace_io(v, "io", run->io.port, a.data, a.len, out);
 	}
 }
 
 static void handle_mmio(struct vcpu *v)
 {
 	struct kvm_run *run = v->run;
-	uint32_t len = run->mmio.len > 8 ? 8 : run->mmio.len;
+	struct io_regs regs = vcpu_io_regs(v);
+	struct io_access a = { .data = run->mmio.data, .len = run->mmio.len > 8 ? 8 : run->mmio.len,
+			       .write = run->mmio.is_write, .regs = &regs };
 
 	stats_count(&v->stats.mmio, run->mmio.phys_addr);
-	bus_dispatch(&v->vm->mmio, run->mmio.phys_addr, run->mmio.data, len, run->mmio.is_write,
-		     v);
+	bus_dispatch(&v->vm->mmio, run->mmio.phys_addr, &a);
 	if (v->vm->stats->trace)
-		trace_io(v, "mmio", run->mmio.phys_addr, run->mmio.data, len, run->mmio.is_write);
+		trace_io(v, "mmio", run->mmio.phys_addr, a.data, a.len, a.write);
 }
 
-static void handle_system_event(struct vcpu *v)
+static void handle_system_event(struct run *r, struct vcpu *v)
 {
 	switch (v->run->system_event.type) {
 	case KVM_SYSTEM_EVENT_SHUTDOWN:
-		vm_request_stop(v->vm, STATUS_HALT);
+		run_request_stop(r, STATUS_HALT);
 		break;
 	case KVM_SYSTEM_EVENT_RESET:
-		warn("guest requested a reset");
-		vm_request_stop(v->vm, STATUS_RESET);
+		warn("guest reset the machine (KVM_SYSTEM_EVENT_RESET)");
+		run_request_stop(r, STATUS_RESET);
 		break;
 	default:
 		dump_fatal(v, "guest crashed (KVM_EXIT_SYSTEM_EVENT)");
-		vm_request_stop(v->vm, STATUS_INTERNAL);
+		run_request_stop(r, STATUS_INTERNAL);
 	}
 }
 
 /* One exit, with the I/O lock held. */
-static void dispatch(struct vcpu *v)
+static void dispatch(struct run *r, struct vcpu *v)
 {
 	uint32_t reason = v->run->exit_reason;
 
@@ -111,28 +92,29 @@ static void dispatch(struct vcpu *v)
 		break;
 	case KVM_EXIT_HLT: /* only without an in-kernel LAPIC, which vmm always has */
 		if (!(vcpu_regs(v)->rflags & RFLAGS_IF))
-			vm_request_stop(v->vm, STATUS_HALT);
+			run_request_stop(r, STATUS_HALT);
 		break;
 	case KVM_EXIT_INTR:
 		break;
 	case KVM_EXIT_SHUTDOWN:
 		dump_fatal(v, "guest triple fault (KVM_EXIT_SHUTDOWN)");
-		vm_request_stop(v->vm, STATUS_SHUTDOWN);
+		run_request_stop(r, STATUS_SHUTDOWN);
 		break;
 	case KVM_EXIT_SYSTEM_EVENT:
-		handle_system_event(v);
+		handle_system_event(r, v);
 		break;
 	default: /* KVM_EXIT_INTERNAL_ERROR, KVM_EXIT_FAIL_ENTRY, the unexpected */
 		dump_fatal(v, NULL);
-		vm_request_stop(v->vm, STATUS_INTERNAL);
+		run_request_stop(r, STATUS_INTERNAL);
 	}
 }
 
 /* With an in-kernel LAPIC, HLT never exits: look at the vCPU when a kick
  * gets it out. Halted with interrupts off, or never started (an AP waiting
  * for INIT/SIPI), it can only be woken by another vCPU. */
-static void check_halted(struct vcpu *v)
+static void check_halted(struct run_thread *t)
 {
+	struct vcpu *v = t->vcpu;
 	struct kvm_mp_state mp;
 	bool halted = false;
 
@@ -140,78 +122,61 @@ static void check_halted(struct vcpu *v)
 		halted = mp.mp_state == KVM_MP_STATE_UNINITIALIZED ||
 			 (mp.mp_state == KVM_MP_STATE_HALTED &&
 			  !(vcpu_regs(v)->rflags & RFLAGS_IF));
-	__atomic_store_n(&v->halted_ticks, halted ? v->halted_ticks + 1 : 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->halted_ticks, halted ? t->halted_ticks + 1 : 0, __ATOMIC_RELAXED);
 }
 
 static void *vcpu_thread(void *arg)
 {
-	struct vcpu *v = arg;
-	struct vm *vm = v->vm;
+	struct run_thread *t = arg;
+	struct run *r = t->run;
+	struct vcpu *v = t->vcpu;
 
-	while (!vm_stopping(vm)) {
-		int r = vcpu_enter(v);
+	while (!run_stopping(r)) {
+		int ret = vcpu_enter(v);
 		int err = errno;
 
 		v->run->immediate_exit = 0;
-		if (r < 0 && err == EAGAIN)
+		if (ret < 0 && err == EAGAIN)
 			continue; /* an AP woken by INIT/SIPI: KVM wants KVM_RUN again */
-		if (r < 0 && err == EINTR) {
+		if (ret < 0 && err == EINTR) {
 			stats_exit(&v->stats, KVM_EXIT_INTR);
-			check_halted(v);
+			check_halted(t);
 			continue;
 		}
-		__atomic_store_n(&v->halted_ticks, 0, __ATOMIC_RELAXED);
-		pthread_mutex_lock(&vm->io_lock);
+		__atomic_store_n(&t->halted_ticks, 0, __ATOMIC_RELAXED);
+		pthread_mutex_lock(&r->io_lock);
 		/* Writes queued before this exit happened before it: replay them
 		 * first, so devices see every access in guest order. */
-		ring_drain(vm);
-		if (r == 0) {
-			dispatch(v);
+		ring_drain(&r->ring);
+		if (ret == 0) {
+			dispatch(r, v);
 		} else {
 			char why[64];
 
 			snprintf(why, sizeof(why), "KVM_RUN: %s", strerror(err));
 			dump_fatal(v, why);
-			vm_request_stop(vm, STATUS_INTERNAL);
+			run_request_stop(r, STATUS_INTERNAL);
 		}
-		pthread_mutex_unlock(&vm->io_lock);
+		pthread_mutex_unlock(&r->io_lock);
 	}
 	return NULL;
 }
 
-static void install_signals(void)
-{
-	static const int stops[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction stop = { .sa_handler = on_stop_signal };
-	struct sigaction kick = { .sa_handler = on_kick };
-	struct sigaction snapshot = { .sa_handler = on_snapshot_signal };
-
-	sigemptyset(&stop.sa_mask);
-	sigemptyset(&kick.sa_mask);
-	sigemptyset(&snapshot.sa_mask);
-	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
-		if (sigaction(stops[i], &stop, NULL) < 0)
-			die_errno("sigaction");
-	if (sigaction(SIG_KICK, &kick, NULL) < 0 || sigaction(SIGUSR1, &snapshot, NULL) < 0)
-		die_errno("sigaction");
-}
-
 /* vCPU threads take only kicks (and their own faults); every other signal
  * goes to the host thread. */
-static void start_vcpus(struct vcpu *vcpus, int n)
+static void start_vcpus(struct run *r)
 {
+	static const int synchronous[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGSYS };
 	sigset_t only_kick, old;
 
-	static const int synchronous[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGSYS };
-
 	sigfillset(&only_kick);
-	sigdelset(&only_kick, SIG_KICK);
+	sigdelset(&only_kick, RUN_KICK_SIGNAL);
 	/* Faults and the sandbox's SIGSYS must reach the thread that caused them. */
 	for (size_t i = 0; i < sizeof(synchronous) / sizeof(synchronous[0]); i++)
 		sigdelset(&only_kick, synchronous[i]);
 	pthread_sigmask(SIG_BLOCK, &only_kick, &old);
-	for (int i = 0; i < n; i++) {
-		errno = pthread_create(&vcpus[i].thread, NULL, vcpu_thread, &vcpus[i]);
+	for (int i = 0; i < r->nr; i++) {
+		errno = pthread_create(&r->threads[i].thread, NULL, vcpu_thread, &r->threads[i]);
 		if (errno)
 			die_errno("pthread_create");
 	}
@@ -220,10 +185,11 @@ static void start_vcpus(struct vcpu *vcpus, int n)
 
 /* Every vCPU halted for good, seen twice in a row when there are several
  * (a vCPU seen halted a tick ago may since have been woken by another). */
-static bool all_halted(struct vcpu *vcpus, int n)
+static bool all_halted(const struct run *r)
 {
-	for (int i = 0; i < n; i++)
-		if (__atomic_load_n(&vcpus[i].halted_ticks, __ATOMIC_RELAXED) < (n > 1 ? 2 : 1))
+	for (int i = 0; i < r->nr; i++)
+		if (__atomic_load_n(&r->threads[i].halted_ticks, __ATOMIC_RELAXED) <
+		    (r->nr > 1 ? 2 : 1))
 			return false;
 	return true;
 }
@@ -236,62 +202,131 @@ static int64_t now_ms(void)
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/* Sleep until the next tick, a stop request or input; then do host work. */
-static void host_wait(struct vm *vm, const struct run_hooks *h, int64_t next_tick)
+static bool past(const struct timespec *t)
 {
-	struct pollfd fds[2] = { { vm->wake_fd, POLLIN, 0 }, { h->input_fd(h->ctx), POLLIN, 0 } };
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > t->tv_sec || (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
+}
+
+/* Sleep until the next tick, a stop request or input; then do host work. */
+static void host_wait(struct run *r, const struct run_hooks *h, int64_t next_tick)
+{
+	struct pollfd fds[2] = { { r->wake_fd, POLLIN, 0 }, { h->input_fd(h->ctx), POLLIN, 0 } };
 	int64_t wait = next_tick - now_ms();
 	uint64_t count;
 
 	if (poll(fds, fds[1].fd >= 0 ? 2 : 1, wait > 0 ? (int)wait : 0) > 0 &&
-	    (fds[0].revents & POLLIN) && read(vm->wake_fd, &count, sizeof(count)) < 0)
+	    (fds[0].revents & POLLIN) && read(r->wake_fd, &count, sizeof(count)) < 0)
 		warn("eventfd read: %s", strerror(errno));
-	if (stop_signal) {
-		warn("stopped by signal %d", (int)stop_signal);
-		vm_request_stop(vm, stop_signal == SIGINT ? STATUS_SIGINT : 128 + stop_signal);
-	}
 	h->watch(h->ctx);
+	if (r->timeout > 0 && past(&r->deadline) && !run_stopping(r)) {
+		warn("timeout: guest still running after %g s", r->timeout);
+		run_request_stop(r, STATUS_TIMEOUT);
+	}
 	/* Never wait for the lock here: a vCPU holding it drains the ring
 	 * itself, and the kicks that follow must go out whatever it does. */
-	if (pthread_mutex_trylock(&vm->io_lock) != 0)
+	if (pthread_mutex_trylock(&r->io_lock) != 0)
 		return;
-	ring_drain(vm); /* output the guest wrote and then went quiet on */
+	ring_drain(&r->ring); /* output the guest wrote and then went quiet on */
 	h->tick(h->ctx);
-	if (snapshot_signal) {
-		snapshot_signal = 0; /* signals that arrive meanwhile make one snapshot */
-		if (h->snapshot)
-			h->snapshot(h->ctx);
-	}
-	pthread_mutex_unlock(&vm->io_lock);
+	pthread_mutex_unlock(&r->io_lock);
 }
 
-static void stop_vcpus(struct vcpu *vcpus, int n)
+static void stop_vcpus(struct run *r)
 {
-	for (int i = 0; i < n; i++) {
-		vcpus[i].run->immediate_exit = 1; /* a KVM_RUN about to start returns */
-		pthread_kill(vcpus[i].thread, SIG_KICK);
+	for (int i = 0; i < r->nr; i++) {
+		r->threads[i].vcpu->run->immediate_exit = 1; /* a KVM_RUN about to start returns */
+		pthread_kill(r->threads[i].thread, RUN_KICK_SIGNAL);
 	}
-	for (int i = 0; i < n; i++)
-		pthread_join(vcpus[i].thread, NULL);
+	for (int i = 0; i < r->nr; i++)
+		pthread_join(r->threads[i].thread, NULL);
 }
 
-int run_machine(struct vm *vm, struct vcpu *vcpus, int n, const struct run_hooks *hooks)
+void run_init(struct run *r, struct vm *vm, struct vcpu *vcpus, int n, double timeout)
+{
+	memset(r, 0, sizeof(*r));
+	r->vm = vm;
+	r->nr = n;
+	r->stop_status = -1;
+	r->timeout = timeout;
+	pthread_mutex_init(&r->io_lock, NULL);
+	r->threads = calloc(n, sizeof(*r->threads));
+	if (!r->threads)
+		die_errno("calloc");
+	for (int i = 0; i < n; i++)
+		r->threads[i] = (struct run_thread){ .run = r, .vcpu = &vcpus[i] };
+	ring_init(&r->ring, vm, &vcpus[0]);
+	r->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (r->wake_fd < 0)
+		die_errno("eventfd");
+}
+
+static void pull_stop(void *ctx, int status)
+{
+	run_request_stop(ctx, status);
+}
+
+struct stop_line run_stop_line(struct run *r)
+{
+	return (struct stop_line){ pull_stop, r };
+}
+
+void run_request_stop(struct run *r, int status)
+{
+	int running = -1;
+	uint64_t one = 1;
+
+	if (__atomic_compare_exchange_n(&r->stop_status, &running, status, false,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) &&
+	    write(r->wake_fd, &one, sizeof(one)) < 0)
+		warn("eventfd write: %s", strerror(errno));
+}
+
+bool run_stopping(struct run *r)
+{
+	return __atomic_load_n(&r->stop_status, __ATOMIC_SEQ_CST) >= 0;
+}
+
+static void set_deadline(struct run *r)
+{
+	clock_gettime(CLOCK_MONOTONIC, &r->deadline);
+	r->deadline.tv_sec += (time_t)r->timeout;
+	r->deadline.tv_nsec += (long)((r->timeout - (time_t)r->timeout) * 1e9);
+	if (r->deadline.tv_nsec >= 1000000000L) {
+		r->deadline.tv_sec++;
+		r->deadline.tv_nsec -= 1000000000L;
+	}
+}
+
+int run_machine(struct run *r, const struct run_hooks *hooks)
 {
 	int64_t next_tick = now_ms() + RUN_TICK_MS;
 
-	install_signals();
-	start_vcpus(vcpus, n);
-	while (!vm_stopping(vm)) {
-		host_wait(vm, hooks, next_tick);
+	set_deadline(r);
+	start_vcpus(r);
+	while (!run_stopping(r)) {
+		host_wait(r, hooks, next_tick);
 		if (now_ms() < next_tick)
 			continue;
 		next_tick = now_ms() + RUN_TICK_MS;
-		if (all_halted(vcpus, n))
-			vm_request_stop(vm, STATUS_HALT);
-		for (int i = 0; i < n && !vm_stopping(vm); i++)
-			pthread_kill(vcpus[i].thread, SIG_KICK); /* for check_halted */
+		if (all_halted(r))
+			run_request_stop(r, STATUS_HALT);
+		for (int i = 0; i < r->nr && !run_stopping(r); i++)
+			pthread_kill(r->threads[i].thread, RUN_KICK_SIGNAL); /* for check_halted */
 	}
-	stop_vcpus(vcpus, n);
-	ring_drain(vm);
-	return vm->stop_status;
+	stop_vcpus(r);
+	ring_drain(&r->ring);
+	return r->stop_status;
+}
+
+void run_destroy(struct run *r)
+{
+	if (r->wake_fd >= 0)
+		close(r->wake_fd);
+	r->wake_fd = -1;
+	free(r->threads);
+	r->threads = NULL;
+	pthread_mutex_destroy(&r->io_lock);
 }

@@ -11,19 +11,6 @@
 #define CPUID_MAX_ENTRIES 256
 #define CPUID_HYPERVISOR (1u << 31) /* leaf 1 ECX: running under a hypervisor */
 
-static void map_ring(struct vcpu *v)
-{
-	struct vm *vm = v->vm;
-	long page = sysconf(_SC_PAGESIZE);
-	int ring_page = vm_cap(vm, KVM_CAP_COALESCED_MMIO);
-
-	/* The ring is per VM; every vCPU's mapping shows the same page. */
-	if (vm->ring || ring_page <= 0 || (size_t)(ring_page + 1) * page > v->run_size)
-		return;
-	vm->ring = (void *)((char *)v->run + (size_t)ring_page * page);
-	vm->ring_max = (page - sizeof(*vm->ring)) / sizeof(vm->ring->coalesced_mmio[0]);
-}
-
 void vcpu_create(struct vcpu *v, struct vm *vm, int id, bool sync_regs)
 {
 	int size;
@@ -38,7 +25,6 @@ void vcpu_create(struct vcpu *v, struct vm *vm, int id, bool sync_regs)
 	v->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
 	if (v->run == MAP_FAILED)
 		die_errno("mmap kvm_run");
-	map_ring(v);
 	/* Registers only: the loop reads RIP and GPRs on every exit, and
 	 * nothing reads segment registers there (KVM_SYNC_X86_SREGS would make
 	 * KVM copy them out on every exit for nothing). */
@@ -133,6 +119,21 @@ void vcpu_regs_dirty(struct vcpu *v)
 		v->regs_dirty = true;
 }
 
+static struct kvm_regs *io_regs_get(void *ctx)
+{
+	return vcpu_regs(ctx);
+}
+
+static void io_regs_changed(void *ctx)
+{
+	vcpu_regs_dirty(ctx);
+}
+
+struct io_regs vcpu_io_regs(struct vcpu *v)
+{
+	return (struct io_regs){ io_regs_get, io_regs_changed, v };
+}
+
 void vcpu_sregs(struct vcpu *v, struct kvm_sregs *sregs)
 {
 	KVM_MUST(v->vm, v->fd, KVM_GET_SREGS, sregs);
@@ -150,10 +151,6 @@ int vcpu_enter(struct vcpu *v)
 
 void vcpu_destroy(struct vcpu *v)
 {
-	char *base = (char *)v->run;
-
-	if ((char *)v->vm->ring >= base && (char *)v->vm->ring < base + v->run_size)
-		v->vm->ring = NULL;
 	if (v->run && v->run != MAP_FAILED)
 		munmap(v->run, v->run_size);
 	if (v->fd >= 0)

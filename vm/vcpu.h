@@ -2,11 +2,11 @@
 #define VCPU_H
 
 #include <linux/kvm.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vm/bus.h"
 #include "vm/vm.h"
 
 struct vcpu {
@@ -24,8 +24,6 @@ struct vcpu {
 	bool regs_dirty;
 	uint32_t cpu_signature; /* CPUID.1 EAX and EDX, for the MP table */
 	uint32_t cpu_features;
-	pthread_t thread;
-	int halted_ticks; /* ticks in a row found halted for good (atomic) */
 	struct exit_stats stats;
 };
 
@@ -44,6 +42,8 @@ void vcpu_set_state(struct vcpu *v, const struct kvm_regs *regs, const struct kv
 /* The registers of the last exit; call vcpu_regs_dirty() after changing them. */
 struct kvm_regs *vcpu_regs(struct vcpu *v);
 void vcpu_regs_dirty(struct vcpu *v);
+/* The same two, as the handle an exit gives its device (vm/bus.h). */
+struct io_regs vcpu_io_regs(struct vcpu *v);
 /* Special registers, for the cold paths (register dumps): an ioctl. */
 void vcpu_sregs(struct vcpu *v, struct kvm_sregs *sregs);
 /* One KVM_RUN; returns 0, or -1 with errno (EINTR when interrupted). */

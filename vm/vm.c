@@ -2,7 +2,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -38,9 +37,6 @@ void vm_open(struct vm *vm, const char *dev_path, struct stats *stats)
 
 	memset(vm, 0, sizeof(*vm));
 	vm->vm_fd = -1;
-	vm->wake_fd = -1;
-	vm->stop_status = -1;
-	pthread_mutex_init(&vm->io_lock, NULL);
 	vm->stats = stats;
 	vm->kvm_fd = open(dev_path, O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0) {
@@ -103,9 +99,6 @@ void vm_create(struct vm *vm, uint64_t ram_size)
 	KVM_MUST(vm, vm->vm_fd, KVM_CREATE_PIT2, &pit);
 	bus_init(&vm->pio, "port");
 	bus_init(&vm->mmio, "mmio");
-	vm->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (vm->wake_fd < 0)
-		die_errno("eventfd");
 }
 
 void vm_add_coalesced(struct vm *vm, uint64_t addr, uint32_t size, bool pio)
@@ -136,27 +129,20 @@ void vm_dirty_log(struct vm *vm, int slot, uint64_t *bitmap)
 	KVM_MUST(vm, vm->vm_fd, KVM_GET_DIRTY_LOG, &log);
 }
 
-void vm_irq_line(struct vm *vm, int irq, int level)
+/* KVM_IRQ_LINE on the in-kernel PIC and IOAPIC: ISA IRQ n is pin n of both. */
+static void set_irq(void *ctx, int irq, int level)
 {
+	struct vm *vm = ctx;
 	struct kvm_irq_level l = { .irq = irq, .level = level };
 
+	if (vm->stats->trace)
+		fprintf(vm->stats->out, "[irq] %d level %d\n", irq, level);
 	KVM_MUST(vm, vm->vm_fd, KVM_IRQ_LINE, &l);
 }
 
-void vm_request_stop(struct vm *vm, int status)
+struct irq_line vm_irq_line(struct vm *vm, int irq)
 {
-	int running = -1;
-	uint64_t one = 1;
-
-	if (__atomic_compare_exchange_n(&vm->stop_status, &running, status, false,
-					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) &&
-	    write(vm->wake_fd, &one, sizeof(one)) < 0)
-		warn("eventfd write: %s", strerror(errno));
-}
-
-bool vm_stopping(struct vm *vm)
-{
-	return __atomic_load_n(&vm->stop_status, __ATOMIC_SEQ_CST) >= 0;
+	return (struct irq_line){ set_irq, vm, irq };
 }
 
 void vm_destroy(struct vm *vm)
@@ -167,8 +153,6 @@ void vm_destroy(struct vm *vm)
 		close(vm->vm_fd);
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
-	if (vm->wake_fd >= 0)
-		close(vm->wake_fd);
 	vm->ram = NULL;
-	vm->vm_fd = vm->kvm_fd = vm->wake_fd = -1;
+	vm->vm_fd = vm->kvm_fd = -1;
 }

@@ -2,7 +2,6 @@
 #define KVM_H
 
 #include <linux/kvm.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -10,6 +9,7 @@
 #include "vm/bus.h"
 #include "vm/mem.h"
 #include "vm/stats.h"
+#include "vm/wires.h"
 
 #define KVM_API_VERSION_NEEDED 12
 /* Below the 4 GiB boundary and above the IOAPIC, where kvmtool and QEMU put
@@ -22,15 +22,8 @@ struct vm {
 	struct stats *stats;
 	uint8_t *ram;
 	struct guest_mem mem;
-	struct kvm_coalesced_mmio_ring *ring; /* mapped with the first vCPU */
-	uint32_t ring_max;                    /* entries the ring page holds */
 	int nr_slots;                         /* memslots in use: RAM, then devices */
-	struct bus pio, mmio;
-	/* Devices, the ring and the console are touched by every vCPU thread
-	 * and the host thread: one lock, held while an exit or a tick runs. */
-	pthread_mutex_t io_lock;
-	int stop_status; /* -1 while running; set once, atomically */
-	int wake_fd;     /* eventfd: tells the host thread a stop was asked */
+	struct bus pio, mmio; /* exits and ring entries go to the devices through these */
 };
 
 /* Every ioctl goes through here, counted for --stats by request name. */
@@ -54,10 +47,8 @@ int vm_add_memslot(struct vm *vm, uint64_t gpa, uint64_t size, void *host, bool 
 /* KVM_GET_DIRTY_LOG: a bit per page of the slot written since the last
  * call (which KVM clears), in 64-bit words. */
 void vm_dirty_log(struct vm *vm, int slot, uint64_t *bitmap);
-void vm_irq_line(struct vm *vm, int irq, int level);
-/* Ask the run to end with this status (first request wins); any thread. */
-void vm_request_stop(struct vm *vm, int status);
-bool vm_stopping(struct vm *vm);
+/* An interrupt line of the in-kernel irqchip, for a device (vm/wires.h). */
+struct irq_line vm_irq_line(struct vm *vm, int irq);
 void vm_destroy(struct vm *vm);
 
 #endif

@@ -1,0 +1,48 @@
+#include <linux/serial_reg.h>
+
+#include "devices/board.h"
+#include "lib/machine.h"
+#include "vm/vm.h"
+
+static struct irq_line line(const struct board_wires *w, int irq)
+{
+	struct irq_line l = w->irqchip;
+
+	l.irq = irq;
+	return l;
+}
+
+int board_create(struct board *b, struct bus *pio, struct bus *mmio, const struct board_config *c,
+		 const struct board_wires *w)
+{
+	b->has_fb = c->fb_width != 0;
+	if (serial_init(&b->com1, pio, SERIAL_COM1, line(w, SERIAL_COM1_IRQ), w->console) < 0 ||
+	    debug_exit_init(&b->debug_exit, pio, DEBUG_EXIT_PORT, DEBUG_EXIT_SIZE, w->stop) < 0 ||
+	    hypercall_init(&b->hypercall, pio, HYPERCALL_PORT) < 0 ||
+	    rtc_init(&b->rtc, pio, c->ram_size) < 0 || i8042_init(&b->i8042, pio, w->stop) < 0 ||
+	    pci_init(&b->pci, pio, w->stop) < 0 || post_init(&b->post, pio) < 0 ||
+	    acpi_pm_init(&b->acpi_pm, pio, w->stop) < 0 ||
+	    fw_cfg_init(&b->fw_cfg, pio, c->ram_size, c->ncpus) < 0)
+		return -1;
+	if (b->has_fb)
+		return fb_init(&b->fb, mmio, c->fb_width, c->fb_height, c->fb_ram);
+	return 0;
+}
+
+void board_coalesce(struct board *b, struct vm *vm)
+{
+	/* Only THR: a write there changes nothing the guest can observe before
+	 * its next exit; every other UART register has side effects
+	 * (interrupts, DLAB) that must happen at once. */
+	vm_add_coalesced(vm, SERIAL_COM1 + UART_TX, 1, true);
+	/* Pixel writes neither, and every read is an exit, which drains the
+	 * ring first. With RAM backing the stores do not exit at all. */
+	if (b->has_fb && !b->fb.ram)
+		vm_add_coalesced(vm, FB_APERTURE_ADDR, b->fb.aperture, false);
+}
+
+void board_destroy(struct board *b)
+{
+	if (b->has_fb)
+		fb_destroy(&b->fb);
+}

@@ -1,0 +1,63 @@
+#ifndef BOARD_H
+#define BOARD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "devices/acpi_pm.h"
+#include "devices/debug_exit.h"
+#include "devices/fb.h"
+#include "devices/fw_cfg.h"
+#include "devices/hypercall.h"
+#include "devices/i8042.h"
+#include "devices/pci.h"
+#include "devices/post.h"
+#include "devices/rtc.h"
+#include "devices/serial.h"
+#include "vm/bus.h"
+#include "vm/wires.h"
+
+struct vm;
+
+/* What the board is built for. */
+struct board_config {
+	uint64_t ram_size;
+	int ncpus;
+	uint32_t fb_width, fb_height; /* 0 x 0: no framebuffer */
+	bool fb_ram;                  /* back the aperture with RAM, not MMIO */
+};
+
+/* What the board is wired to: the interrupt controller (its irq field is
+ * ignored: each device gets its own line), the stop line, the console. */
+struct board_wires {
+	struct irq_line irqchip;
+	struct stop_line stop;
+	struct serial_backend console;
+};
+
+/* The PC that vmm builds: every device of the machine map (lib/machine.h)
+ * on its bus. vmm.c and the fuzzers build it the same way, so this is the
+ * one list of devices. */
+struct board {
+	struct serial com1;
+	struct debug_exit debug_exit;
+	struct hypercall hypercall;
+	struct rtc rtc;
+	struct i8042 i8042;
+	struct pci pci;
+	struct post post;
+	struct acpi_pm acpi_pm;
+	struct fw_cfg fw_cfg;
+	struct fb fb; /* with fb_width */
+	bool has_fb;
+};
+
+/* Create every device on pio and mmio; -1 when two claim the same range. */
+int board_create(struct board *b, struct bus *pio, struct bus *mmio, const struct board_config *c,
+		 const struct board_wires *w);
+/* Let KVM queue, instead of exiting, the writes whose effect no guest can
+ * see before its next exit (KVM_REGISTER_COALESCED_MMIO, api.rst). */
+void board_coalesce(struct board *b, struct vm *vm);
+void board_destroy(struct board *b);
+
+#endif

@@ -1,0 +1,112 @@
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host/signals.h"
+#include "lib/log.h"
+#include "vm/run.h"
+
+#ifndef SYS_SECCOMP
+#define SYS_SECCOMP 1 /* si_code of a seccomp trap (asm-generic/siginfo.h) */
+#endif
+
+/* Handlers can only reach file scope; there is one set per process. */
+static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t snapshot_signal;
+static void (*volatile fatal_cleanup)(void);
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+static void on_snapshot(int sig)
+{
+	(void)sig;
+	snapshot_signal = 1;
+}
+
+static void on_kick(int sig)
+{
+	(void)sig; /* interrupting KVM_RUN with EINTR is all it is for */
+}
+
+/* Clean up, then die of the same signal with its default action. */
+static void on_fatal(int sig)
+{
+	if (fatal_cleanup)
+		fatal_cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* The sandbox's SECCOMP_RET_TRAP: say which call was refused (with
+ * write(2) alone: this runs in a signal handler), then die of SIGSYS. */
+static void on_sigsys(int sig, siginfo_t *info, void *ctx)
+{
+	char msg[64] = "vmm: sandbox: forbidden system call ";
+	char num[12];
+	int n = 0, len = strlen(msg);
+
+	(void)ctx;
+	if (info->si_code == SYS_SECCOMP) {
+		for (int v = info->si_syscall; n == 0 || v; v /= 10)
+			num[n++] = '0' + v % 10;
+		while (n)
+			msg[len++] = num[--n];
+		msg[len++] = '\n';
+		if (write(STDERR_FILENO, msg, len) < 0) {
+			/* nothing more to do: the process dies either way */
+		}
+	}
+	on_fatal(sig);
+}
+
+static void handle(int sig, void (*fn)(int))
+{
+	struct sigaction sa = { .sa_handler = fn };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(sig, &sa, NULL) < 0)
+		die_errno("sigaction");
+}
+
+void signals_install(void)
+{
+	struct sigaction sys = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO };
+
+	handle(SIGINT, on_stop);
+	handle(SIGTERM, on_stop);
+	handle(SIGHUP, on_stop);
+	handle(SIGUSR1, on_snapshot);
+	handle(RUN_KICK_SIGNAL, on_kick);
+	handle(SIGPIPE, SIG_IGN);
+	sigemptyset(&sys.sa_mask);
+	if (sigaction(SIGSYS, &sys, NULL) < 0)
+		die_errno("sigaction(SIGSYS)");
+}
+
+void signals_on_fatal(void (*cleanup)(void))
+{
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGQUIT };
+
+	fatal_cleanup = cleanup;
+	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		handle(fatal[i], on_fatal);
+}
+
+int signals_take_stop(void)
+{
+	int sig = stop_signal;
+
+	stop_signal = 0;
+	return sig;
+}
+
+bool signals_take_snapshot(void)
+{
+	bool taken = snapshot_signal;
+
+	snapshot_signal = 0;
+	return taken;
+}

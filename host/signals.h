@@ -1,0 +1,32 @@
+#ifndef SIGNALS_H
+#define SIGNALS_H
+
+#include <stdbool.h>
+
+/* Every signal handler vmm has, set up here and nowhere else, in this
+ * order:
+ * 1. signals_install(), first thing in main(), so that a signal arriving
+ *    while a large image loads already finds its handler:
+ *      SIGINT, SIGTERM, SIGHUP  end the run (status 128 + signal)
+ *      SIGUSR1                  a framebuffer snapshot
+ *      SIGUSR2                  the run loop's kick (RUN_KICK_SIGNAL): it
+ *                               only interrupts a vCPU thread's KVM_RUN
+ *      SIGPIPE                  ignored: a closed stdout is an error that
+ *                               the console counts, not a death
+ *      SIGSYS                   the sandbox refused a call: name it, then
+ *                               die as below
+ * 2. signals_on_fatal(), when the console puts the terminal in raw mode:
+ *    SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT and SIGQUIT then restore the
+ *    terminal before the process dies of the signal. (Only then: the
+ *    sanitizers' own handlers stay in place otherwise.)
+ * The handlers only set flags that the host thread reads at its next tick,
+ * or restore the terminal and die. */
+void signals_install(void);
+/* Run cleanup (async-signal-safe) before dying of a fatal signal. */
+void signals_on_fatal(void (*cleanup)(void));
+/* The signal that asks the run to stop, or 0; clears it. */
+int signals_take_stop(void);
+/* Whether SIGUSR1 came since the last call (several make one). */
+bool signals_take_snapshot(void);
+
+#endif
