@@ -4,8 +4,10 @@
 # build/bench/guests/NAME-N.bin: NAME.S assembled with -DN=N; names ending
 # in 32 are multiboot ELF32 guests (kept as .elf for QEMU's -kernel).
 CC      ?= gcc
-BENCH_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Wshadow -Wstrict-prototypes \
-                -Wmissing-prototypes -I.
+ifndef VMM_CFLAGS
+$(error run it as `make bench` from the top directory, which passes VMM_CFLAGS)
+endif
+BENCH_CFLAGS := $(VMM_CFLAGS) -O2 -g
 BUILD   ?= build
 BB      := $(BUILD)/bench
 PYTHON  ?= python3
