@@ -55,7 +55,8 @@ static void create_board(struct machine *m)
 {
 	struct board_config config = { m->opt.ram_size, m->opt.smp, m->opt.fb_width,
 				       m->opt.fb_height, m->opt.fb_ram };
-	struct board_wires wires = { vm_irq_line(&m->vm, 0), run_stop_line(&m->run),
+	struct board_wires wires = { vm_irq_line(&m->vm, 0),
+				     run_stop_line(&m->run),
 				     { console_tx, console_read, &m->console } };
 
 	if (board_create(&m->board, &m->vm.pio, &m->vm.mmio, &config, &wires) < 0)

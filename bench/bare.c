@@ -30,7 +30,6 @@
 #define RAM_SIZE (4u << 20)
 #define CPUID_MAX_ENTRIES 256
 
-
 static void fail(const char *what)
 {
 	fprintf(stderr, "bare: %s: %s\n", what, strerror(errno));
@@ -79,8 +78,14 @@ static void write_tables(uint8_t *ram)
 static void set_long_mode(int vcpu)
 {
 	struct kvm_sregs s;
-	struct kvm_segment code = { .base = 0, .limit = 0xffffffff, .selector = 0x10,
-				    .type = 0xb, .present = 1, .s = 1, .l = 1, .g = 1 };
+	struct kvm_segment code = { .base = 0,
+				    .limit = 0xffffffff,
+				    .selector = 0x10,
+				    .type = 0xb,
+				    .present = 1,
+				    .s = 1,
+				    .l = 1,
+				    .g = 1 };
 	struct kvm_segment data = code;
 	struct kvm_segment tss = { .limit = 0x67, .type = 0xb, .present = 1 };
 	struct kvm_regs regs = { .rip = KERNEL_LOAD, .rsp = KERNEL_LOAD, .rflags = 0x2 };
@@ -146,8 +151,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 static int create_vm(int kvm, const struct options *o)
 {
 	int vm = xioctl(kvm, KVM_CREATE_VM, 0, "KVM_CREATE_VM");
-	uint8_t *ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			    -1, 0);
+	uint8_t *ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			    0);
 	struct kvm_userspace_memory_region slot = { .memory_size = RAM_SIZE };
 	struct kvm_pit_config pit = { .flags = 0 };
 

@@ -10,7 +10,7 @@ struct rsdp {
 	char signature[8]; /* "RSD PTR " */
 	uint8_t checksum;  /* of the first 20 bytes */
 	char oem_id[6];
-	uint8_t revision;  /* 2: ACPI 2.0+, has the XSDT */
+	uint8_t revision; /* 2: ACPI 2.0+, has the XSDT */
 	uint32_t rsdt;
 	uint32_t length;
 	uint64_t xsdt;
@@ -90,23 +90,30 @@ struct madt_lapic_nmi { /* type 4 */
 #define BOOT_ARCH_LEGACY_DEVICES 0x1
 #define BOOT_ARCH_8042 0x2
 #define FADT_WBINVD 0x1
-#define FADT_PWR_BUTTON 0x10  /* no fixed power button */
-#define FADT_SLP_BUTTON 0x20  /* no fixed sleep button */
+#define FADT_PWR_BUTTON 0x10 /* no fixed power button */
+#define FADT_SLP_BUTTON 0x20 /* no fixed sleep button */
 #define FADT_RESET_REG_SUP 0x400
-#define RESET_VALUE 0x06      /* reset CPU, hard reset */
+#define RESET_VALUE 0x06 /* reset CPU, hard reset */
 
 /* The DSDT's whole body, in AML: Name (_S5, Package (4) { 5, 5, 0, 0 }). */
 static const uint8_t dsdt_aml[] = {
-	0x08, '_', 'S', '5', '_',         /* NameOp "_S5_" */
-	0x12, 0x08, 0x04,                 /* PackageOp, PkgLength 8, 4 elements */
-	0x0a, ACPI_S5_TYPE, 0x0a, ACPI_S5_TYPE, /* BytePrefix 5, BytePrefix 5 */
-	0x00, 0x00,                       /* Zero, Zero */
+	0x08, '_',          'S',  '5',          '_', /* NameOp "_S5_" */
+	0x12, 0x08,         0x04,                    /* PackageOp, PkgLength 8, 4 elements */
+	0x0a, ACPI_S5_TYPE, 0x0a, ACPI_S5_TYPE,      /* BytePrefix 5, BytePrefix 5 */
+	0x00, 0x00,                                  /* Zero, Zero */
 };
 
 /* Places of the tables inside the area, each aligned as the spec wants
  * (the FACS on 64 bytes). */
-enum { OFF_RSDP = 0x0, OFF_XSDT = 0x40, OFF_FADT = 0x80, OFF_FACS = 0x180, OFF_DSDT = 0x1c0,
-       OFF_MADT = 0x200, ACPI_AREA_SIZE = 0x1000 };
+enum {
+	OFF_RSDP = 0x0,
+	OFF_XSDT = 0x40,
+	OFF_FADT = 0x80,
+	OFF_FACS = 0x180,
+	OFF_DSDT = 0x1c0,
+	OFF_MADT = 0x200,
+	ACPI_AREA_SIZE = 0x1000
+};
 
 static void header(struct sdt_header *h, const char *sig, uint32_t len, uint8_t rev)
 {
@@ -138,7 +145,7 @@ static void write_fadt(struct fadt *f, uint64_t base)
 	f->pm1_cnt_len = 2;
 	f->x_pm1a_evt = io_gas(ACPI_PM1_EVT_PORT, 4);
 	f->x_pm1a_cnt = io_gas(ACPI_PM1_CNT_PORT, 2);
-	f->p_lvl2_lat = 101; /* > 100: no C2 */
+	f->p_lvl2_lat = 101;  /* > 100: no C2 */
 	f->p_lvl3_lat = 1001; /* > 1000: no C3 */
 	f->century = CMOS_CENTURY;
 	f->iapc_boot_arch = BOOT_ARCH_LEGACY_DEVICES | BOOT_ARCH_8042;

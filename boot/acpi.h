@@ -6,7 +6,6 @@
 #include "lib/machine.h"
 #include "vm/mem.h"
 
-
 /* Write the ACPI tables a PC gives an OS: RSDP -> XSDT -> FADT (fixed-
  * hardware PM1a blocks at the ports above, reset register 0xcf9) -> FACS
  * and a DSDT holding only \_S5 (so poweroff works), and a MADT with ncpus

@@ -14,7 +14,7 @@
 #define ENTRY_64_OFFSET 0x200 /* 64-bit entry: code32_start + 0x200 */
 #define INITRD_ALIGN 0x1000
 
-#define HEADER_END_MIN 0x264 /* end of init_size */
+#define HEADER_END_MIN 0x264    /* end of init_size */
 #define VBE_MEMORY_UNIT 0x10000 /* screen_info.lfb_size counts 64 KiB blocks */
 
 #define FAIL(...) return snprintf(err, errlen, __VA_ARGS__), -1
@@ -32,21 +32,21 @@ static size_t setup_length(const struct setup_header *h)
 	return (size_t)((h->setup_sects ? h->setup_sects : SETUP_SECTS_DEFAULT) + 1) * 512;
 }
 
-static int check_header(const uint8_t *img, size_t len, const struct setup_header *h,
-			char *err, size_t errlen)
+static int check_header(const uint8_t *img, size_t len, const struct setup_header *h, char *err,
+			size_t errlen)
 {
 	size_t setup_len = setup_length(h);
 
 	if (h->boot_flag != BOOT_FLAG)
 		FAIL("boot_flag is %#x, expected %#x", h->boot_flag, BOOT_FLAG);
 	if (h->version < BZ_PROTOCOL_MIN)
-		FAIL("boot protocol %u.%02u is too old (vmm needs 2.10 or later)",
-		     h->version >> 8, h->version & 0xff);
+		FAIL("boot protocol %u.%02u is too old (vmm needs 2.10 or later)", h->version >> 8,
+		     h->version & 0xff);
 	/* Protocol 2.10 headers reach at least to the end of init_size. */
 	if (header_end(img) < HEADER_END_MIN || header_end(img) > len)
 		FAIL("setup header length %#zx (jump at 0x200) is inconsistent with protocol"
-		     " %u.%02u", header_end(img) - SETUP_HEADER_OFFSET, h->version >> 8,
-		     h->version & 0xff);
+		     " %u.%02u",
+		     header_end(img) - SETUP_HEADER_OFFSET, h->version >> 8, h->version & 0xff);
 	if (setup_len >= len)
 		FAIL("setup_sects %u puts the setup past the end of the file", h->setup_sects);
 	if ((uint64_t)h->syssize * 16 > len - setup_len)
@@ -88,8 +88,9 @@ static int place_initrd(const struct bzimage_request *r, const struct setup_head
 		top = mem_low_end(m);
 	if (r->initrd_len > top || (top - r->initrd_len) < kernel_end)
 		FAIL("initrd of %zu bytes does not fit between the kernel (ends %#llx) and"
-		     " %#llx (initrd_addr_max %#x, RAM)", r->initrd_len,
-		     (unsigned long long)kernel_end, (unsigned long long)top, h->initrd_addr_max);
+		     " %#llx (initrd_addr_max %#x, RAM)",
+		     r->initrd_len, (unsigned long long)kernel_end, (unsigned long long)top,
+		     h->initrd_addr_max);
 	addr = (top - r->initrd_len) & ~(uint64_t)(INITRD_ALIGN - 1);
 	if (addr < kernel_end)
 		FAIL("initrd of %zu bytes does not fit above the kernel", r->initrd_len);
@@ -106,7 +107,8 @@ static void build_e820(const struct guest_mem *m, struct boot_params *bp)
 	int n = e820_build(m, map);
 
 	for (int i = 0; i < n && i < E820_MAX_ENTRIES_ZEROPAGE; i++)
-		bp->e820_table[i] = (struct boot_e820_entry){ map[i].addr, map[i].size, map[i].type };
+		bp->e820_table[i] = (struct boot_e820_entry){ map[i].addr, map[i].size,
+							      map[i].type };
 	bp->e820_entries = n;
 }
 
@@ -169,11 +171,12 @@ int bzimage_load(const uint8_t *img, size_t len, const struct bzimage_request *r
 	 * not boot_params (Debian's kernels fill it with 0xff). */
 	memset(&bp, 0, sizeof(bp));
 	hdr_len = header_end(img) - SETUP_HEADER_OFFSET;
-	memcpy(&bp.hdr, img + SETUP_HEADER_OFFSET, hdr_len < sizeof(bp.hdr) ? hdr_len : sizeof(bp.hdr));
+	memcpy(&bp.hdr, img + SETUP_HEADER_OFFSET,
+	       hdr_len < sizeof(bp.hdr) ? hdr_len : sizeof(bp.hdr));
 	bp.hdr.type_of_loader = LOADER_UNDEFINED;
 	bp.hdr.loadflags |= CAN_USE_HEAP;
 	bp.hdr.heap_end_ptr = HEAP_END;
-	bp.hdr.vid_mode = 0xffff; /* "normal" */
+	bp.hdr.vid_mode = 0xffff;                       /* "normal" */
 	bp.hdr.ramdisk_image = bp.hdr.ramdisk_size = 0; /* the file's values mean nothing */
 	if (write_cmdline(req->cmdline, &h, m, &bp, err, errlen) < 0 ||
 	    place_initrd(req, &h, kernel_end, m, &bp, err, errlen) < 0)

@@ -5,9 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "boot/plan.h"
 #include "lib/machine.h"
 #include "vm/mem.h"
-#include "boot/plan.h"
 
 /* Guest-physical layout for Linux, below the kernel at 1 MiB. */
 #define BZ_PROTOCOL_MIN 0x020a /* 2.10: init_size and pref_address */
@@ -24,7 +24,7 @@ struct bzimage_request {
 	const char *cmdline;
 	const uint8_t *initrd;
 	size_t initrd_len;
-	bool boot32; /* use the 32-bit entry even when the 64-bit one exists */
+	bool boot32;                 /* use the 32-bit entry even when the 64-bit one exists */
 	const struct bzimage_fb *fb; /* NULL: no framebuffer */
 };
 

@@ -4,9 +4,9 @@
 #include <linux/kvm.h>
 #include <stddef.h>
 
+#include "boot/plan.h"
 #include "lib/machine.h"
 #include "vm/mem.h"
-#include "boot/plan.h"
 
 /* Low memory the VMM writes for protected and long mode guests. */
 /* Selectors: the Linux boot protocol's __BOOT_CS and __BOOT_DS. */

@@ -5,11 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "boot/plan.h"
 #include "lib/machine.h"
 #include "vm/mem.h"
-#include "boot/plan.h"
 
-#define REAL_MODE_LIMIT 0x100000  /* what a real-mode CS:IP can reach */
+#define REAL_MODE_LIMIT 0x100000 /* what a real-mode CS:IP can reach */
 
 /* What the user asked for; unset fields get the documented defaults. */
 struct flat_request {

@@ -30,10 +30,9 @@ enum image_kind image_detect(const uint8_t *buf, size_t len)
 const char *image_kind_name(enum image_kind kind)
 {
 	static const char *const names[] = {
-		[IMAGE_FLAT] = "flat binary", [IMAGE_BOOTSECTOR] = "boot sector",
+		[IMAGE_FLAT] = "flat binary",      [IMAGE_BOOTSECTOR] = "boot sector",
 		[IMAGE_BZIMAGE] = "Linux bzImage", [IMAGE_MULTIBOOT] = "multiboot kernel",
-		[IMAGE_ELF] = "ELF file",
-		[IMAGE_GZIP] = "gzip file",
+		[IMAGE_ELF] = "ELF file",          [IMAGE_GZIP] = "gzip file",
 	};
 
 	return names[kind];
@@ -55,8 +54,7 @@ static int read_all(int fd, uint8_t *buf, size_t len)
 	return 0;
 }
 
-int image_read(const char *path, uint64_t max, uint8_t **buf, size_t *len, char *err,
-	       size_t errlen)
+int image_read(const char *path, uint64_t max, uint8_t **buf, size_t *len, char *err, size_t errlen)
 {
 	struct stat st = { 0 };
 	/* O_NONBLOCK: a FIFO must be refused, not waited on for a writer. */

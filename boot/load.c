@@ -27,8 +27,7 @@ void guest_read(struct guest_image *img, const struct guest_spec *g, uint64_t ra
 
 /* What a PC's firmware leaves for a kernel: the MP table (CPUs, interrupt
  * routing) and ACPI (the same CPUs, power off). */
-static void write_firmware_tables(const struct guest_machine *machine,
-				  const struct guest_mem *mem)
+static void write_firmware_tables(const struct guest_machine *machine, const struct guest_mem *mem)
 {
 	if (mptable_write(mem, MPTABLE_ADDR, machine->ncpus, machine->cpu_signature,
 			  machine->cpu_features) < 0 ||
@@ -121,8 +120,11 @@ static void load_flat(const struct guest_image *img, enum image_kind kind,
 		      struct boot_plan *plan)
 {
 	struct flat_request req = { g->mode, g->load_set, g->entry_set, g->load, g->entry };
-	const char *kernel_only = g->initrd ? "--initrd" : g->cmdline ? "--append"
-				  : g->boot32 ? "--boot32" : g->nr_modules ? "--module" : NULL;
+	const char *kernel_only = g->initrd       ? "--initrd"
+				  : g->cmdline    ? "--append"
+				  : g->boot32     ? "--boot32"
+				  : g->nr_modules ? "--module"
+						  : NULL;
 	char err[BOOT_ERR_LEN];
 
 	if (kernel_only)
@@ -144,8 +146,10 @@ void guest_load(struct guest_image *img, const struct guest_spec *g,
 	char err[BOOT_ERR_LEN];
 
 	if (kind == IMAGE_ELF || kind == IMAGE_GZIP)
-		die(STATUS_IMAGE, "%s: %s: vmm runs Linux bzImages, flat binaries and boot"
-		    " sectors%s", g->image, image_kind_name(kind),
+		die(STATUS_IMAGE,
+		    "%s: %s: vmm runs Linux bzImages, flat binaries and boot"
+		    " sectors%s",
+		    g->image, image_kind_name(kind),
 		    kind == IMAGE_ELF ? " (objcopy -O binary makes a flat one)" : "");
 	if (g->mode != CPU_MODE_AUTO) /* the user says: run it as flat code */
 		load_flat(img, kind, g, mem, &plan);

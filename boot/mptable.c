@@ -77,9 +77,10 @@ static void write_entries(uint8_t *p, int ncpus, uint32_t sig, uint32_t features
 	struct mpc_intsrc nmi = { MP_LINTSRC, MP_NMI, 0, 0, 0, ALL_LAPICS, 1 };
 
 	for (int i = 0; i < ncpus; i++) {
-		struct mpc_cpu cpu = { MP_PROCESSOR, i, APIC_VERSION,
-				       CPU_ENABLED | (i == 0 ? CPU_BOOTPROCESSOR : 0), sig,
-				       features, { 0, 0 } };
+		struct mpc_cpu cpu = { MP_PROCESSOR, i,
+				       APIC_VERSION, CPU_ENABLED | (i == 0 ? CPU_BOOTPROCESSOR : 0),
+				       sig,          features,
+				       { 0, 0 } };
 
 		p = put(p, &cpu, sizeof(cpu));
 	}

@@ -89,7 +89,8 @@ static int load_aout(const uint8_t *img, size_t len, long hoff, const struct mb_
 		FAIL("a.out kludge: load_end_addr %#x is below load_addr %#x", h->load_end_addr,
 		     h->load_addr);
 	if (size > len - off)
-		FAIL("a.out kludge: load_end_addr %#x is past the end of the file", h->load_end_addr);
+		FAIL("a.out kludge: load_end_addr %#x is past the end of the file",
+		     h->load_end_addr);
 	memsz = h->bss_end_addr ? (uint64_t)h->bss_end_addr - h->load_addr : size;
 	if (h->bss_end_addr && memsz < size)
 		FAIL("a.out kludge: bss_end_addr %#x is below load_end_addr", h->bss_end_addr);
@@ -118,9 +119,11 @@ static int load_elf(const uint8_t *img, size_t len, const struct guest_mem *m, u
 		memcpy(&ph, img + eh.e_phoff + i * sizeof(ph), sizeof(ph));
 		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
 			continue;
-		if (ph.p_filesz > ph.p_memsz || ph.p_offset > len || ph.p_filesz > len - ph.p_offset)
-			FAIL("ELF segment %d: file size %#x past the end of the file or memory size", i,
-			     ph.p_filesz);
+		if (ph.p_filesz > ph.p_memsz || ph.p_offset > len ||
+		    ph.p_filesz > len - ph.p_offset)
+			FAIL("ELF segment %d: file size %#x past the end of the file or memory "
+			     "size",
+			     i, ph.p_filesz);
 		if (place(m, ph.p_paddr, img + ph.p_offset, ph.p_filesz, ph.p_memsz, end, err,
 			  errlen) < 0)
 			return -1;
@@ -140,7 +143,8 @@ static uint32_t put(struct area *a, const void *data, size_t len, uint64_t align
 {
 	uint64_t at = align_up(a->next, align);
 
-	if (at + len > mem_low_end(a->m) || at + len > UINT32_MAX || mem_write(a->m, at, data, len) < 0)
+	if (at + len > mem_low_end(a->m) || at + len > UINT32_MAX ||
+	    mem_write(a->m, at, data, len) < 0)
 		return 0;
 	a->next = at + len;
 	return (uint32_t)at;
@@ -157,7 +161,8 @@ static int put_modules(struct area *a, const struct multiboot_request *r, struct
 	struct mb_module mods[MULTIBOOT_MAX_MODULES];
 
 	if (r->nr_modules > MULTIBOOT_MAX_MODULES)
-		FAIL("%d modules given, vmm loads at most %d", r->nr_modules, MULTIBOOT_MAX_MODULES);
+		FAIL("%d modules given, vmm loads at most %d", r->nr_modules,
+		     MULTIBOOT_MAX_MODULES);
 	for (int i = 0; i < r->nr_modules; i++) {
 		const struct multiboot_module *mod = &r->modules[i];
 
@@ -183,7 +188,8 @@ static uint32_t put_mmap(struct area *a, struct mb_info *mbi)
 	int n = e820_build(a->m, map);
 
 	for (int i = 0; i < n; i++)
-		mm[i] = (struct mb_mmap){ sizeof(mm[i]) - 4, map[i].addr, map[i].size, map[i].type };
+		mm[i] = (struct mb_mmap){ sizeof(mm[i]) - 4, map[i].addr, map[i].size,
+					  map[i].type };
 	mbi->mmap_length = n * sizeof(mm[0]);
 	mbi->mem_lower = EBDA_START >> 10;
 	mbi->mem_upper = (mem_low_end(a->m) - BIOS_END) >> 10;
@@ -232,12 +238,14 @@ int multiboot_load(const uint8_t *img, size_t len, const struct multiboot_reques
 		FAIL("multiboot header requires features vmm does not know (flags %#x)",
 		     h.flags & MB_REQUIRED_UNKNOWN);
 	if (h.flags & MB_VIDEO_MODE)
-		snprintf(warn, warnlen, "the kernel asks for a video mode (multiboot flag 2);"
+		snprintf(warn, warnlen,
+			 "the kernel asks for a video mode (multiboot flag 2);"
 			 " vmm gives none and runs it anyway, as QEMU does");
 	if ((h.flags & MB_AOUT_KLUDGE) && (size_t)hoff + sizeof(h) > len)
 		FAIL("a.out kludge: multiboot header truncated");
-	if (((h.flags & MB_AOUT_KLUDGE) ? load_aout(img, len, hoff, &h, m, &entry, &end, err, errlen)
-					 : load_elf(img, len, m, &entry, &end, err, errlen)) < 0)
+	if (((h.flags & MB_AOUT_KLUDGE)
+		     ? load_aout(img, len, hoff, &h, m, &entry, &end, err, errlen)
+		     : load_elf(img, len, m, &entry, &end, err, errlen)) < 0)
 		return -1;
 	if (!end)
 		FAIL("the kernel has nothing to load");

@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vm/mem.h"
 #include "boot/plan.h"
+#include "vm/mem.h"
 
 #define MULTIBOOT_SEARCH 8192 /* the header lies in the first 8 KiB */
 #define MULTIBOOT_MAX_MODULES 32

@@ -4,7 +4,7 @@
 #include "lib/log.h"
 #include "lib/machine.h"
 
-#define PM1_EN_OFFSET 2     /* PM1_STS at 0, PM1_EN at 2 */
+#define PM1_EN_OFFSET 2 /* PM1_STS at 0, PM1_EN at 2 */
 #define PM1_CNT_OFFSET (ACPI_PM1_CNT_PORT - ACPI_PM1_EVT_PORT)
 #define PM1_CNT_SCI_EN 0x0001
 #define PM1_CNT_SLP_TYP(v) (((v) >> 10) & 7)

@@ -10,8 +10,8 @@
  * at: enough for an OS to find the machine in ACPI mode and to enter S5
  * (soft off), which ends the run. */
 struct acpi_pm {
-	uint16_t enable;  /* PM1_EN */
-	uint16_t control; /* PM1_CNT without SLP_EN */
+	uint16_t enable;       /* PM1_EN */
+	uint16_t control;      /* PM1_CNT without SLP_EN */
 	struct stop_line stop; /* pulled with STATUS_HALT on S5 */
 };
 

@@ -7,7 +7,6 @@
 #include "vm/bus.h"
 #include "vm/wires.h"
 
-
 /* QEMU's isa-debug-exit: a write of V ends the run with status (V << 1) | 1,
  * so test kernels written for QEMU run unchanged. */
 struct debug_exit {

@@ -5,7 +5,6 @@
 #include "lib/log.h"
 #include "lib/machine.h"
 
-
 /* Registers are bytes to the guest: any width at any offset, little-endian
  * as an x86 guest expects, zero past the last register. */
 static void fb_regs_io(void *dev, struct io_access *a)
@@ -16,7 +15,8 @@ static void fb_regs_io(void *dev, struct io_access *a)
 	if (a->write) {
 		if (!fb->warned_ro)
 			warn("guest wrote the read-only framebuffer registers (offset %#llx);"
-			     " ignored", (unsigned long long)a->offset);
+			     " ignored",
+			     (unsigned long long)a->offset);
 		fb->warned_ro = true;
 		return;
 	}

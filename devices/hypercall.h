@@ -6,7 +6,6 @@
 #include "lib/machine.h"
 #include "vm/bus.h"
 
-
 /* A register-argument call: the guest puts the function in RAX and
  * arguments in RDI, RSI, RDX, writes any byte to the port, and finds the
  * result in RAX (-1 for an unknown function). With sync_regs the VMM reads

@@ -45,18 +45,36 @@ static void reset(struct i8042 *k)
 static void command(struct i8042 *k, uint8_t cmd)
 {
 	switch (cmd) {
-	case CMD_READ_CCB: reply(k, k->ccb); break;
-	case CMD_READ_OUTPORT: reply(k, k->outport); break;
-	case CMD_AUX_DISABLE: k->ccb |= CCB_AUX_DISABLE; break;
-	case CMD_AUX_ENABLE: k->ccb &= ~CCB_AUX_DISABLE; break;
-	case CMD_KBD_DISABLE: k->ccb |= CCB_KBD_DISABLE; break;
-	case CMD_KBD_ENABLE: k->ccb &= ~CCB_KBD_DISABLE; break;
-	case CMD_AUX_TEST: case CMD_KBD_TEST: reply(k, 0x00); break; /* no error */
+	case CMD_READ_CCB:
+		reply(k, k->ccb);
+		break;
+	case CMD_READ_OUTPORT:
+		reply(k, k->outport);
+		break;
+	case CMD_AUX_DISABLE:
+		k->ccb |= CCB_AUX_DISABLE;
+		break;
+	case CMD_AUX_ENABLE:
+		k->ccb &= ~CCB_AUX_DISABLE;
+		break;
+	case CMD_KBD_DISABLE:
+		k->ccb |= CCB_KBD_DISABLE;
+		break;
+	case CMD_KBD_ENABLE:
+		k->ccb &= ~CCB_KBD_DISABLE;
+		break;
+	case CMD_AUX_TEST:
+	case CMD_KBD_TEST:
+		reply(k, 0x00);
+		break; /* no error */
 	case CMD_SELF_TEST:
 		k->status |= STATUS_SYS;
 		reply(k, 0x55);
 		break;
-	case CMD_WRITE_CCB: case CMD_WRITE_OUTPORT: case CMD_WRITE_AUX_OUT: case CMD_WRITE_AUX:
+	case CMD_WRITE_CCB:
+	case CMD_WRITE_OUTPORT:
+	case CMD_WRITE_AUX_OUT:
+	case CMD_WRITE_AUX:
 		k->pending = cmd;
 		break;
 	default:
@@ -113,6 +131,6 @@ int i8042_init(struct i8042 *k, struct bus *pio, struct stop_line stop)
 	k->stop = stop;
 	/* One range 0x60-0x64: 0x61 inside it is the PIT's speaker port, which
 	 * KVM's in-kernel PIT answers before an exit could reach us. */
-	return bus_register(pio, I8042_DATA_PORT, I8042_CMD_PORT - I8042_DATA_PORT + 1,
-			    i8042_io, k);
+	return bus_register(pio, I8042_DATA_PORT, I8042_CMD_PORT - I8042_DATA_PORT + 1, i8042_io,
+			    k);
 }

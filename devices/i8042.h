@@ -8,16 +8,15 @@
 #include "vm/bus.h"
 #include "vm/wires.h"
 
-
 /* The PS/2 controller, with no keyboard or mouse behind it: enough for
  * Linux to probe it and for the classic reset (command 0xFE to port 0x64,
  * Linux's reboot=k) to reach the VMM. */
 struct i8042 {
-	uint8_t ccb;      /* controller configuration byte */
-	uint8_t outport;  /* output port: bit 0 is the CPU reset line (active low) */
+	uint8_t ccb;     /* controller configuration byte */
+	uint8_t outport; /* output port: bit 0 is the CPU reset line (active low) */
 	uint8_t status;
-	uint8_t out;      /* output buffer */
-	uint8_t pending;  /* command waiting for its data byte, or 0 */
+	uint8_t out;           /* output buffer */
+	uint8_t pending;       /* command waiting for its data byte, or 0 */
 	struct stop_line stop; /* pulled with STATUS_RESET */
 };
 

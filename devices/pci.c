@@ -6,7 +6,7 @@
 
 #define RCR_OFFSET (PCI_RESET_PORT - PCI_CONFIG_PORT)
 #define RCR_RESET_CPU 0x04
-#define DATA_OFFSET 4     /* 0xcfc-0xcff */
+#define DATA_OFFSET 4 /* 0xcfc-0xcff */
 
 static void pci_io(void *dev, struct io_access *a)
 {

@@ -6,7 +6,6 @@
 #include "lib/machine.h"
 #include "vm/bus.h"
 
-
 /* The POST diagnostic port: firmware writes progress codes to it and Linux
  * writes to it as an I/O delay (outb_p). Keeps the last code. */
 struct post {

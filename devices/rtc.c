@@ -18,11 +18,11 @@ enum {
 	REG_C = 0x0c,
 	REG_D = 0x0d,
 };
-#define REG_A_UIP 0x80      /* update in progress: never, time is read whole */
-#define REG_A_DEFAULT 0x26  /* 32.768 kHz base, 1024 Hz periodic rate */
+#define REG_A_UIP 0x80     /* update in progress: never, time is read whole */
+#define REG_A_DEFAULT 0x26 /* 32.768 kHz base, 1024 Hz periodic rate */
 #define REG_B_24H 0x02
 #define REG_B_BINARY 0x04
-#define REG_D_VALID 0x80    /* battery good */
+#define REG_D_VALID 0x80 /* battery good */
 
 static uint8_t encode(const struct rtc *r, int v)
 {
@@ -70,22 +70,36 @@ static uint8_t read_time(const struct rtc *r, uint8_t reg)
 
 	utc(time(NULL), &tm);
 	switch (reg) {
-	case REG_SECONDS: return encode(r, tm.tm_sec);
-	case REG_MINUTES: return encode(r, tm.tm_min);
-	case REG_HOURS: return hours(r, tm.tm_hour);
-	case REG_WEEKDAY: return encode(r, tm.tm_wday + 1);
-	case REG_DAY: return encode(r, tm.tm_mday);
-	case REG_MONTH: return encode(r, tm.tm_mon + 1);
-	case REG_YEAR: return encode(r, tm.tm_year % 100);
-	default: return encode(r, (tm.tm_year + 1900) / 100);
+	case REG_SECONDS:
+		return encode(r, tm.tm_sec);
+	case REG_MINUTES:
+		return encode(r, tm.tm_min);
+	case REG_HOURS:
+		return hours(r, tm.tm_hour);
+	case REG_WEEKDAY:
+		return encode(r, tm.tm_wday + 1);
+	case REG_DAY:
+		return encode(r, tm.tm_mday);
+	case REG_MONTH:
+		return encode(r, tm.tm_mon + 1);
+	case REG_YEAR:
+		return encode(r, tm.tm_year % 100);
+	default:
+		return encode(r, (tm.tm_year + 1900) / 100);
 	}
 }
 
 static uint8_t rtc_read(struct rtc *r)
 {
 	switch (r->index) {
-	case REG_SECONDS: case REG_MINUTES: case REG_HOURS: case REG_WEEKDAY:
-	case REG_DAY: case REG_MONTH: case REG_YEAR: case CMOS_CENTURY:
+	case REG_SECONDS:
+	case REG_MINUTES:
+	case REG_HOURS:
+	case REG_WEEKDAY:
+	case REG_DAY:
+	case REG_MONTH:
+	case REG_YEAR:
+	case CMOS_CENTURY:
 		return read_time(r, r->index);
 	case REG_A:
 		return r->cmos[REG_A] & ~REG_A_UIP;

@@ -14,7 +14,7 @@
 #define OPT_BOOT32 0x01
 #define OPT_INITRD 0x02
 #define OPT_FB 0x04
-#define OPT_CMDLINE 0x18     /* 0: the default; 1: length from input; 2: at cmdline_size */
+#define OPT_CMDLINE 0x18      /* 0: the default; 1: length from input; 2: at cmdline_size */
 #define CMDLINE_SIZE_AT 0x238 /* the setup header's cmdline_size */
 #define HEADER_LEN 11
 #define INITRD_MAX (4 << 20)
@@ -47,12 +47,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t opt = input_u8(&in), mem_choice = input_u8(&in);
 	uint32_t initrd_len = input_u32(&in) % INITRD_MAX;
 	uint8_t cmdline_n = input_u8(&in);
-	uint16_t fb_w = input_u16(&in) % FB_MAX_WIDTH + 1, fb_h = input_u16(&in) % FB_MAX_HEIGHT + 1;
+	uint16_t fb_w = input_u16(&in) % FB_MAX_WIDTH + 1,
+		 fb_h = input_u16(&in) % FB_MAX_HEIGHT + 1;
 	const uint8_t *img = data + HEADER_LEN;
 	size_t len = size > HEADER_LEN ? size - HEADER_LEN : 0;
 	uint64_t fb_size = (uint64_t)fb_w * fb_h * 4;
-	struct bzimage_fb fb = { FB_APERTURE_ADDR, (fb_size + FB_APERTURE_ALIGN - 1) & ~(FB_APERTURE_ALIGN - 1),
-				 fb_w, fb_h, fb_w * 4u };
+	struct bzimage_fb fb = { FB_APERTURE_ADDR,
+				 (fb_size + FB_APERTURE_ALIGN - 1) & ~(FB_APERTURE_ALIGN - 1), fb_w,
+				 fb_h, fb_w * 4u };
 	struct bzimage_request req = { BZ_CMDLINE_DEFAULT, NULL, 0, opt & OPT_BOOT32,
 				       opt & OPT_FB ? &fb : NULL };
 	char *cmdline = NULL;

@@ -10,15 +10,15 @@
 #include "fuzz/fuzz.h"
 #include "lib/machine.h"
 
-#define OP_DEVICE 0x07  /* which device's base */
-#define OP_WIDTH 0x18   /* 1, 2, 4 or 8 bytes */
+#define OP_DEVICE 0x07 /* which device's base */
+#define OP_WIDTH 0x18  /* 1, 2, 4 or 8 bytes */
 #define OP_WRITE 0x20
-#define OP_VCPU 0x40    /* from an exit (with registers) or the ring (without) */
-#define OP_RAW 0x80     /* any port: 2 more bytes */
+#define OP_VCPU 0x40 /* from an exit (with registers) or the ring (without) */
+#define OP_RAW 0x80  /* any port: 2 more bytes */
 
-static const uint16_t bases[] = { FW_CFG_PORT,       RTC_PORT,        I8042_DATA_PORT,
-				  PCI_CONFIG_PORT,   ACPI_PM1_EVT_PORT, DEBUG_EXIT_PORT,
-				  POST_PORT,         HYPERCALL_PORT };
+static const uint16_t bases[] = { FW_CFG_PORT,     RTC_PORT,          I8042_DATA_PORT,
+				  PCI_CONFIG_PORT, ACPI_PM1_EVT_PORT, DEBUG_EXIT_PORT,
+				  POST_PORT,       HYPERCALL_PORT };
 
 static struct kvm_regs regs;
 static unsigned events;
@@ -61,8 +61,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (in.pos < in.size) {
 		uint8_t op = input_u8(&in), buf[8];
 		uint64_t port = bases[op & OP_DEVICE] + (input_u8(&in) & 0x0f) - 4;
-		struct io_access a = { .data = buf, .len = 1u << ((op & OP_WIDTH) >> 3),
-				       .write = op & OP_WRITE, .from_ring = !(op & OP_VCPU),
+		struct io_access a = { .data = buf,
+				       .len = 1u << ((op & OP_WIDTH) >> 3),
+				       .write = op & OP_WRITE,
+				       .from_ring = !(op & OP_VCPU),
 				       .regs = op & OP_VCPU ? &handle : NULL };
 
 		if (op & OP_RAW)

@@ -9,11 +9,11 @@
 #include "lib/machine.h"
 
 #define OPT_RAM 0x01
-#define OPT_LARGE 0x02   /* any geometry up to 4096x4096, not just 512x512 */
-#define OP_LEN 0x07      /* 1-8 bytes */
+#define OPT_LARGE 0x02 /* any geometry up to 4096x4096, not just 512x512 */
+#define OP_LEN 0x07    /* 1-8 bytes */
 #define OP_WRITE 0x08
-#define OP_VCPU 0x10     /* an exit rather than a ring replay */
-#define OP_SYNC 0x20     /* RAM backing: copy pages named by a 64-bit bitmap word */
+#define OP_VCPU 0x10 /* an exit rather than a ring replay */
+#define OP_SYNC 0x20 /* RAM backing: copy pages named by a 64-bit bitmap word */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -31,7 +31,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t op = input_u8(&in), buf[8];
 		uint64_t span = FB_REGS_SIZE + fb.aperture + 0x2000;
 		uint64_t addr = FB_REGS_ADDR + input_u32(&in) % span;
-		struct io_access a = { .data = buf, .len = (op & OP_LEN) + 1, .write = op & OP_WRITE,
+		struct io_access a = { .data = buf,
+				       .len = (op & OP_LEN) + 1,
+				       .write = op & OP_WRITE,
 				       .from_ring = !(op & OP_VCPU) };
 
 		if (op & OP_SYNC) {

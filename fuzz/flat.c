@@ -7,10 +7,10 @@
 #include "boot/flat.h"
 #include "fuzz/fuzz.h"
 
-#define OPT_MODE 0x03      /* real, protected, long (and 0: long) */
-#define OPT_LOAD 0x04      /* --load from the input */
-#define OPT_ENTRY 0x08     /* --entry from the input */
-#define OPT_NEAR 0x10      /* addresses taken modulo 2 MiB: near RAM */
+#define OPT_MODE 0x03  /* real, protected, long (and 0: long) */
+#define OPT_LOAD 0x04  /* --load from the input */
+#define OPT_ENTRY 0x08 /* --entry from the input */
+#define OPT_NEAR 0x10  /* addresses taken modulo 2 MiB: near RAM */
 #define HEADER_LEN 18
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -20,8 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t load = input_u64(&in), entry = input_u64(&in);
 	static const enum cpu_mode modes[] = { CPU_MODE_LONG, CPU_MODE_REAL, CPU_MODE_PROTECTED,
 					       CPU_MODE_LONG };
-	struct flat_request req = { modes[opt & OPT_MODE], opt & OPT_LOAD, opt & OPT_ENTRY,
-				    load, entry };
+	struct flat_request req = { modes[opt & OPT_MODE], opt & OPT_LOAD, opt & OPT_ENTRY, load,
+				    entry };
 	struct guest_mem m;
 	struct boot_plan plan;
 	struct kvm_regs regs;

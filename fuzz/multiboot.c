@@ -52,8 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		req.cmdline = cmdline;
 	}
 	fuzz_mem_alloc(&m, mem_choice);
-	if (multiboot_load(img, len, &req, &m, &plan, err, sizeof(err), warning,
-			   sizeof(warning)) < 0) {
+	if (multiboot_load(img, len, &req, &m, &plan, err, sizeof(err), warning, sizeof(warning)) <
+	    0) {
 		fuzz_assert_message(err);
 	} else {
 		if (!mem_ptr(&m, plan.entry, 1) || !mem_ptr(&m, plan.rbx, 88))

@@ -12,7 +12,7 @@
 #include "lib/machine.h"
 #include "vm/ring.h"
 
-#define OPT_TRACE 0x01  /* --trace: every entry printed (to /dev/null) */
+#define OPT_TRACE 0x01   /* --trace: every entry printed (to /dev/null) */
 #define OPT_INDEXES 0x02 /* first and last taken modulo the ring size */
 
 static void stop(void *ctx, int status)

@@ -8,8 +8,8 @@
 #include "fuzz/fuzz.h"
 #include "lib/machine.h"
 
-#define OP_OFFSET 0x0f  /* port 0x3f8 + this - 4: the range and past both ends */
-#define OP_WIDTH 0x30   /* 1, 2, 4 or 8 bytes */
+#define OP_OFFSET 0x0f /* port 0x3f8 + this - 4: the range and past both ends */
+#define OP_WIDTH 0x30  /* 1, 2, 4 or 8 bytes */
 #define OP_WRITE 0x40
 #define OP_RECEIVE 0x80 /* host input instead: up to 20 bytes */
 
@@ -77,8 +77,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			serial_poll(&s);
 		} else {
 			uint8_t buf[8];
-			struct io_access a = { .data = buf, .len = 1u << ((op & OP_WIDTH) >> 4),
-					       .write = op & OP_WRITE, .from_ring = true };
+			struct io_access a = { .data = buf,
+					       .len = 1u << ((op & OP_WIDTH) >> 4),
+					       .write = op & OP_WRITE,
+					       .from_ring = true };
 
 			for (uint32_t i = 0; i < a.len; i++)
 				buf[i] = input_u8(&in);

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/log.h"
 #include "fuzz/fuzz.h"
+#include "lib/log.h"
 
 static char last_message[512];
 

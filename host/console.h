@@ -6,20 +6,20 @@
 #include <stdint.h>
 
 #define CONSOLE_OUT_SIZE 65536
-#define CONSOLE_IN_SIZE 4096 /* input read ahead of the guest, escape seen */
-#define CONSOLE_DRAIN_MS 2000 /* at exit: how long stdout may take nothing */
-#define CONSOLE_ESCAPE 0x01 /* Ctrl-A, then x to quit, as in QEMU -nographic */
+#define CONSOLE_IN_SIZE 4096        /* input read ahead of the guest, escape seen */
+#define CONSOLE_DRAIN_MS 2000       /* at exit: how long stdout may take nothing */
+#define CONSOLE_ESCAPE 0x01         /* Ctrl-A, then x to quit, as in QEMU -nographic */
 #define CONSOLE_QUIT_GRACE_TICKS 50 /* ticks for the guest to take input before Ctrl-A x */
 
 /* The host side of the serial line: stdin in, stdout out. */
 struct console {
 	int in_fd;
-	int out_fd;       /* our own non-blocking description of stdout */
+	int out_fd; /* our own non-blocking description of stdout */
 	int given_out_fd;
 	int saved_err_fd; /* the shared stderr, while fd 2 is our own */
 	bool in_eof;
-	bool escape; /* the last byte read was Ctrl-A */
-	bool quit;   /* the user typed Ctrl-A x */
+	bool escape;   /* the last byte read was Ctrl-A */
+	bool quit;     /* the user typed Ctrl-A x */
 	bool snapshot; /* the user typed Ctrl-A s */
 	unsigned quit_ticks;
 	uint8_t in[CONSOLE_IN_SIZE];

@@ -2,10 +2,9 @@
 #include <string.h>
 
 #include "host/display.h"
-#include "lib/log.h"
 #include "host/png.h"
+#include "lib/log.h"
 #include "lib/machine.h"
-
 
 void display_init(struct display *d, struct vm *vm, struct fb *fb, const char *png)
 {
@@ -41,7 +40,8 @@ bool display_snapshot(struct display *d)
 		d->failures++;
 		return false;
 	}
-	if (png_write(d->png, fb->shadow, fb->width, fb->height, fb->stride, err, sizeof(err)) < 0) {
+	if (png_write(d->png, fb->shadow, fb->width, fb->height, fb->stride, err, sizeof(err)) <
+	    0) {
 		warn("framebuffer snapshot not written: %s", err);
 		d->failures++;
 		return false;

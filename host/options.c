@@ -171,11 +171,13 @@ static int parse_geometry(struct options *o, const char *s, char *err, size_t er
 	if (ok)
 		h = strtoul(x + 1, &end, 10);
 	if (!ok || errno || *end)
-		return snprintf(err, errlen, "bad framebuffer size '%s' (WIDTHxHEIGHT, e.g. 640x480)",
-				s), -1;
+		return snprintf(err, errlen,
+				"bad framebuffer size '%s' (WIDTHxHEIGHT, e.g. 640x480)", s),
+		       -1;
 	if (w < 1 || h < 1 || w > FB_MAX_WIDTH || h > FB_MAX_HEIGHT)
 		return snprintf(err, errlen, "framebuffer size '%s' out of range 1x1..%dx%d", s,
-				FB_MAX_WIDTH, FB_MAX_HEIGHT), -1;
+				FB_MAX_WIDTH, FB_MAX_HEIGHT),
+		       -1;
 	o->fb_width = (uint32_t)w;
 	o->fb_height = (uint32_t)h;
 	return 0;
@@ -189,17 +191,21 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 		if (parse_size(arg, &o->ram_size) < 0)
 			return snprintf(err, errlen, "bad memory size '%s' (e.g. 256M)", arg), -1;
 		if (o->ram_size < RAM_SIZE_MIN || o->ram_size > RAM_SIZE_MAX)
-			return snprintf(err, errlen, "memory size '%s' out of range 1M..64G", arg), -1;
+			return snprintf(err, errlen, "memory size '%s' out of range 1M..64G", arg),
+			       -1;
 		return 0;
 	case OPT_MODE:
 		if (parse_mode(arg, &o->guest.mode) < 0)
-			return snprintf(err, errlen, "bad mode '%s' (real, protected or long)", arg), -1;
+			return snprintf(err, errlen, "bad mode '%s' (real, protected or long)",
+					arg),
+			       -1;
 		return 0;
 	case OPT_LOAD:
 	case OPT_ENTRY:
 		if (parse_u64(arg, c == OPT_LOAD ? &o->guest.load : &o->guest.entry) < 0)
 			return snprintf(err, errlen, "bad address '%s' for --%s", arg,
-					c == OPT_LOAD ? "load" : "entry"), -1;
+					c == OPT_LOAD ? "load" : "entry"),
+			       -1;
 		*(c == OPT_LOAD ? &o->guest.load_set : &o->guest.entry_set) = true;
 		return 0;
 	case OPT_TIMEOUT:
@@ -217,7 +223,8 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 
 		if (parse_u64(arg, &n) < 0 || n < 1 || n > SMP_MAX)
 			return snprintf(err, errlen, "bad vCPU count '%s' for --smp (1..%d)", arg,
-					SMP_MAX), -1;
+					SMP_MAX),
+			       -1;
 		o->smp = (int)n;
 		return 0;
 	}
@@ -227,7 +234,8 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	case OPT_MODULE:
 		if (o->guest.nr_modules == MULTIBOOT_MAX_MODULES)
 			return snprintf(err, errlen, "more than %d --module options",
-					MULTIBOOT_MAX_MODULES), -1;
+					MULTIBOOT_MAX_MODULES),
+			       -1;
 		o->guest.modules[o->guest.nr_modules++] = arg;
 		return 0;
 	case OPT_APPEND:
@@ -245,16 +253,36 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 static void set_flag(struct options *o, int c)
 {
 	switch (c) {
-	case OPT_STATS: o->stats = true; break;
-	case OPT_TRACE: o->trace = true; break;
-	case OPT_CAPS: o->caps = true; break;
-	case OPT_NO_SYNC_REGS: o->no_sync_regs = true; break;
-	case OPT_NO_COALESCE: o->no_coalesce = true; break;
-	case OPT_NO_SANDBOX: o->no_sandbox = true; break;
-	case OPT_VERSION: o->version = true; break;
-	case OPT_BOOT32: o->guest.boot32 = true; break;
-	case OPT_FB_RAM: o->fb_ram = true; break;
-	case 'h': o->help = true; break;
+	case OPT_STATS:
+		o->stats = true;
+		break;
+	case OPT_TRACE:
+		o->trace = true;
+		break;
+	case OPT_CAPS:
+		o->caps = true;
+		break;
+	case OPT_NO_SYNC_REGS:
+		o->no_sync_regs = true;
+		break;
+	case OPT_NO_COALESCE:
+		o->no_coalesce = true;
+		break;
+	case OPT_NO_SANDBOX:
+		o->no_sandbox = true;
+		break;
+	case OPT_VERSION:
+		o->version = true;
+		break;
+	case OPT_BOOT32:
+		o->guest.boot32 = true;
+		break;
+	case OPT_FB_RAM:
+		o->fb_ram = true;
+		break;
+	case 'h':
+		o->help = true;
+		break;
 	}
 }
 
@@ -266,7 +294,8 @@ static int bad_option(const char *word, char *err, size_t errlen)
 		if (o->val != optopt)
 			continue;
 		snprintf(err, errlen, "option --%s %s", o->name,
-			 o->has_arg == required_argument ? "needs an argument" : "takes no argument");
+			 o->has_arg == required_argument ? "needs an argument"
+							 : "takes no argument");
 		return -1;
 	}
 	if (optopt)
@@ -298,11 +327,15 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		return 0;
 	if ((o->fb_png || o->fb_ram) && !o->fb_width)
 		return snprintf(err, errlen, "%s needs a framebuffer (--fb WIDTHxHEIGHT)",
-				o->fb_png ? "--fb-png" : "--fb-ram"), -1;
+				o->fb_png ? "--fb-png" : "--fb-ram"),
+		       -1;
 	if (optind < argc && o->guest.image)
-		return snprintf(err, errlen, "both --kernel and an image given: '%s'", argv[optind]), -1;
+		return snprintf(err, errlen, "both --kernel and an image given: '%s'",
+				argv[optind]),
+		       -1;
 	if (argc - optind > 1)
-		return snprintf(err, errlen, "more than one image given: '%s'", argv[optind + 1]), -1;
+		return snprintf(err, errlen, "more than one image given: '%s'", argv[optind + 1]),
+		       -1;
 	if (optind < argc)
 		o->guest.image = argv[optind];
 	if (!o->guest.image)

@@ -25,10 +25,10 @@ static const uint8_t signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n
 struct png_out {
 	FILE *f;
 	uint32_t crc_table[256];
-	uint32_t crc;             /* of the chunk being written */
+	uint32_t crc;              /* of the chunk being written */
 	uint32_t adler_a, adler_b; /* of the whole uncompressed stream */
-	bool started;             /* the zlib header is out */
-	size_t len;               /* bytes waiting in block */
+	bool started;              /* the zlib header is out */
+	size_t len;                /* bytes waiting in block */
 	uint8_t block[STORED_MAX];
 };
 
@@ -147,8 +147,8 @@ static void encode(struct png_out *o, const uint8_t *pixels, uint32_t width, uin
 
 /* Encode into tmp; false with err filled when the file could not be
  * written in full. */
-static bool write_tmp(struct png_out *o, const char *tmp, const uint8_t *pixels,
-		      uint32_t width, uint32_t height, uint32_t stride, char *err, size_t errlen)
+static bool write_tmp(struct png_out *o, const char *tmp, const uint8_t *pixels, uint32_t width,
+		      uint32_t height, uint32_t stride, char *err, size_t errlen)
 {
 	int write_errno;
 

@@ -13,8 +13,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "lib/log.h"
 #include "host/sandbox.h"
+#include "lib/log.h"
 
 #define X32_SYSCALL_BIT 0x40000000
 #define MAX_VALUES 12
@@ -23,14 +23,14 @@
 /* A syscall and, optionally, the values one argument may take. */
 struct rule {
 	int nr;
-	int arg;      /* -1: any arguments */
+	int arg;       /* -1: any arguments */
 	uint32_t mask; /* applied to the argument before comparing */
 	int nr_values;
 	uint32_t values[MAX_VALUES];
 };
 
-#define ANY(nr) { nr, -1, 0, 0, { 0 } }
-
+/* The calls allowed with any arguments: a table, kept dense. */
+/* clang-format off */
 static const int plain[] = {
 	SYS_write, SYS_close, SYS_poll, SYS_ppoll, SYS_futex, SYS_clock_gettime,
 	SYS_clock_nanosleep, SYS_nanosleep, SYS_rt_sigreturn, SYS_rt_sigprocmask,
@@ -40,6 +40,7 @@ static const int plain[] = {
 	SYS_fstat, SYS_newfstatat, SYS_lseek, SYS_fsync, SYS_rename, SYS_renameat,
 	SYS_unlink, SYS_unlinkat, SYS_getrandom, SYS_dup2, SYS_dup3,
 };
+/* clang-format on */
 
 #define LD_ARG(i) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[i]))
 /* TRAP, not KILL: the process still dies, by SIGSYS, but it can first say
@@ -81,7 +82,7 @@ static int build(struct sock_filter *p, const struct rule *rules, int nr_rules)
 	p[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_SYSCALL_BIT, 0, 1);
 	p[n++] = (struct sock_filter)KILL;
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
-		struct rule r = ANY(plain[i]);
+		struct rule r = { .nr = plain[i], .arg = -1 };
 
 		n += emit_rule(p + n, &r);
 	}
@@ -100,9 +101,12 @@ void sandbox_install(int wake_fd)
 {
 	const struct rule rules[] = {
 		{ SYS_read, 0, 0, 2, { STDIN_FILENO, (uint32_t)wake_fd } },
-		{ SYS_ioctl, 1, 0, 10, { KVM_RUN, KVM_IRQ_LINE, KVM_GET_MP_STATE, KVM_GET_REGS,
-					  KVM_SET_REGS, KVM_GET_SREGS, KVM_GET_DIRTY_LOG, TCGETS,
-					  TCSETS, TCSETSW } },
+		{ SYS_ioctl,
+		  1,
+		  0,
+		  10,
+		  { KVM_RUN, KVM_IRQ_LINE, KVM_GET_MP_STATE, KVM_GET_REGS, KVM_SET_REGS,
+		    KVM_GET_SREGS, KVM_GET_DIRTY_LOG, TCGETS, TCSETS, TCSETSW } },
 		{ SYS_openat, 2, O_ACCMODE, 1, { O_WRONLY } },
 	};
 	struct sock_filter prog[PROG_MAX];

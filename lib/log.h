@@ -6,22 +6,21 @@
 /* Exit statuses of vmm. Even numbers only: a guest's debug-exit status
  * (value << 1) | 1 is always odd, so the two never collide. */
 enum vmm_status {
-	STATUS_HALT = 0,       /* guest halted with interrupts off, or powered off */
-	STATUS_USAGE = 2,      /* bad command line */
-	STATUS_IMAGE = 4,      /* bad guest image or input file */
-	STATUS_HOST = 6,       /* /dev/kvm or a host call failed */
-	STATUS_SHUTDOWN = 8,   /* triple fault (KVM_EXIT_SHUTDOWN) */
-	STATUS_INTERNAL = 10,  /* KVM internal error or failed entry */
-	STATUS_RESET = 12,     /* guest asked for a reset */
-	STATUS_QUIT = 14,      /* user typed the escape sequence Ctrl-A x */
-	STATUS_TIMEOUT = 124,  /* --timeout expired, as timeout(1) */
-	STATUS_SIGINT = 130,   /* 128 + signal number, as the shell */
+	STATUS_HALT = 0,      /* guest halted with interrupts off, or powered off */
+	STATUS_USAGE = 2,     /* bad command line */
+	STATUS_IMAGE = 4,     /* bad guest image or input file */
+	STATUS_HOST = 6,      /* /dev/kvm or a host call failed */
+	STATUS_SHUTDOWN = 8,  /* triple fault (KVM_EXIT_SHUTDOWN) */
+	STATUS_INTERNAL = 10, /* KVM internal error or failed entry */
+	STATUS_RESET = 12,    /* guest asked for a reset */
+	STATUS_QUIT = 14,     /* user typed the escape sequence Ctrl-A x */
+	STATUS_TIMEOUT = 124, /* --timeout expired, as timeout(1) */
+	STATUS_SIGINT = 130,  /* 128 + signal number, as the shell */
 	STATUS_SIGTERM = 143,
 };
 
 /* Print "vmm: message" to stderr and exit with the given status. */
-noreturn void die(int status, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+noreturn void die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Host failure: "vmm: what: strerror(errno)", exit STATUS_HOST. */
 noreturn void die_errno(const char *what);
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -15,22 +15,22 @@
 #define PAGE_SIZE 0x1000
 
 /* --- Ports --------------------------------------------------------------- */
-#define PIC1_PORT 0x20         /* in-kernel 8259 (KVM_CREATE_IRQCHIP): command, data */
+#define PIC1_PORT 0x20 /* in-kernel 8259 (KVM_CREATE_IRQCHIP): command, data */
 #define PIC2_PORT 0xa0
-#define PIT_PORT 0x40          /* in-kernel 8254 (KVM_CREATE_PIT2): 0x40-0x43, 0x61 */
-#define I8042_DATA_PORT 0x60   /* PS/2 controller: data */
-#define I8042_CMD_PORT 0x64    /* status (read), command (write) */
-#define RTC_PORT 0x70          /* CMOS index; data at 0x71 */
-#define CMOS_CENTURY 0x32      /* the CMOS byte where PC firmware keeps the century */
-#define POST_PORT 0x80         /* POST codes, Linux's I/O delay */
-#define DEBUG_EXIT_PORT 0xf4   /* QEMU's isa-debug-exit,iobase=0xf4,iosize=4 */
+#define PIT_PORT 0x40        /* in-kernel 8254 (KVM_CREATE_PIT2): 0x40-0x43, 0x61 */
+#define I8042_DATA_PORT 0x60 /* PS/2 controller: data */
+#define I8042_CMD_PORT 0x64  /* status (read), command (write) */
+#define RTC_PORT 0x70        /* CMOS index; data at 0x71 */
+#define CMOS_CENTURY 0x32    /* the CMOS byte where PC firmware keeps the century */
+#define POST_PORT 0x80       /* POST codes, Linux's I/O delay */
+#define DEBUG_EXIT_PORT 0xf4 /* QEMU's isa-debug-exit,iobase=0xf4,iosize=4 */
 #define DEBUG_EXIT_SIZE 4
-#define SERIAL_COM1 0x3f8      /* 16550A; registers: <linux/serial_reg.h> */
-#define HYPERCALL_PORT 0x500   /* vmm's own: a 1-byte out with arguments in registers */
-#define FW_CFG_PORT 0x510      /* QEMU's fw_cfg: selector; data at 0x511 */
+#define SERIAL_COM1 0x3f8       /* 16550A; registers: <linux/serial_reg.h> */
+#define HYPERCALL_PORT 0x500    /* vmm's own: a 1-byte out with arguments in registers */
+#define FW_CFG_PORT 0x510       /* QEMU's fw_cfg: selector; data at 0x511 */
 #define ACPI_PM1_EVT_PORT 0x600 /* PM1a event block: status, enable */
 #define ACPI_PM1_CNT_PORT 0x604 /* PM1a control block: SCI_EN, SLP_TYP, SLP_EN */
-#define PCI_CONFIG_PORT 0xcf8  /* address; 0xcf9 reset control; data at 0xcfc */
+#define PCI_CONFIG_PORT 0xcf8   /* address; 0xcf9 reset control; data at 0xcfc */
 #define PCI_RESET_PORT 0xcf9
 
 /* --- Interrupt lines (ISA IRQ n = IOAPIC pin n, KVM's default routing) --- */
@@ -44,20 +44,20 @@
 #define BOOT_TSS_ADDR 0x1080
 #define BOOT_PML4_ADDR 0x2000
 #define BOOT_PDPT_ADDR 0x3000
-#define BOOT_PD_ADDR 0x4000    /* four page directories: 4 GiB in 2 MiB pages */
+#define BOOT_PD_ADDR 0x4000 /* four page directories: 4 GiB in 2 MiB pages */
 #define BOOT_AREA_START 0x1000
 #define BOOT_AREA_END 0x8000
-#define BZ_ZERO_PAGE 0x8000    /* struct boot_params */
+#define BZ_ZERO_PAGE 0x8000 /* struct boot_params */
 #define BZ_CMDLINE 0x9000
-#define BZ_CMDLINE_MAX 0x7000  /* up to 0x10000 */
-#define FLAT_LOAD_REAL 0x7c00  /* where a BIOS puts a boot sector */
+#define BZ_CMDLINE_MAX 0x7000 /* up to 0x10000 */
+#define FLAT_LOAD_REAL 0x7c00 /* where a BIOS puts a boot sector */
 /* A PC's base memory ends at the EBDA; up to 1 MiB is the BIOS area, where
  * the firmware tables go and no loader may put anything. */
 #define EBDA_START 0x9fc00
 #define ACPI_TABLES_ADDR 0xe0000 /* where Linux scans for the RSDP */
 #define MPTABLE_ADDR 0xf0000
 #define BIOS_END 0x100000
-#define KERNEL_LOAD 0x100000   /* 1 MiB: flat images, Linux, real mode's limit */
+#define KERNEL_LOAD 0x100000 /* 1 MiB: flat images, Linux, real mode's limit */
 /* The 32-bit hole: RAM stops at 3 GiB and resumes at 4 GiB, as on a PC. */
 #define MEM_HOLE_START U64(0xc0000000)
 #define MEM_HIGH_START U64(0x100000000)
@@ -76,25 +76,25 @@
 #define BOOT_CS 0x10
 #define BOOT_DS 0x18
 #define BOOT_TR 0x20
-#define BOOT_GDT_ENTRIES 6     /* null, null, code, data, TSS (16 bytes in long mode) */
+#define BOOT_GDT_ENTRIES 6 /* null, null, code, data, TSS (16 bytes in long mode) */
 
 /* --- The hypercall port's ABI: function in RAX, arguments RDI, RSI ------- */
 #define HYPERCALL_VERSION 1
-#define HC_VERSION 0           /* returns HYPERCALL_VERSION */
-#define HC_ADD 1               /* returns RDI + RSI; unknown functions return -1 */
+#define HC_VERSION 0 /* returns HYPERCALL_VERSION */
+#define HC_ADD 1     /* returns RDI + RSI; unknown functions return -1 */
 
 /* --- The framebuffer's register block: read-only 32-bit registers ------- */
-#define FB_REG_MAGIC 0x00      /* FB_MAGIC */
-#define FB_REG_WIDTH 0x04      /* pixels */
-#define FB_REG_HEIGHT 0x08     /* lines */
-#define FB_REG_STRIDE 0x0c     /* bytes from one line to the next */
-#define FB_REG_FORMAT 0x10     /* FB_FORMAT_XRGB8888 */
-#define FB_REG_BPP 0x14        /* bits per pixel: 32 */
-#define FB_REG_APERTURE 0x18   /* bytes at the base, a multiple of 64 KiB */
-#define FB_REG_BASE_LO 0x1c    /* guest-physical address of the aperture */
+#define FB_REG_MAGIC 0x00    /* FB_MAGIC */
+#define FB_REG_WIDTH 0x04    /* pixels */
+#define FB_REG_HEIGHT 0x08   /* lines */
+#define FB_REG_STRIDE 0x0c   /* bytes from one line to the next */
+#define FB_REG_FORMAT 0x10   /* FB_FORMAT_XRGB8888 */
+#define FB_REG_BPP 0x14      /* bits per pixel: 32 */
+#define FB_REG_APERTURE 0x18 /* bytes at the base, a multiple of 64 KiB */
+#define FB_REG_BASE_LO 0x1c  /* guest-physical address of the aperture */
 #define FB_REG_BASE_HI 0x20
 #define FB_NR_REGS 9
-#define FB_MAGIC 0x42464d56    /* "VMFB" */
+#define FB_MAGIC 0x42464d56           /* "VMFB" */
 #define FB_FORMAT_XRGB8888 0x34325258 /* DRM fourcc "XR24": B, G, R, X in memory */
 
 /* --- fw_cfg keys (QEMU's docs/specs/fw_cfg.rst) ------------------------- */
@@ -140,18 +140,18 @@
 #define EFER_NXE 0x800
 #define MSR_IA32_MISC_ENABLE 0x1a0
 #define MISC_ENABLE_FAST_STRING 0x1
-#define RFLAGS_RESERVED 0x2    /* bit 1 always reads as one */
+#define RFLAGS_RESERVED 0x2 /* bit 1 always reads as one */
 #define RFLAGS_IF 0x200
 #define PTE_PRESENT 0x1
 #define PTE_WRITE 0x2
-#define PTE_HUGE 0x80          /* PS: a 2 MiB or 1 GiB page (4 MiB without PAE) */
+#define PTE_HUGE 0x80 /* PS: a 2 MiB or 1 GiB page (4 MiB without PAE) */
 #define PTE_ADDR U64(0x000ffffffffff000)
 #define APIC_BASE_ENABLE 0x800
 #define APIC_BASE_BSP 0x100
 /* LAPIC registers, offsets from LAPIC_ADDR, and what the guests write. */
-#define APIC_REG_ID 0x20       /* bits 24-31 */
+#define APIC_REG_ID 0x20 /* bits 24-31 */
 #define APIC_REG_SVR 0xf0
-#define APIC_REG_ICR_LO 0x300  /* writing it sends the IPI */
+#define APIC_REG_ICR_LO 0x300 /* writing it sends the IPI */
 #define APIC_REG_ICR_HI 0x310
 #define APIC_REG_LVT0 0x350
 #define APIC_REG_LVT1 0x360
@@ -160,7 +160,7 @@
 #define APIC_MODE_STARTUP 0x600
 #define APIC_MODE_EXTINT 0x700
 #define APIC_MODE_MASK 0x700
-#define APIC_ICR_BUSY 0x1000   /* delivery status: send pending */
+#define APIC_ICR_BUSY 0x1000 /* delivery status: send pending */
 #define APIC_ICR_ASSERT 0x4000
 #define APIC_ICR_ALL_BUT_SELF 0xc0000
 #define APIC_LVT_MASKED 0x10000

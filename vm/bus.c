@@ -1,7 +1,7 @@
 #include <string.h>
 
-#include "vm/bus.h"
 #include "lib/log.h"
+#include "vm/bus.h"
 
 void bus_init(struct bus *b, const char *name)
 {

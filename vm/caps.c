@@ -1,7 +1,7 @@
 #include <stdio.h>
 
-#include "vm/caps.h"
 #include "lib/log.h"
+#include "vm/caps.h"
 
 #define NEEDS_SYNC_REGS (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)
 
@@ -11,7 +11,10 @@ struct cap {
 	const char *what; /* why vmm cares, or what the value means */
 };
 
-#define CAP(id, what) { id, #id, what }
+#define CAP(id, what)         \
+	{                     \
+		id, #id, what \
+	}
 
 static const struct cap caps[] = {
 	CAP(KVM_CAP_SYNC_REGS, "registers shared in kvm_run (bits: 1 REGS, 2 SREGS, 4 EVENTS)"),
@@ -35,8 +38,7 @@ static const struct cap caps[] = {
 
 void caps_print(struct vm *vm, FILE *f)
 {
-	fprintf(f, "KVM API version: %d\n",
-		KVM_CALL(vm, vm->kvm_fd, KVM_GET_API_VERSION, NULL));
+	fprintf(f, "KVM API version: %d\n", KVM_CALL(vm, vm->kvm_fd, KVM_GET_API_VERSION, NULL));
 	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
 		fprintf(f, "%-28s %4d  %s\n", caps[i].name, vm_cap(vm, caps[i].id), caps[i].what);
 }

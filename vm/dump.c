@@ -100,7 +100,10 @@ static void print_exit(FILE *f, const struct kvm_run *run)
 static void print_seg(FILE *f, const char *name, const struct kvm_segment *s)
 {
 	fprintf(f, " %s=%04x base %#llx limit %#x type %x%s", name, s->selector,
-		(unsigned long long)s->base, s->limit, s->type, s->l ? " L" : s->db ? " D" : "");
+		(unsigned long long)s->base, s->limit, s->type,
+		s->l    ? " L"
+		: s->db ? " D"
+			: "");
 }
 
 void dump_fatal(struct vcpu *v, const char *why)
@@ -114,10 +117,10 @@ void dump_fatal(struct vcpu *v, const char *why)
 	if (!why)
 		print_exit(f, v->run);
 	fprintf(f, "  rip %016llx rsp %016llx rflags %08llx\n", r->rip, r->rsp, r->rflags);
-	fprintf(f, "  rax %016llx rbx %016llx rcx %016llx rdx %016llx\n", r->rax, r->rbx,
-		r->rcx, r->rdx);
-	fprintf(f, "  rsi %016llx rdi %016llx rbp %016llx r8  %016llx\n", r->rsi, r->rdi,
-		r->rbp, r->r8);
+	fprintf(f, "  rax %016llx rbx %016llx rcx %016llx rdx %016llx\n", r->rax, r->rbx, r->rcx,
+		r->rdx);
+	fprintf(f, "  rsi %016llx rdi %016llx rbp %016llx r8  %016llx\n", r->rsi, r->rdi, r->rbp,
+		r->r8);
 	fprintf(f, "  cr0 %08llx cr2 %016llx cr3 %016llx cr4 %08llx efer %llx\n", s.cr0, s.cr2,
 		s.cr3, s.cr4, s.efer);
 	fprintf(f, " ");

@@ -20,8 +20,8 @@ static void trace_io(struct vcpu *v, const char *what, uint64_t addr, const uint
 	for (uint32_t i = len > 8 ? 8 : len; i-- > 0;)
 		value = value << 8 | data[i];
 	fprintf(v->vm->stats->out, "[exit] %s %s %#llx len %u data %#llx rip %#llx", what,
-		write ? "write" : "read", (unsigned long long)addr, len,
-		(unsigned long long)value, (unsigned long long)vcpu_regs(v)->rip);
+		write ? "write" : "read", (unsigned long long)addr, len, (unsigned long long)value,
+		(unsigned long long)vcpu_regs(v)->rip);
 	fprintf(v->vm->stats->out, v->id ? " cpu %d\n" : "\n", v->id);
 }
 
@@ -40,7 +40,9 @@ static void handle_io(struct vcpu *v)
 	/* A string instruction (rep outsb/insb) arrives as count accesses. */
 	for (uint32_t i = 0; i < run->io.count; i++) {
 		struct io_access a = { .data = data + (size_t)i * run->io.size,
-				       .len = run->io.size, .write = out, .regs = &regs };
+				       .len = run->io.size,
+				       .write = out,
+				       .regs = &regs };
 
 		bus_dispatch(&vm->pio, run->io.port, &a);
 		if (vm->stats->trace)
@@ -52,8 +54,10 @@ static void handle_mmio(struct vcpu *v)
 {
 	struct kvm_run *run = v->run;
 	struct io_regs regs = vcpu_io_regs(v);
-	struct io_access a = { .data = run->mmio.data, .len = run->mmio.len > 8 ? 8 : run->mmio.len,
-			       .write = run->mmio.is_write, .regs = &regs };
+	struct io_access a = { .data = run->mmio.data,
+			       .len = run->mmio.len > 8 ? 8 : run->mmio.len,
+			       .write = run->mmio.is_write,
+			       .regs = &regs };
 
 	stats_count(&v->stats.mmio, run->mmio.phys_addr);
 	bus_dispatch(&v->vm->mmio, run->mmio.phys_addr, &a);
@@ -278,8 +282,8 @@ void run_request_stop(struct run *r, int status)
 	int running = -1;
 	uint64_t one = 1;
 
-	if (__atomic_compare_exchange_n(&r->stop_status, &running, status, false,
-					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) &&
+	if (__atomic_compare_exchange_n(&r->stop_status, &running, status, false, __ATOMIC_SEQ_CST,
+					__ATOMIC_SEQ_CST) &&
 	    write(r->wake_fd, &one, sizeof(one)) < 0)
 		warn("eventfd write: %s", strerror(errno));
 }

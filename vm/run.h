@@ -10,8 +10,8 @@
 #include "vm/vcpu.h"
 #include "vm/wires.h"
 
-#define RUN_TICK_MS 10            /* host work and halt checks happen at least this often */
-#define RUN_KICK_SIGNAL SIGUSR2   /* interrupts a vCPU thread's KVM_RUN (host/signals.c) */
+#define RUN_TICK_MS 10          /* host work and halt checks happen at least this often */
+#define RUN_KICK_SIGNAL SIGUSR2 /* interrupts a vCPU thread's KVM_RUN (host/signals.c) */
 
 /* Host work the loop knows nothing about (console, snapshots, signals). */
 struct run_hooks {

@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define STATS_MAX_EXIT 64     /* KVM_EXIT_* reasons counted one by one */
-#define STATS_MAX_ADDRS 32    /* distinct ports / MMIO addresses listed */
+#define STATS_MAX_EXIT 64  /* KVM_EXIT_* reasons counted one by one */
+#define STATS_MAX_ADDRS 32 /* distinct ports / MMIO addresses listed */
 #define STATS_MAX_IOCTLS 32
 
 struct counter {
@@ -37,13 +37,13 @@ struct stats {
 	bool enabled;
 	bool trace;
 	FILE *out;
-	struct counter_table ring;       /* coalesced entries, by address */
+	struct counter_table ring; /* coalesced entries, by address */
 	uint64_t ring_drained;
-	uint64_t ring_drains;            /* drains that found at least one entry */
+	uint64_t ring_drains; /* drains that found at least one entry */
 	pthread_mutex_t ioctl_lock;
 	struct counter ioctls[STATS_MAX_IOCTLS];
 	int nr_ioctls;
-	uint64_t tx_dropped;             /* guest output bytes the host refused */
+	uint64_t tx_dropped; /* guest output bytes the host refused */
 };
 
 void stats_init(struct stats *s, bool enabled, bool trace, FILE *out);

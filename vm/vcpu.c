@@ -60,8 +60,9 @@ void vcpu_setup_msrs(struct vcpu *v)
 	struct {
 		struct kvm_msrs hdr;
 		struct kvm_msr_entry entry[1];
-	} msrs = { .hdr.nmsrs = 1, .entry = { { .index = MSR_IA32_MISC_ENABLE,
-						   .data = MISC_ENABLE_FAST_STRING } } };
+	} msrs = { .hdr.nmsrs = 1,
+		   .entry = {
+			   { .index = MSR_IA32_MISC_ENABLE, .data = MISC_ENABLE_FAST_STRING } } };
 
 	if (KVM_MUST(v->vm, v->fd, KVM_SET_MSRS, &msrs) != 1)
 		die(STATUS_HOST, "KVM_SET_MSRS: MSR_IA32_MISC_ENABLE refused");

@@ -6,8 +6,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "vm/vm.h"
 #include "lib/log.h"
+#include "vm/vm.h"
 
 int kvm_call(struct vm *vm, int fd, unsigned long req, void *arg, const char *name)
 {

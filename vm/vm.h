@@ -22,7 +22,7 @@ struct vm {
 	struct stats *stats;
 	uint8_t *ram;
 	struct guest_mem mem;
-	int nr_slots;                         /* memslots in use: RAM, then devices */
+	int nr_slots;         /* memslots in use: RAM, then devices */
 	struct bus pio, mmio; /* exits and ring entries go to the devices through these */
 };
 

@@ -187,7 +187,8 @@ static bool run(const struct test *t, const char *tmp, char *why, size_t len)
 		return false;
 	}
 	if (WIFSIGNALED(st))
-		snprintf(why, len, "killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
+		snprintf(why, len, "killed by signal %d (%s)", WTERMSIG(st),
+			 strsignal(WTERMSIG(st)));
 	else
 		snprintf(why, len, "exited with %d", WEXITSTATUS(st));
 	if (t->allowed)
