@@ -41,7 +41,7 @@ struct fb {
 	struct fb_stats stats;
 };
 
-/* Geometry within 1..FB_MAX_WIDTH x 1..FB_MAX_HEIGHT (options.c checks).
+/* Geometry within 1..FB_MAX_WIDTH x 1..FB_MAX_HEIGHT (host/options.c checks).
  * Registers the register block, and the aperture unless ram. Returns -1
  * when a range is taken; host allocation failures are fatal. */
 int fb_init(struct fb *fb, struct bus *mmio, uint32_t width, uint32_t height, bool ram);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The seccomp sandbox (sandbox.c): on by default once the guest runs, off
+# The seccomp sandbox (host/sandbox.c): on by default once the guest runs, off
 # with --no-sandbox. tests/unit/sandbox_test.c proves the filter kills a
 # forbidden call with SIGSYS and lets the calls vmm needs through.
 

@@ -1,4 +1,4 @@
-/* The seccomp filter (sandbox.c) refuses what it must and lets through
+/* The seccomp filter (host/sandbox.c) refuses what it must and lets through
  * what a running vmm needs. Each case runs in a child that installs the
  * filter and makes one system call: a refused call must kill the child
  * with SIGSYS, an allowed one must return. Prints one line per case and
