@@ -134,6 +134,55 @@ HF = {3: "INHIBIT_IRQ", 19: "SMM", 20: "SVME", 21: "GUEST"}
 HF2 = {0: "GIF", 1: "HIF", 2: "NMI_MASK", 3: "VINTR", 6: "NPT", 8: "VGIF"}
 
 
+# CPUState (QEMU 7.2 include/hw/core/cpu.h) has, 8-aligned: int nr_cores,
+# nr_threads; QemuThread *thread; int thread_id; bool running, has_waiter;
+# QemuCond *halt_cond; bool thread_kicked, created, stop, stopped,
+# start_powered_off, unplug, crash_occurred, exit_request; int
+# exclusive_context; uint32_t cflags_next_tb, interrupt_request.
+IRQ = {0x2: "HARD", 0x4: "EXITTB", 0x10: "POLL", 0x40: "SMI", 0x100: "VIRQ", 0x200: "NMI",
+       0x400: "INIT", 0x800: "SIPI", 0x1000: "MCE", 0x2000: "TPR"}
+
+
+def scan(pid, find):
+    """find(data) -> [(offset, result)] over QEMU's rw private memory but
+    guest RAM (the mappings over 256 MiB); results with addresses."""
+    found = []
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
+        for line in maps:
+            f = line.split()
+            lo, hi = (int(x, 16) for x in f[0].split("-"))
+            if f[1] != "rw-p" or hi - lo > 256 << 20:
+                continue
+            try:
+                mem.seek(lo)
+                data = mem.read(hi - lo)
+            except (OSError, OverflowError, ValueError):
+                continue
+            found += [(lo + at, r) for at, r in find(data)]
+    return found
+
+
+def cpu_irq_request(pid, thread_id):
+    """CPUState.interrupt_request of the vCPU whose thread is thread_id."""
+    key = (1).to_bytes(4, "little") * 2
+
+    def find(data):
+        tid = thread_id.to_bytes(4, "little")
+        at = data.find(tid)
+        while at >= 0:
+            x = at
+            if x % 8 == 0 and data[x - 16:x - 8] == key and data[x + 17] == 1:  # created
+                req = int.from_bytes(data[x + 32:x + 36], "little")
+                yield x, (req, data[x + 18], data[x + 19], data[x + 23])
+            at = data.find(tid, at + 1)
+    out = []
+    for addr, (req, stop, stopped, exit_req) in scan(pid, lambda d: list(find(d))):
+        names = [n for b, n in IRQ.items() if req & b] or ["none"]
+        out.append(f"CPUState@{addr - 16:#x}: interrupt_request {req:#x} ({' '.join(names)}) "
+                   f"exit_request {exit_req} stop {stop} stopped {stopped}")
+    return "; ".join(out) or "CPUState not found in QEMU's memory"
+
+
 def cpu_flags(pid, regs):
     """QEMU's own view of what masks interrupts (GIF, HIF, VINTR), which no
     monitor command shows: find CPUX86State in QEMU's memory by the register
@@ -147,33 +196,19 @@ def cpu_flags(pid, regs):
             return "no registers to look for"
         vals.append(int(m[1], 16))
     pattern = b"".join(v.to_bytes(8, "little") for v in vals)
-    found = []
-    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
-        for line in maps:
-            f = line.split()
-            lo, hi = (int(x, 16) for x in f[0].split("-"))
-            # rw private memory, not guest RAM (the largest mapping)
-            if f[1] != "rw-p" or hi - lo > 256 << 20:
-                continue
-            try:
-                mem.seek(lo)
-                data = mem.read(hi - lo)
-            except (OSError, OverflowError, ValueError):
-                continue
-            at = data.find(pattern)
-            while at >= 0:
-                hf = int.from_bytes(data[at + HFLAGS_AT:at + HFLAGS_AT + 4], "little")
-                hf2 = int.from_bytes(data[at + HFLAGS_AT + 4:at + HFLAGS_AT + 8], "little")
-                found.append((lo + at, hf, hf2))
-                at = data.find(pattern, at + 1)
-    if not found:
-        return "CPUX86State not found in QEMU's memory"
+
+    def find(data):
+        at = data.find(pattern)
+        while at >= 0:
+            flags = data[at + HFLAGS_AT:at + HFLAGS_AT + 8]
+            yield at, (int.from_bytes(flags[:4], "little"), int.from_bytes(flags[4:], "little"))
+            at = data.find(pattern, at + 1)
     out = []
-    for addr, hf, hf2 in found:
+    for addr, (hf, hf2) in scan(pid, lambda d: list(find(d))):
         a = [n for b, n in HF.items() if hf >> b & 1]
         b = [n for b, n in HF2.items() if hf2 >> b & 1]
         out.append(f"env@{addr:#x}: hflags {hf:#x} ({' '.join(a)}) hflags2 {hf2:#x} ({' '.join(b)})")
-    return "; ".join(out)
+    return "; ".join(out) or "CPUX86State not found in QEMU's memory"
 
 
 def outer_cpu_report(args, maps, out):
@@ -198,6 +233,9 @@ def outer_cpu_report(args, maps, out):
             if pid:
                 try:
                     out.append(f"  QEMU's flags: {cpu_flags(pid, regs)}")
+                    tid = re.search(r"thread_id=(\d+)", cpus)
+                    if tid:
+                        out.append(f"  QEMU's requests: {cpu_irq_request(pid, int(tid[1]))}")
                 except OSError as e:
                     out.append(f"  QEMU's flags: {e}")
             if n == 0:  # the registers that say where it is, not FPU/SSE

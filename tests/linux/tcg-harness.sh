@@ -24,7 +24,7 @@ usage() { sed -n '/^#   tests/,/^#       --/p' "$0" | sed 's/^# \{0,1\}//' >&2; 
 TIMEOUT=900 SILENCE=120 FREEZE=30 BOOT_LIMIT=180
 FILES=()
 INTERACTIVE= KEEP= SILENCE_SET= QEMU_INSIDE=
-OUTER_ACCEL=tcg OUTER_CPU=EPYC,+svm OUTER_SMP=1 OUTER_APPEND=
+OUTER_ACCEL=tcg OUTER_CPU=EPYC,+svm OUTER_SMP=1 OUTER_APPEND= OUTER_HOST_CPUS=
 while [ $# -gt 0 ]; do
     case $1 in --|--interactive|--qemu-inside) ;; *) [ $# -ge 2 ] || usage ;; esac
     case $1 in
@@ -37,6 +37,7 @@ while [ $# -gt 0 ]; do
         --outer-cpu)    OUTER_CPU=$2 ;;
         --outer-smp)    OUTER_SMP=$2 ;;
         --outer-append) OUTER_APPEND=$2 ;;
+        --outer-host-cpus) OUTER_HOST_CPUS=$2 ;;
         --interactive) INTERACTIVE=1; shift; continue ;;
         --qemu-inside) QEMU_INSIDE=1; shift; continue ;;
         --)        shift; break ;;
@@ -230,7 +231,8 @@ set +e
 # The warnings filtered out are about EPYC CPUID bits TCG cannot emulate.
 # nokaslr: the outer kernel's addresses are System.map's (for the watcher).
 # shellcheck disable=SC2086  # QEMU_EXTRA: words on purpose
-timeout ${INTERACTIVE:+--foreground} -k 10 "$TIMEOUT" qemu-system-x86_64 -accel "$OUTER_ACCEL" \
+PIN=(); [ -z "$OUTER_HOST_CPUS" ] || PIN=(taskset -c "$OUTER_HOST_CPUS")
+timeout ${INTERACTIVE:+--foreground} -k 10 "$TIMEOUT" "${PIN[@]}" qemu-system-x86_64 -accel "$OUTER_ACCEL" \
     -cpu "$OUTER_CPU" -m 2048 -smp "$OUTER_SMP" \
     -nodefaults -display none "${SERIAL[@]}" -no-reboot \
     -chardev "pipe,id=agent,path=$run/agent" -serial chardev:agent \
