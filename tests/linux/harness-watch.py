@@ -178,7 +178,7 @@ def cpu_irq_request(pid, thread_id):
     out = []
     for addr, (req, stop, stopped, exit_req) in scan(pid, lambda d: list(find(d))):
         names = [n for b, n in IRQ.items() if req & b] or ["none"]
-        out.append(f"CPUState@{addr - 16:#x}: interrupt_request {req:#x} ({' '.join(names)}) "
+        out.append(f"CPUState.nr_cores@{addr - 16:#x}: interrupt_request {req:#x} ({' '.join(names)}) "
                    f"exit_request {exit_req} stop {stop} stopped {stopped}")
     return "; ".join(out) or "CPUState not found in QEMU's memory"
 
