@@ -19,6 +19,7 @@
 #            opteron    outer CPU Opteron_G5,+svm
 #            pin        all of the outer QEMU's threads on one host CPU
 #                       (taskset; run i on CPU i mod nproc)
+#            kick       the watcher sends the outer VM a byte every second
 # e.g. vmm-tiny-1, qemu-deb-2+osmp2. Each run ends as one of: ok (the
 # expected status), status-N, outer-vm-froze, inner-silent, harness-N.
 # The logs of every run that is not ok are kept in
@@ -46,6 +47,7 @@ for arm, out in arms.items():
           f"| {100 * k / n:.0f} % ({100 * lo:.0f}-{100 * hi:.0f} %) |")
 PY
 fi
+# shellcheck disable=SC2016  # a sed address, not an expansion
 [ $# -ge 2 ] || { sed -n '/^#   tests/,/^# \$VMM_CACHE/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 ARM=$1 N=$2 RESULTS=${3:-$LINUX_TESTS_DIR/stall-runs.tsv}
 ROOT=$(cd "$LINUX_TESTS_DIR/../.." && pwd)
@@ -60,10 +62,11 @@ for v in ${variants//+/ }; do
         idlepoll)  outer+=(--outer-append idle=poll) ;;
         innerpoll) append+=" idle=poll" ;;
         osmp2)     outer+=(--outer-smp 2) ;;
-        single)    outer+=(--outer-accel tcg,thread=single) ;;
-        rome)      outer+=(--outer-cpu EPYC-Rome,+svm) ;;
-        opteron)   outer+=(--outer-cpu Opteron_G5,+svm) ;;
+        single)    outer+=(--outer-accel 'tcg,thread=single') ;;
+        rome)      outer+=(--outer-cpu 'EPYC-Rome,+svm') ;;
+        opteron)   outer+=(--outer-cpu 'Opteron_G5,+svm') ;;
         pin)       pin=1 ;;
+        kick)      outer+=(--kick 1) ;;
         *) die "unknown variant $v" ;;
     esac
 done
@@ -94,7 +97,7 @@ case $vmm in
 esac
 [ "$vmm" = qemu ] || [ -x "$ROOT/vmm-static" ] || die "no $ROOT/vmm-static: make vmm-static"
 
-[ -f "$RESULTS" ] || printf 'date\tarm\toutcome\tseconds\tinner_last_line\tdetail\tvmm_commit\n' >"$RESULTS"
+[ -f "$RESULTS" ] || printf 'date\tarm\toutcome\tseconds\tinner_last_line\tdetail\tvmm_commit\tmax_gap\n' >"$RESULTS"
 # The vmm sources the runs used (vmm-static must be built from them).
 commit=${STALL_COMMIT:-$(git -C "$ROOT" log -1 --format=%h -- vm devices boot host lib vmm.c)}
 for ((i = 1; i <= N; i++)); do
@@ -114,8 +117,9 @@ for ((i = 1; i <= N; i++)); do
     # The inner kernel's last line before the end (or the stall).
     last=$(grep -v '^HARNESS-' "$out" | grep -v '^\[ *[0-9.]*\] reboot:' | tail -n1 | tr -d '\r' | tr '\t' ' ' | cut -c1-100)
     detail=$(grep -m1 '^  sample 0:' "$err" | sed 's/^  sample 0: //' | tr '\t' ' ' | cut -c1-160 || true)
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$stamp" "$ARM" "$outcome" "$secs" "$last" "$detail" \
-        "$commit" >>"$RESULTS"
+    gap=$(sed -n 's/.*longest gap \([0-9.]*\) s$/\1/p' "$err" | tail -n1)
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$stamp" "$ARM" "$outcome" "$secs" "$last" "$detail" \
+        "$commit" "${gap:-}" >>"$RESULTS"
     log "$ARM run $i/$N: $outcome (${secs}s) last: $last"
     if [ "$outcome" = ok ]; then rm -rf "$keep"; else mkdir -p "$keep"; cp "$out" "$keep/stdout"; cp "$err" "$keep/stderr"; fi
     rm -f "$out" "$err"

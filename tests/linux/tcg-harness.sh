@@ -5,32 +5,53 @@
 # that cannot run everything a Linux guest runs (see shared/PLATFORM.md).
 #
 #   tests/linux/tcg-harness.sh [--timeout SECONDS] [--interactive] \
-#       [--file HOSTPATH[:GUESTPATH]]... -- 'shell command run inside'
+#       [--file HOSTPATH[:GUESTPATH]]... [watch and outer-VM options] \
+#       -- 'shell command run inside'
 #
 # Files go to GUESTPATH (default /work/BASENAME; a relative GUESTPATH is
 # relative to /work). The command runs with `sh -c` in /work, PATH includes
 # /work, stdin is /dev/null; with --interactive, stdin is the outer VM's
-# console, a tty fed from the caller's stdin (run it in a terminal). Everything the outer VM prints (the command's
-# output, plus harness lines starting with HARNESS-) streams to stdout.
+# console, a tty fed from the caller's stdin (run it in a terminal).
+# Everything the outer VM prints (the command's output, plus harness lines
+# starting with HARNESS-) streams to stdout.
+#
+# Watching (tests/linux/harness-watch.py): an agent in the outer VM beats on
+# its ttyS1 every second.
+#   --freeze S   no heartbeat for S s (default 30): the outer VM froze
+#                (HARNESS-VERDICT: outer-vm-froze; the emulator's fault)
+#   --silence S  no console output for S s while the heartbeat goes on
+#                (default 120; 0 = never; never by default with
+#                --interactive): the command hung (HARNESS-VERDICT:
+#                inner-silent), with every thread's state in the report
+#   --kick S     send the agent a byte every S s (default 0 = never): a
+#                serial interrupt that gets a lost timer interrupt delivered
+#   --keep DIR   copy the console, heartbeat and report files to DIR
+# Either verdict dumps the outer CPU (QEMU monitor) and ends the run.
+# Outer VM (for experiments, tests/linux/stall-runs.sh):
+#   --outer-cpu MODEL (EPYC,+svm)  --outer-smp N (1)  --outer-append ARGS
+#   --outer-accel ACCEL (tcg)  --outer-host-cpus LIST (taskset)
+#   --qemu-inside   this machine's QEMU in the outer VM too (a control arm)
+#
 # Exit status: the command's exit status, read from the "HARNESS-STATUS: N"
 # line; 125 when the outer VM did not print that line (boot failure, no
-# /dev/kvm, timeout: default 900 s for the whole QEMU run).
+# /dev/kvm, a verdict, timeout: default 900 s for the whole QEMU run).
 set -euo pipefail
 DIE_STATUS=125   # any failure of the harness itself: "could not test"
 . "$(dirname "$0")/lib.sh"
 
 usage() { sed -n '/^#   tests/,/^#       --/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 125; }
 
-TIMEOUT=900 SILENCE=120 FREEZE=30 BOOT_LIMIT=180
+TIMEOUT=900 SILENCE=120 FREEZE=30 BOOT_LIMIT=180 KICK=0
 FILES=()
-INTERACTIVE= KEEP= SILENCE_SET= QEMU_INSIDE=
-OUTER_ACCEL=tcg OUTER_CPU=EPYC,+svm OUTER_SMP=1 OUTER_APPEND= OUTER_HOST_CPUS=
+INTERACTIVE='' KEEP='' SILENCE_SET='' QEMU_INSIDE=''
+OUTER_ACCEL=tcg OUTER_CPU=EPYC,+svm OUTER_SMP=1 OUTER_APPEND='' OUTER_HOST_CPUS=''
 while [ $# -gt 0 ]; do
     case $1 in --|--interactive|--qemu-inside) ;; *) [ $# -ge 2 ] || usage ;; esac
     case $1 in
         --timeout) TIMEOUT=$2 ;;
         --silence) SILENCE=$2 SILENCE_SET=1 ;;
         --freeze)  FREEZE=$2 ;;
+        --kick)    KICK=$2 ;;
         --file)    FILES+=("$2") ;;
         --keep)    KEEP=$2 ;;
         --outer-accel)  OUTER_ACCEL=$2 ;;
@@ -49,7 +70,7 @@ done
 COMMAND=$1
 # A person at a prompt may say nothing for long: no silence limit unless asked.
 [ -z "$INTERACTIVE" ] || [ -n "$SILENCE_SET" ] || SILENCE=0
-for n in TIMEOUT SILENCE FREEZE OUTER_SMP; do
+for n in TIMEOUT SILENCE FREEZE KICK OUTER_SMP; do
     [[ ${!n} =~ ^[0-9]+$ ]] || die "--$(tr 'A-Z_' 'a-z-' <<<"${n#OUTER_}") wants a number, got '${!n}'"
 done
 
@@ -155,7 +176,7 @@ QEMU_STDIN=/dev/null SERIAL=(-serial stdio)
 # signal=off: Ctrl-C goes to the guest, not to QEMU as SIGINT; no mux, so
 # Ctrl-A reaches vmm.
 [ -z "$INTERACTIVE" ] || { : >"$run/root/harness/interactive"; QEMU_STDIN=/dev/stdin
-    SERIAL=(-chardev stdio,id=con,signal=off -serial chardev:con); }
+    SERIAL=(-chardev 'stdio,id=con,signal=off' -serial chardev:con); }
 for spec in "${FILES[@]+"${FILES[@]}"}"; do
     host=${spec%%:*}
     if [ "$host" = "$spec" ]; then guest=/work/$(basename "$host"); else guest=${spec#*:}; fi
@@ -216,7 +237,7 @@ mkfifo "$run/agent.in" "$run/agent.out"
 python3 "$LINUX_TESTS_DIR/harness-watch.py" --console "$LOG" --agent "$run/agent" \
     --hmp "$run/hmp.sock" --pidfile "$run/qemu.pid" --verdict "$run/verdict" \
     --report "$run/report" --heartbeat-log "$run/heartbeat.log" \
-    --freeze "$FREEZE" --silence "$SILENCE" --boot "$BOOT_LIMIT" \
+    --freeze "$FREEZE" --silence "$SILENCE" --boot "$BOOT_LIMIT" --kick "$KICK" \
     --kallsyms "$VMM_CACHE/outer-kallsyms-$(inputs_hash "$DEBIAN_VMLINUZ" "${mods[@]}").gz" \
     --map "tiny=$VMM_CACHE/kbuild-tiny/System.map" </dev/null &
 watch_pid=$!
@@ -250,8 +271,11 @@ to_ready=$([ -n "$ready_wall" ] && printf '%.1f s' "$(echo "$ready_wall - $start
 # .* : the command's last line may lack its newline.
 ready=$(sed -n 's/.*HARNESS-READY: uptime \([0-9.]*\) s$/\1/p' "$LOG" | tail -n1)
 status=$(tr -d '\r' <"$LOG" | sed -n 's/.*HARNESS-STATUS: \([0-9][0-9]*\)$/\1/p' | tail -n1)
-beats=$(grep -c HARNESS-HEARTBEAT "$run/heartbeat.log" 2>/dev/null || true)
-log "outer VM: command started after $to_ready (guest uptime ${ready:-?} s); QEMU ran $(printf '%.1f' "$elapsed") s (exit $qemu_rc); ${beats:-0} heartbeats"
+# Heartbeats and the longest gap between two (host seconds): a gap of
+# several seconds that ended is a freeze that cured itself.
+read -r beats gap < <(awk '/HARNESS-HEARTBEAT/ { if (n++ && $1 - t > g) g = $1 - t; t = $1 }
+    END { printf "%d %.1f\n", n, g }' "$run/heartbeat.log" 2>/dev/null || echo "0 0")
+log "outer VM: command started after $to_ready (guest uptime ${ready:-?} s); QEMU ran $(printf '%.1f' "$elapsed") s (exit $qemu_rc); $beats heartbeats, longest gap $gap s"
 [ -z "$KEEP" ] || { mkdir -p "$KEEP"; cp "$run"/*.log "$run"/report "$run"/verdict "$KEEP/" 2>/dev/null || true; }
 if [ -z "$status" ]; then
     verdict=$(cat "$run/verdict" 2>/dev/null || echo unknown)
