@@ -41,17 +41,19 @@ hardware_kvm() {
 # harness ARGS... -- COMMAND: vmm-static, the kernels and initrd images
 # inside the TCG harness; everything printed goes to $OUT, the inner
 # command's status to $status.
-# One more try only when the harness's watcher saw the outer VM freeze (its
-# heartbeat stopped): QEMU 7.2's TCG sometimes loses the outer CPU's timer
-# interrupt, which no VMM inside can cause or cure (tests/linux/README.md,
-# "Outer-VM freezes"). A silent or hung vmm is never retried: the test
-# fails with the watcher's dump of vmm's threads.
+# QEMU 7.2's TCG sometimes loses the outer CPU's timer interrupt
+# (tests/linux/stall.md). --kick 1 sends the outer VM a byte every second,
+# and that serial interrupt gets the lost one delivered. If the outer VM
+# freezes all the same (its heartbeat stops), the run gets one more try.
+# A silent or hung vmm is never retried: the test fails with the watcher's
+# dump of vmm's threads.
+HARNESS_WATCH=(--kick 1)
 harness() {
 	[ -z "${VMM_SKIP_HARNESS:-}" ] || skip "VMM_SKIP_HARNESS is set"
 	local try
 	for try in 1 2; do
 		status=0
-		"$LINUX/tcg-harness.sh" --timeout "$HARNESS_LIMIT" --file "$STATIC:/work/vmm" \
+		"$LINUX/tcg-harness.sh" "${HARNESS_WATCH[@]}" --timeout "$HARNESS_LIMIT" --file "$STATIC:/work/vmm" \
 			--file "$CACHE/bzImage-tiny:/work/tiny" \
 			--file "$CACHE/vmlinuz-debian:/work/debian" \
 			--file "$CACHE/initramfs.cpio.gz:/work/initrd" \
@@ -204,7 +206,7 @@ tmux_wait() {
 # at; the pane ends up in $OUT. Fails on the first thing that does not show.
 interactive_session() {
 	tm new-session -d -s "$SESSION" -x 150 -y 50 \
-		"'$LINUX/tcg-harness.sh' --interactive --timeout $HARNESS_LIMIT --file '$STATIC:/work/vmm' \
+		"'$LINUX/tcg-harness.sh' ${HARNESS_WATCH[*]} --interactive --timeout $HARNESS_LIMIT --file '$STATIC:/work/vmm' \
 		--file '$CACHE/bzImage-tiny:/work/tiny' --file '$CACHE/initramfs-shell.cpio.gz:/work/shell' \
 		--file '$T/inner.sh:/work/inner.sh' -- 'sh inner.sh'; echo HARNESS-DONE \$?; sleep 600"
 	tmux_wait 'vmm-guest:' &&

@@ -394,6 +394,18 @@ def main():
         report += ["  " + l for l in dump_lines] or ["  (no answer from the agent)"]
     report.append("the outer CPU, through QEMU's monitor:")
     outer_cpu_report(args, maps, report)
+    if verdict == "outer-vm-froze" and last_beat is not None:
+        # The test of the diagnosis: any interrupt makes QEMU look at the
+        # LAPIC again, so a lost timer interrupt is delivered after one.
+        beats_before, sent = last_beat, time.monotonic()
+        os.write(agent_in, b"\n")
+        while time.monotonic() - sent < 5 and last_beat == beats_before:
+            read_agent(0.5)
+        if last_beat != beats_before:
+            report.append(f"one byte in on ttyS1 (a serial interrupt) woke it: a heartbeat "
+                          f"{last_beat - sent:.1f} s later")
+        else:
+            report.append("one byte in on ttyS1 (a serial interrupt) did not wake it")
     with open(args.report, "w") as f:
         f.write("\n".join(report) + "\n")
     with open(args.verdict, "w") as f:

@@ -167,7 +167,8 @@ flock -u 9
 
 # --- Per-run initramfs: base + a second cpio with the command and files --
 run="$(mktemp -d "$VMM_CACHE/tcg-run.XXXXXX")"
-trap 'rm -rf "$run"' EXIT
+watch_pid=''
+trap '[ -z "$watch_pid" ] || kill "$watch_pid" 2>/dev/null; rm -rf "$run"' EXIT
 mkdir -p "$run/root/harness" "$run/root/work"
 printf '%s\n' "$COMMAND" >"$run/root/harness/command"
 QEMU_STDIN=/dev/null SERIAL=(-serial stdio)
