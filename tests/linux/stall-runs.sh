@@ -97,7 +97,7 @@ case $vmm in
 esac
 [ "$vmm" = qemu ] || [ -x "$ROOT/vmm-static" ] || die "no $ROOT/vmm-static: make vmm-static"
 
-[ -f "$RESULTS" ] || printf 'date\tarm\toutcome\tseconds\tinner_last_line\tdetail\tvmm_commit\tmax_gap\n' >"$RESULTS"
+[ -f "$RESULTS" ] || printf 'date\tarm\toutcome\tseconds\tinner_last_line\tdetail\tvmm_commit\tmax_gap\touter_timer_irqs_per_s\n' >"$RESULTS"
 # The vmm sources the runs used (vmm-static must be built from them).
 commit=${STALL_COMMIT:-$(git -C "$ROOT" log -1 --format=%h -- vm devices boot host lib vmm.c)}
 for ((i = 1; i <= N; i++)); do
@@ -117,9 +117,10 @@ for ((i = 1; i <= N; i++)); do
     # The inner kernel's last line before the end (or the stall).
     last=$(grep -v '^HARNESS-' "$out" | grep -v '^\[ *[0-9.]*\] reboot:' | tail -n1 | tr -d '\r' | tr '\t' ' ' | cut -c1-100)
     detail=$(grep -m1 '^  sample 0:' "$err" | sed 's/^  sample 0: //' | tr '\t' ' ' | cut -c1-160 || true)
-    gap=$(sed -n 's/.*longest gap \([0-9.]*\) s$/\1/p' "$err" | tail -n1)
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$stamp" "$ARM" "$outcome" "$secs" "$last" "$detail" \
-        "$commit" "${gap:-}" >>"$RESULTS"
+    gap=$(sed -n 's/.*longest gap \([0-9.]*\) s.*/\1/p' "$err" | tail -n1)
+    locs=$(sed -n 's/.* \([0-9]*\) timer interrupts\/s$/\1/p' "$err" | tail -n1)
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$stamp" "$ARM" "$outcome" "$secs" "$last" \
+        "$detail" "$commit" "${gap:-}" "${locs:-}" >>"$RESULTS"
     log "$ARM run $i/$N: $outcome (${secs}s) last: $last"
     if [ "$outcome" = ok ]; then rm -rf "$keep"; else mkdir -p "$keep"; cp "$out" "$keep/stdout"; cp "$err" "$keep/stderr"; fi
     rm -f "$out" "$err"
