@@ -169,7 +169,7 @@ flock -u 9
 # --- Per-run initramfs: base + a second cpio with the command and files --
 run="$(mktemp -d "$VMM_CACHE/tcg-run.XXXXXX")"
 watch_pid=''
-trap '[ -z "$watch_pid" ] || kill "$watch_pid" 2>/dev/null; rm -rf "$run"' EXIT
+trap '[ -z "$watch_pid" ] || kill "$watch_pid" 2>/dev/null || true; rm -rf "$run"' EXIT
 mkdir -p "$run/root/harness" "$run/root/work"
 printf '%s\n' "$COMMAND" >"$run/root/harness/command"
 QEMU_STDIN=/dev/null SERIAL=(-serial stdio)
@@ -281,7 +281,7 @@ status=$(tr -d '\r' <"$LOG" | sed -n 's/.*HARNESS-STATUS: \([0-9][0-9]*\)$/\1/p'
 # The outer CPU's local timer interrupts per second (LOC, over the beats).
 read -r beats gap locs < <(awk '/HARNESS-HEARTBEAT/ { if (n++ && $1 - t > g) g = $1 - t; t = $1
         if (n == 1) { t0 = $1; l0 = $NF } else { t1 = $1; l1 = $NF } }
-    END { printf "%d %.1f %.0f\n", n, g, t1 > t0 ? (l1 - l0) / (t1 - t0) : 0 }' \
+    END { printf "%d %.1f %.0f\n", n, g, (t1 > t0 ? (l1 - l0) / (t1 - t0) : 0) }' \
     "$run/heartbeat.log" 2>/dev/null || echo "0 0 0")
 log "outer VM: command started after $to_ready (guest uptime ${ready:-?} s); QEMU ran $(printf '%.1f' "$elapsed") s (exit $qemu_rc); $beats heartbeats, longest gap $gap s, $locs timer interrupts/s"
 [ -z "$KEEP" ] || { mkdir -p "$KEEP"; cp "$run"/*.log "$run"/report "$run"/verdict "$KEEP/" 2>/dev/null || true; }
