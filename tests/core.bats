@@ -497,6 +497,41 @@ VARIANTS=("" --no-sync-regs --no-coalesce "--no-sync-regs --no-coalesce")
 	[ "$exits" -eq "$runs" ]
 }
 
+# --- closing the VM ---------------------------------------------------------
+# Closing a VM with in-kernel devices waits for SRCU grace periods (15-25 ms
+# on 6.18, bench/results.md): vmm hands its VM file to an io_uring, whose
+# release a kernel worker finishes after vmm is reaped (vm/vm.c).
+
+# pit_thread PID: KVM's PIT thread for the VM that process PID created.
+pit_thread() {
+	grep -lx "kvm-pit/$1" /proc/[0-9]*/comm 2>/dev/null | head -1
+}
+
+@test "the VM's teardown is left to the kernel: an io_uring holds it, and nothing stays behind" {
+	local pid
+	vmm_bg --timeout 20 "$GUESTS/spin64.bin"
+	wait_until test -n "$(pit_thread "$VMM_PID")"
+	pid=$VMM_PID
+	ls -l "/proc/$pid/fd" | grep -q 'anon_inode:\[io_uring\]'
+	kill -TERM "$pid"
+	vmm_reap
+	assert_status 143
+	# The kernel finishes the VM on its own: its PIT thread goes.
+	wait_until test -z "$(pit_thread "$pid")"
+}
+
+@test "without io_uring (ENOSYS injected) the VM closes at exit, as before" {
+	need_strace
+	status=0
+	timeout -s KILL "$VMM_LIMIT" strace -f -o "$T/strace" -e trace=io_uring_setup \
+		-e inject=io_uring_setup:error=ENOSYS "$VMM" "$GUESTS/hello64.bin" \
+		</dev/null >"$OUT" 2>"$ERR" || status=$?
+	assert_status 0
+	assert_stdout "$HELLO64"
+	grep -q 'io_uring_setup.*ENOSYS' "$T/strace"
+	assert_stderr_empty
+}
+
 # --- sync_regs: no register ioctls on the fast path ------------------------
 
 @test "sync_regs: a normal run makes no KVM_GET/SET_REGS or _SREGS ioctl" {

@@ -19,6 +19,7 @@
 struct vm {
 	int kvm_fd;
 	int vm_fd;
+	int ring_fd; /* an io_uring holding the VM's file, or -1 (vm.c) */
 	struct stats *stats;
 	uint8_t *ram;
 	struct guest_mem mem;
