@@ -130,7 +130,8 @@ int i8042_init(struct i8042 *k, struct bus *pio, struct stop_line stop)
 	k->outport = OUTPORT_RESET | OUTPORT_A20;
 	k->stop = stop;
 	/* One range 0x60-0x64: 0x61 inside it is the PIT's speaker port, which
-	 * KVM's in-kernel PIT answers before an exit could reach us. */
+	 * KVM's in-kernel PIT answers (KVM_PIT_SPEAKER_DUMMY) before an exit
+	 * could reach us. */
 	return bus_register(pio, I8042_DATA_PORT, I8042_CMD_PORT - I8042_DATA_PORT + 1, i8042_io,
 			    k);
 }

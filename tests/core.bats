@@ -253,6 +253,18 @@ VARIANTS=("" --no-sync-regs --no-coalesce "--no-sync-regs --no-coalesce")
 	assert_stderr_has reset
 }
 
+@test "timer64: PIT channel 2 through port 0x61 (in-kernel); TSC-deadline offered when KVM has it" {
+	local cap
+	vmm "$GUESTS/timer64.bin"
+	assert_status 1
+	grep -qx 'pit2: ok' "$OUT"
+	cap=$("$VMM" --caps | awk '$1 == "KVM_CAP_TSC_DEADLINE_TIMER" { print $2 }')
+	echo "KVM_CAP_TSC_DEADLINE_TIMER: '$cap'"
+	if [ "${cap:-0}" -ge 1 ]; then
+		grep -qx 'tsc-deadline: yes' "$OUT"
+	fi
+}
+
 @test "hypercall64: hypercalls return values in RAX, with and without sync_regs" {
 	local v
 	for v in "${VARIANTS[@]}"; do

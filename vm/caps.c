@@ -23,6 +23,7 @@ static const struct cap caps[] = {
 	CAP(KVM_CAP_ONE_REG, "KVM_GET/SET_ONE_REG, one register per ioctl"),
 	CAP(KVM_CAP_IRQCHIP, "in-kernel PIC, IOAPIC and LAPIC"),
 	CAP(KVM_CAP_PIT2, "in-kernel 8254 timer"),
+	CAP(KVM_CAP_TSC_DEADLINE_TIMER, "LAPIC timer in TSC-deadline mode (offered in CPUID)"),
 	CAP(KVM_CAP_IRQFD, "interrupts from an eventfd"),
 	CAP(KVM_CAP_IOEVENTFD, "port/MMIO writes to an eventfd"),
 	CAP(KVM_CAP_IMMEDIATE_EXIT, "kvm_run.immediate_exit, race-free signals"),

@@ -9,7 +9,8 @@
 #include "vm/vcpu.h"
 
 #define CPUID_MAX_ENTRIES 256
-#define CPUID_HYPERVISOR (1u << 31) /* leaf 1 ECX: running under a hypervisor */
+#define CPUID_HYPERVISOR (1u << 31)   /* leaf 1 ECX: running under a hypervisor */
+#define CPUID_TSC_DEADLINE (1u << 24) /* leaf 1 ECX: LAPIC timer TSC-deadline mode */
 
 void vcpu_create(struct vcpu *v, struct vm *vm, int id, bool sync_regs)
 {
@@ -36,17 +37,22 @@ void vcpu_setup_cpuid(struct vcpu *v)
 {
 	size_t sz = sizeof(struct kvm_cpuid2) + CPUID_MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2);
 	struct kvm_cpuid2 *cpuid = calloc(1, sz);
+	bool tsc_deadline;
 
 	if (!cpuid)
 		die_errno("calloc cpuid");
 	cpuid->nent = CPUID_MAX_ENTRIES;
 	KVM_MUST(v->vm, v->vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid);
+	/* KVM emulates the TSC-deadline timer but leaves offering it to user
+	 * space (KVM_CAP_TSC_DEADLINE_TIMER, as QEMU does): with it, Linux
+	 * skips calibrating the LAPIC timer against the PIT (calibrate_APIC_clock). */
+	tsc_deadline = vm_cap(v->vm, KVM_CAP_TSC_DEADLINE_TIMER) > 0;
 	for (uint32_t i = 0; i < cpuid->nent; i++) {
 		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
 
 		if (e->function == 1) {
 			e->ebx = (e->ebx & 0x00ffffff) | ((uint32_t)v->id << 24);
-			e->ecx |= CPUID_HYPERVISOR;
+			e->ecx |= CPUID_HYPERVISOR | (tsc_deadline ? CPUID_TSC_DEADLINE : 0);
 			v->cpu_signature = e->eax;
 			v->cpu_features = e->edx;
 		}
