@@ -19,7 +19,9 @@ int board_create(struct board *b, struct bus *pio, struct bus *mmio, const struc
 	if (serial_init(&b->com1, pio, SERIAL_COM1, line(w, SERIAL_COM1_IRQ), w->console) < 0 ||
 	    debug_exit_init(&b->debug_exit, pio, DEBUG_EXIT_PORT, DEBUG_EXIT_SIZE, w->stop) < 0 ||
 	    hypercall_init(&b->hypercall, pio, HYPERCALL_PORT) < 0 ||
-	    rtc_init(&b->rtc, pio, c->ram_size) < 0 || i8042_init(&b->i8042, pio, w->stop) < 0 ||
+	    rtc_init(&b->rtc, pio, c->ram_size) < 0 ||
+	    i8042_init(&b->i8042, pio, w->stop, line(w, I8042_KBD_IRQ), line(w, I8042_AUX_IRQ)) <
+		    0 ||
 	    pci_init(&b->pci, pio, w->stop) < 0 || post_init(&b->post, pio) < 0 ||
 	    acpi_pm_init(&b->acpi_pm, pio, w->stop) < 0 ||
 	    fw_cfg_init(&b->fw_cfg, pio, c->ram_size, c->ncpus) < 0)

@@ -34,7 +34,9 @@
 #define PCI_RESET_PORT 0xcf9
 
 /* --- Interrupt lines (ISA IRQ n = IOAPIC pin n, KVM's default routing) --- */
+#define I8042_KBD_IRQ 1 /* the PS/2 controller's keyboard and aux (mouse) bytes */
 #define SERIAL_COM1_IRQ 4
+#define I8042_AUX_IRQ 12
 #define ACPI_SCI_IRQ 9
 
 /* --- Guest-physical addresses -------------------------------------------- */

@@ -253,6 +253,12 @@ VARIANTS=("" --no-sync-regs --no-coalesce "--no-sync-regs --no-coalesce")
 	assert_stderr_has reset
 }
 
+@test "ps2aux64: the i8042 loops a byte back as aux data and raises IRQ 12 only when enabled" {
+	vmm "$GUESTS/ps2aux64.bin"
+	assert_status 1
+	assert_stdout $'aux loop: ok\nirq12: ok\n'
+}
+
 @test "timer64: PIT channel 2 through port 0x61 (in-kernel); TSC-deadline offered when KVM has it" {
 	local cap
 	vmm "$GUESTS/timer64.bin"
