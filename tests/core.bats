@@ -515,6 +515,17 @@ VARIANTS=("" --no-sync-regs --no-coalesce "--no-sync-regs --no-coalesce")
 	[ "$exits" -eq "$runs" ]
 }
 
+@test "--stats: port exits split into reads and writes" {
+	vmm --stats "$GUESTS/flood64.bin"
+	assert_status 0
+	# LSR is read-only, and flood64 polls it before each byte it sends.
+	grep -qE '^    0x3fd +[0-9]+ \(reads [0-9]+, writes 0\)$' "$ERR"
+	# The divisor latch and LCR are only written.
+	grep -qE '^    0x3fb +([0-9]+) \(reads 0, writes \1\)$' "$ERR"
+	# Ring entries are writes: no split.
+	grep -qE '^    0x3f8 +[0-9]+$' "$ERR"
+}
+
 # --- closing the VM ---------------------------------------------------------
 # Closing a VM with in-kernel devices waits for SRCU grace periods (15-25 ms
 # on 6.18, bench/results.md): vmm hands its VM file to an io_uring, whose

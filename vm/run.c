@@ -36,7 +36,7 @@ static void handle_io(struct vcpu *v)
 
 	if (run->io.data_offset > v->run_size || bytes > v->run_size - run->io.data_offset)
 		die(STATUS_INTERNAL, "KVM_EXIT_IO data outside kvm_run");
-	stats_count(&v->stats.pio, run->io.port);
+	stats_count(&v->stats.pio, run->io.port, out);
 	/* A string instruction (rep outsb/insb) arrives as count accesses. */
 	for (uint32_t i = 0; i < run->io.count; i++) {
 		struct io_access a = { .data = data + (size_t)i * run->io.size,
@@ -59,7 +59,7 @@ static void handle_mmio(struct vcpu *v)
 			       .write = run->mmio.is_write,
 			       .regs = &regs };
 
-	stats_count(&v->stats.mmio, run->mmio.phys_addr);
+	stats_count(&v->stats.mmio, run->mmio.phys_addr, run->mmio.is_write);
 	bus_dispatch(&v->vm->mmio, run->mmio.phys_addr, &a);
 	if (v->vm->stats->trace)
 		trace_io(v, "mmio", run->mmio.phys_addr, a.data, a.len, a.write);
