@@ -148,6 +148,7 @@ static void *vcpu_thread(void *arg)
 			continue;
 		}
 		__atomic_store_n(&t->halted_ticks, 0, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&t->exits, 1, __ATOMIC_RELAXED);
 		pthread_mutex_lock(&r->io_lock);
 		/* Writes queued before this exit happened before it: replay them
 		 * first, so devices see every access in guest order. */
@@ -238,6 +239,20 @@ static void host_wait(struct run *r, const struct run_hooks *h, int64_t next_tic
 	pthread_mutex_unlock(&r->io_lock);
 }
 
+/* Kick a vCPU for check_halted, unless it exited since the last tick: one
+ * that exits is not halted, and a kick costs it an exit (a Linux boot
+ * exits all the time, and would take 100 kicks a second for nothing). */
+static void kick_if_quiet(struct run_thread *t)
+{
+	unsigned exits = __atomic_load_n(&t->exits, __ATOMIC_RELAXED);
+
+	if (exits != t->exits_seen) {
+		t->exits_seen = exits;
+		return;
+	}
+	pthread_kill(t->thread, RUN_KICK_SIGNAL);
+}
+
 static void stop_vcpus(struct run *r)
 {
 	for (int i = 0; i < r->nr; i++) {
@@ -318,7 +333,7 @@ int run_machine(struct run *r, const struct run_hooks *hooks)
 		if (all_halted(r))
 			run_request_stop(r, STATUS_HALT);
 		for (int i = 0; i < r->nr && !run_stopping(r); i++)
-			pthread_kill(r->threads[i].thread, RUN_KICK_SIGNAL); /* for check_halted */
+			kick_if_quiet(&r->threads[i]);
 	}
 	stop_vcpus(r);
 	ring_drain(&r->ring);

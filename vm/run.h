@@ -31,7 +31,9 @@ struct run_thread {
 	struct run *run;
 	struct vcpu *vcpu;
 	pthread_t thread;
-	int halted_ticks; /* ticks in a row found halted for good (atomic) */
+	int halted_ticks;    /* ticks in a row found halted for good (atomic) */
+	unsigned exits;      /* KVM_RUN returns with an exit (atomic) */
+	unsigned exits_seen; /* that count at the last tick (host thread) */
 };
 
 /* The run loop's own state: what the threads share while the guest runs. */
