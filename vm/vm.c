@@ -82,8 +82,10 @@ static void add_memslot(struct vm *vm, uint32_t slot, const struct mem_region *r
  * the PIT's interrupt notifiers): ~15-25 ms on 6.18, most of a short run.
  * An io_uring whose registered files hold the VM's file takes that wait out
  * of vmm's exit: a ring is released by a kernel worker, so the VM's last
- * reference, and its teardown, go after vmm is reaped (bench/results.md).
- * Without io_uring the teardown happens at exit, as it always did. */
+ * reference, and its teardown, go after vmm is reaped (bench/results.md,
+ * "Closing a VM"). The vCPUs' files hold the VM too: they are closed first
+ * (vcpu_destroy before vm_destroy), or the last of them would do the
+ * teardown. Without io_uring the teardown happens at exit, as it did. */
 static int defer_teardown(int vm_fd)
 {
 	struct io_uring_params p = { 0 };
