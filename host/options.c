@@ -9,6 +9,7 @@
 #include "boot/bzimage.h"
 #include "devices/fb.h"
 #include "host/options.h"
+#include "lib/machine.h"
 
 enum {
 	OPT_MODE = 256,
@@ -32,6 +33,8 @@ enum {
 	OPT_FB,
 	OPT_FB_PNG,
 	OPT_FB_RAM,
+	OPT_CPU,
+	OPT_DEVICE,
 };
 
 static const struct option long_opts[] = {
@@ -56,6 +59,8 @@ static const struct option long_opts[] = {
 	{ "fb", required_argument, NULL, OPT_FB },
 	{ "fb-png", required_argument, NULL, OPT_FB_PNG },
 	{ "fb-ram", no_argument, NULL, OPT_FB_RAM },
+	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "device", required_argument, NULL, OPT_DEVICE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -89,6 +94,12 @@ void options_usage(FILE *f)
 	      "      --fb WxH          framebuffer: W x H pixels, XRGB8888, at 0xe0000000\n"
 	      "      --fb-png FILE     its picture as PNG: at exit, on SIGUSR1 and Ctrl-A s\n"
 	      "      --fb-ram          back the framebuffer with RAM (dirty log), not MMIO\n"
+	      "      --cpu MODEL[,+F,-F] CPU model from what KVM supports (default host;\n"
+	      "                        --cpu help lists models and features)\n"
+	      "      --device NAME     pc-testdev, pci-testdev, or\n"
+	      "                        isa-debug-exit,iobase=PORT,iosize=N (default 0xf4, 4)\n"
+	      "      --qemu ARGS...    take QEMU's command line instead (also when run as\n"
+	      "                        qemu-system-x86_64); --qemu --help lists it\n"
 	      "      --no-sandbox      run without the seccomp filter (for debuggers, valgrind)\n"
 	      "      --kvm-device PATH KVM device (default /dev/kvm, or $VMM_KVM_DEVICE)\n"
 	      "  -h, --help            this text;  --version  the version\n"
@@ -246,8 +257,96 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	case OPT_FB_PNG:
 		o->fb_png = arg;
 		return 0;
+	case OPT_CPU:
+		if (!strcmp(arg, "help"))
+			return o->cpu_help = true, 0;
+		return cpu_model_parse(arg, &o->cpu, err, errlen);
+	case OPT_DEVICE:
+		if (!strcmp(arg, "help") || !strcmp(arg, "?"))
+			return o->device_help = true, 0;
+		return options_device(o, arg, false, err, errlen);
 	}
 	return 0;
+}
+
+/* "0xf4", "244": a port number below 64 KiB. */
+static int parse_port(const char *s, uint16_t *out)
+{
+	uint64_t v;
+
+	if (parse_u64(s, &v) < 0 || v > 0xffff)
+		return -1;
+	*out = (uint16_t)v;
+	return 0;
+}
+
+static int debug_exit_props(struct options *o, const char *props, char *err, size_t errlen)
+{
+	char buf[128];
+	char *save = NULL;
+
+	if (strlen(props) >= sizeof(buf))
+		return snprintf(err, errlen, "isa-debug-exit: properties too long"), -1;
+	strcpy(buf, props);
+	for (char *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		bool base = !strncmp(p, "iobase=", 7), size = !strncmp(p, "iosize=", 7);
+		uint16_t v;
+
+		if (!strncmp(p, "id=", 3))
+			continue;
+		if ((!base && !size) || parse_port(p + 7, &v) < 0 || (size && (v < 1 || v > 8)))
+			return snprintf(err, errlen,
+					"isa-debug-exit: bad property '%s' (iobase=PORT, "
+					"iosize=1..8)",
+					p),
+			       -1;
+		*(base ? &o->debug_exit_port : &o->debug_exit_size) = v;
+	}
+	if ((uint32_t)o->debug_exit_port + o->debug_exit_size > 0x10000)
+		return snprintf(err, errlen, "isa-debug-exit: iobase + iosize beyond port 0xffff"),
+		       -1;
+	return 0;
+}
+
+int options_device(struct options *o, const char *spec, bool qemu_defaults, char *err,
+		   size_t errlen)
+{
+	size_t n = strcspn(spec, ",");
+	const char *props = spec[n] ? spec + n + 1 : "";
+	bool *flag = NULL;
+
+	if (n == 14 && !strncmp(spec, "isa-debug-exit", n)) {
+		if (o->debug_exit_set)
+			return snprintf(err, errlen, "isa-debug-exit given twice"), -1;
+		o->debug_exit_set = true;
+		o->debug_exit_port = qemu_defaults ? DEBUG_EXIT_QEMU_PORT : DEBUG_EXIT_PORT;
+		o->debug_exit_size = qemu_defaults ? DEBUG_EXIT_QEMU_SIZE : DEBUG_EXIT_SIZE;
+		return debug_exit_props(o, props, err, errlen);
+	}
+	if (n == 10 && !strncmp(spec, "pc-testdev", n))
+		flag = &o->pc_testdev;
+	else if (n == 11 && !strncmp(spec, "pci-testdev", n))
+		flag = &o->pci_testdev;
+	else
+		return snprintf(err, errlen, "'%.*s' is not a device vmm has (--device help)",
+				(int)n, spec),
+		       -1;
+	if (*flag)
+		return snprintf(err, errlen, "%.*s given twice", (int)n, spec), -1;
+	if (*props && strncmp(props, "id=", 3))
+		return snprintf(err, errlen, "%.*s: unknown property '%s'", (int)n, spec, props),
+		       -1;
+	*flag = true;
+	return 0;
+}
+
+void options_device_help(FILE *f)
+{
+	fputs("Misc devices:\n"
+	      "name \"isa-debug-exit\", bus ISA\n"
+	      "name \"pc-testdev\", bus ISA\n"
+	      "name \"pci-testdev\", bus PCI, desc \"PCI Test Device\"\n",
+	      f);
 }
 
 static void set_flag(struct options *o, int c)
@@ -305,15 +404,25 @@ static int bad_option(const char *word, char *err, size_t errlen)
 	return -1;
 }
 
-int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
+void options_defaults(struct options *o)
 {
 	const char *env = getenv("VMM_KVM_DEVICE");
-	int c;
+	char err[CPU_MODEL_ERR_LEN];
 
 	memset(o, 0, sizeof(*o));
 	o->ram_size = RAM_SIZE_DEFAULT;
 	o->smp = 1;
 	o->kvm_device = env && *env ? env : KVM_DEVICE_DEFAULT;
+	o->debug_exit_port = DEBUG_EXIT_PORT;
+	o->debug_exit_size = DEBUG_EXIT_SIZE;
+	cpu_model_parse(CPU_MODEL_DEFAULT, &o->cpu, err, sizeof(err));
+}
+
+int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
+{
+	int c;
+
+	options_defaults(o);
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+m:h", long_opts, NULL)) != -1) {
@@ -323,7 +432,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			return -1;
 		set_flag(o, c);
 	}
-	if (o->help || o->version || o->caps)
+	if (o->help || o->version || o->caps || o->cpu_help || o->device_help)
 		return 0;
 	if ((o->fb_png || o->fb_ram) && !o->fb_width)
 		return snprintf(err, errlen, "%s needs a framebuffer (--fb WIDTHxHEIGHT)",

@@ -17,7 +17,7 @@
 #include "lib/log.h"
 
 #define X32_SYSCALL_BIT 0x40000000
-#define MAX_VALUES 12
+#define MAX_VALUES 18
 #define PROG_MAX 160
 
 /* A syscall and, optionally, the values one argument may take. */
@@ -101,12 +101,15 @@ void sandbox_install(int wake_fd)
 {
 	const struct rule rules[] = {
 		{ SYS_read, 0, 0, 2, { STDIN_FILENO, (uint32_t)wake_fd } },
+		/* The second line: what an ACPI S3 resume sets (vmm.c's resume). */
 		{ SYS_ioctl,
 		  1,
 		  0,
-		  10,
+		  16,
 		  { KVM_RUN, KVM_IRQ_LINE, KVM_GET_MP_STATE, KVM_GET_REGS, KVM_SET_REGS,
-		    KVM_GET_SREGS, KVM_GET_DIRTY_LOG, TCGETS, TCSETS, TCSETSW } },
+		    KVM_GET_SREGS, KVM_GET_DIRTY_LOG, TCGETS, TCSETS, TCSETSW, KVM_SET_SREGS,
+		    KVM_SET_MP_STATE, KVM_GET_PIT2, KVM_SET_PIT2, KVM_GET_IRQCHIP,
+		    KVM_SET_IRQCHIP } },
 		{ SYS_openat, 2, O_ACCMODE, 1, { O_WRONLY } },
 	};
 	struct sock_filter prog[PROG_MAX];

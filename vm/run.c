@@ -129,6 +129,26 @@ static void check_halted(struct run_thread *t)
 	__atomic_store_n(&t->halted_ticks, halted ? t->halted_ticks + 1 : 0, __ATOMIC_RELAXED);
 }
 
+/* ACPI S3: wait, out of KVM_RUN, until the machine wakes or stops. */
+static void park(struct run_thread *t)
+{
+	struct run *r = t->run;
+
+	pthread_mutex_lock(&r->sleep_lock);
+	__atomic_store_n(&t->halted_ticks, 0, __ATOMIC_RELAXED); /* asleep is not halted */
+	t->parked = true;
+	pthread_cond_broadcast(&r->sleep_cond);
+	while (r->power != RUN_AWAKE && !run_stopping(r))
+		pthread_cond_wait(&r->sleep_cond, &r->sleep_lock);
+	t->parked = false;
+	pthread_mutex_unlock(&r->sleep_lock);
+}
+
+static bool asleep(struct run *r)
+{
+	return __atomic_load_n(&r->power, __ATOMIC_SEQ_CST) != RUN_AWAKE;
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct run_thread *t = arg;
@@ -136,7 +156,13 @@ static void *vcpu_thread(void *arg)
 	struct vcpu *v = t->vcpu;
 
 	while (!run_stopping(r)) {
-		int ret = vcpu_enter(v);
+		int ret;
+
+		if (asleep(r)) {
+			park(t);
+			continue;
+		}
+		ret = vcpu_enter(v);
 		int err = errno;
 
 		v->run->immediate_exit = 0;
@@ -238,8 +264,28 @@ static void host_wait(struct run *r, const struct run_hooks *h, int64_t next_tic
 	pthread_mutex_unlock(&r->io_lock);
 }
 
+/* Woken from S3 once every vCPU has parked: firmware's resume, then
+ * let them run. */
+static void resume_if_woken(struct run *r, const struct run_hooks *h)
+{
+	bool all = true;
+
+	pthread_mutex_lock(&r->sleep_lock);
+	for (int i = 0; i < r->nr; i++)
+		all = all && r->threads[i].parked;
+	if (r->power == RUN_WOKEN && all) {
+		h->resume(h->ctx);
+		__atomic_store_n(&r->power, RUN_AWAKE, __ATOMIC_SEQ_CST);
+		pthread_cond_broadcast(&r->sleep_cond);
+	}
+	pthread_mutex_unlock(&r->sleep_lock);
+}
+
 static void stop_vcpus(struct run *r)
 {
+	pthread_mutex_lock(&r->sleep_lock); /* parked threads see the stop */
+	pthread_cond_broadcast(&r->sleep_cond);
+	pthread_mutex_unlock(&r->sleep_lock);
 	for (int i = 0; i < r->nr; i++) {
 		r->threads[i].vcpu->run->immediate_exit = 1; /* a KVM_RUN about to start returns */
 		pthread_kill(r->threads[i].thread, RUN_KICK_SIGNAL);
@@ -256,6 +302,8 @@ void run_init(struct run *r, struct vm *vm, struct vcpu *vcpus, int n, double ti
 	r->stop_status = -1;
 	r->timeout = timeout;
 	pthread_mutex_init(&r->io_lock, NULL);
+	pthread_mutex_init(&r->sleep_lock, NULL);
+	pthread_cond_init(&r->sleep_cond, NULL);
 	r->threads = calloc(n, sizeof(*r->threads));
 	if (!r->threads)
 		die_errno("calloc");
@@ -275,6 +323,31 @@ static void pull_stop(void *ctx, int status)
 struct stop_line run_stop_line(struct run *r)
 {
 	return (struct stop_line){ pull_stop, r };
+}
+
+/* From the vCPU that wrote SLP_EN (it parks before its next KVM_RUN; the
+ * others at their next exit or kick), or from the host thread's tick. */
+static void set_power(struct run *r, enum run_power from, enum run_power to)
+{
+	pthread_mutex_lock(&r->sleep_lock);
+	if (r->power == from)
+		__atomic_store_n(&r->power, to, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&r->sleep_lock);
+}
+
+static void pull_sleep(void *ctx)
+{
+	set_power(ctx, RUN_AWAKE, RUN_ASLEEP);
+}
+
+static void pull_wake(void *ctx)
+{
+	set_power(ctx, RUN_ASLEEP, RUN_WOKEN);
+}
+
+struct sleep_line run_sleep_line(struct run *r)
+{
+	return (struct sleep_line){ pull_sleep, pull_wake, r };
 }
 
 void run_request_stop(struct run *r, int status)
@@ -315,6 +388,8 @@ int run_machine(struct run *r, const struct run_hooks *hooks)
 		if (now_ms() < next_tick)
 			continue;
 		next_tick = now_ms() + RUN_TICK_MS;
+		if (asleep(r))
+			resume_if_woken(r, hooks);
 		if (all_halted(r))
 			run_request_stop(r, STATUS_HALT);
 		for (int i = 0; i < r->nr && !run_stopping(r); i++)
@@ -333,4 +408,6 @@ void run_destroy(struct run *r)
 	free(r->threads);
 	r->threads = NULL;
 	pthread_mutex_destroy(&r->io_lock);
+	pthread_mutex_destroy(&r->sleep_lock);
+	pthread_cond_destroy(&r->sleep_cond);
 }

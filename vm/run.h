@@ -21,6 +21,9 @@ struct run_hooks {
 	 * a vCPU stuck in a write while holding the lock cannot hold it off. */
 	void (*watch)(void *ctx);
 	int (*input_fd)(void *ctx); /* an fd whose input wakes the host thread, or -1 */
+	/* Waking from ACPI S3, every vCPU stopped: set their state as
+	 * firmware does on resume. */
+	void (*resume)(void *ctx);
 	void *ctx;
 };
 
@@ -32,7 +35,12 @@ struct run_thread {
 	struct vcpu *vcpu;
 	pthread_t thread;
 	int halted_ticks; /* ticks in a row found halted for good (atomic) */
+	bool parked;      /* stopped for S3 (under sleep_lock) */
 };
+
+/* ACPI S3: awake, asleep (vCPUs park at their next exit), or woken (the
+ * host thread resumes them once all are parked). */
+enum run_power { RUN_AWAKE, RUN_ASLEEP, RUN_WOKEN };
 
 /* The run loop's own state: what the threads share while the guest runs. */
 struct run {
@@ -47,12 +55,17 @@ struct run {
 	int wake_fd;     /* eventfd: tells the host thread a stop was asked */
 	double timeout;  /* seconds; 0: none */
 	struct timespec deadline;
+	enum run_power power; /* under sleep_lock */
+	pthread_mutex_t sleep_lock;
+	pthread_cond_t sleep_cond; /* a vCPU parked, or the machine woke or stops */
 };
 
 /* After the vCPUs exist (the coalesced ring is found through the first). */
 void run_init(struct run *r, struct vm *vm, struct vcpu *vcpus, int n, double timeout);
 /* The stop line devices pull (vm/wires.h): run_request_stop(). */
 struct stop_line run_stop_line(struct run *r);
+/* The sleep line the ACPI PM pulls (vm/wires.h). */
+struct sleep_line run_sleep_line(struct run *r);
 /* Ask the run to end with this status (first request wins); any thread. */
 void run_request_stop(struct run *r, int status);
 bool run_stopping(struct run *r);
