@@ -107,7 +107,8 @@ static void create_board(struct machine *m)
 	struct board_wires wires = { vm_irq_line(&m->vm, 0),
 				     run_stop_line(&m->run),
 				     { console_tx, console_read, &m->console },
-				     run_sleep_line(&m->run) };
+				     run_sleep_line(&m->run),
+				     vm_ioeventfd_line(&m->vm) };
 
 	if (board_create(&m->board, &m->vm.pio, &m->vm.mmio, &config, &wires) < 0)
 		die(STATUS_HOST, "device ranges overlap");

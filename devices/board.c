@@ -21,7 +21,8 @@ static int create_optional(struct board *b, struct bus *pio, struct bus *mmio,
 		return -1;
 	if (c->pc_testdev && pc_testdev_init(&b->pc_testdev, pio, mmio, c->mem, w->irqchip) < 0)
 		return -1;
-	if (c->pci_testdev && pci_testdev_init(&b->pci_testdev, &b->pci) < 0)
+	b->has_pci_testdev = c->pci_testdev;
+	if (c->pci_testdev && pci_testdev_init(&b->pci_testdev, &b->pci, w->ioeventfd) < 0)
 		return -1;
 	if (b->has_fb)
 		return fb_init(&b->fb, mmio, c->fb_width, c->fb_height, c->fb_ram);
@@ -58,6 +59,8 @@ void board_coalesce(struct board *b, struct vm *vm)
 
 void board_destroy(struct board *b)
 {
+	if (b->has_pci_testdev)
+		pci_testdev_destroy(&b->pci_testdev);
 	if (b->has_fb)
 		fb_destroy(&b->fb);
 }

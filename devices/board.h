@@ -39,7 +39,8 @@ struct board_wires {
 	struct irq_line irqchip;
 	struct stop_line stop;
 	struct serial_backend console;
-	struct sleep_line sleep; /* ACPI S3 */
+	struct sleep_line sleep;         /* ACPI S3 */
+	struct ioeventfd_line ioeventfd; /* pci-testdev's eventfd tests */
 };
 
 /* The PC that vmm builds: every device of the machine map (lib/machine.h)
@@ -58,7 +59,7 @@ struct board {
 	struct fb fb;                   /* with fb_width */
 	struct pc_testdev pc_testdev;   /* with pc_testdev */
 	struct pci_testdev pci_testdev; /* with pci_testdev */
-	bool has_fb;
+	bool has_fb, has_pci_testdev;
 };
 
 /* Create every device on pio and mmio; -1 when two claim the same range. */

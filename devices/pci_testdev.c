@@ -1,5 +1,7 @@
 #include <stddef.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "devices/pci_testdev.h"
 
@@ -59,6 +61,29 @@ static void read_header(struct pci_testdev *d, struct io_access *a)
 			a->data[i] = ((uint8_t *)&h)[a->offset + i];
 }
 
+/* An eventfd test takes the writes at its offset in KVM, where the BAR
+ * decodes now (a BAR moved later leaves it behind: the guest re-arms by
+ * starting the test again). */
+static void arm(struct pci_testdev *d, int t)
+{
+	struct pci_bar *bar = &d->pci.bar[t >= TESTS_PER_SPACE];
+	struct header h;
+
+	if (d->is_armed)
+		ioeventfd_set(&d->ioeventfd, &d->armed, false);
+	d->is_armed = false;
+	if (t < 0 || t % TESTS_PER_SPACE == 0 || d->fd < 0 || !bar->is_mapped)
+		return;
+	header(d, t, &h);
+	d->armed = (struct ioeventfd){ .pio = bar->io,
+				       .addr = bar->mapped + h.offset,
+				       .len = h.width,
+				       .datamatch = h.data == DATA_MATCH,
+				       .data = h.data,
+				       .fd = d->fd };
+	d->is_armed = ioeventfd_set(&d->ioeventfd, &d->armed, true);
+}
+
 static void test_write(struct pci_testdev *d, struct io_access *a, bool io)
 {
 	struct header h;
@@ -69,6 +94,7 @@ static void test_write(struct pci_testdev *d, struct io_access *a, bool io)
 		d->current = a->data[0] < TESTS_PER_SPACE ? t : -1;
 		if (d->current >= 0)
 			d->count[t] = 0;
+		arm(d, d->current);
 		return;
 	}
 	if (d->current < 0)
@@ -98,13 +124,23 @@ static void port_io(void *dev, struct io_access *a)
 		read_header(dev, a);
 }
 
-int pci_testdev_init(struct pci_testdev *t, struct pci *pci)
+int pci_testdev_init(struct pci_testdev *t, struct pci *pci, struct ioeventfd_line ioeventfd)
 {
 	memset(t, 0, sizeof(*t));
 	t->current = -1;
+	t->ioeventfd = ioeventfd;
+	/* Nothing reads it: KVM's signal is the point, the count the proof. */
+	t->fd = ioeventfd.set ? eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK) : -1;
 	pci_function_init(&t->pci, PCI_TESTDEV_VENDOR, PCI_TESTDEV_DEVICE, CLASS_OTHER, 0);
 	if (pci_function_bar(&t->pci, 0, PCI_TESTDEV_MEM_SIZE, false, mem_io, t) < 0 ||
 	    pci_function_bar(&t->pci, 1, PCI_TESTDEV_IO_SIZE, true, port_io, t) < 0)
 		return -1;
 	return pci_plug(pci, &t->pci) < 0 ? -1 : 0;
+}
+
+void pci_testdev_destroy(struct pci_testdev *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
 }

@@ -101,15 +101,16 @@ void sandbox_install(int wake_fd)
 {
 	const struct rule rules[] = {
 		{ SYS_read, 0, 0, 2, { STDIN_FILENO, (uint32_t)wake_fd } },
-		/* The second line: what an ACPI S3 resume sets (vmm.c's resume). */
+		/* From KVM_SET_SREGS: what an ACPI S3 resume sets (vmm.c's
+		 * resume); KVM_IOEVENTFD: pci-testdev's eventfd tests. */
 		{ SYS_ioctl,
 		  1,
 		  0,
-		  16,
+		  17,
 		  { KVM_RUN, KVM_IRQ_LINE, KVM_GET_MP_STATE, KVM_GET_REGS, KVM_SET_REGS,
 		    KVM_GET_SREGS, KVM_GET_DIRTY_LOG, TCGETS, TCSETS, TCSETSW, KVM_SET_SREGS,
-		    KVM_SET_MP_STATE, KVM_GET_PIT2, KVM_SET_PIT2, KVM_GET_IRQCHIP,
-		    KVM_SET_IRQCHIP } },
+		    KVM_SET_MP_STATE, KVM_GET_PIT2, KVM_SET_PIT2, KVM_GET_IRQCHIP, KVM_SET_IRQCHIP,
+		    KVM_IOEVENTFD } },
 		{ SYS_openat, 2, O_ACCMODE, 1, { O_WRONLY } },
 	};
 	struct sock_filter prog[PROG_MAX];

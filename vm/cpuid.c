@@ -340,21 +340,20 @@ static struct kvm_cpuid_entry2 *entry(struct kvm_cpuid2 *c, uint32_t fn, uint32_
 	return NULL;
 }
 
-static void put_string(struct kvm_cpuid_entry2 *e, const char *s, const int order[4])
+static void put_string(struct kvm_cpuid_entry2 *e, const char *s, const int *order, int nregs)
 {
-	for (int r = 0; r < 4 && e; r++)
+	for (int r = 0; r < nregs && e; r++)
 		memcpy(reg(e, order[r]), s + 4 * r, 4);
 }
 
-/* Leaf 0's vendor is EBX, EDX, ECX; the brand string EAX, EBX, ECX, EDX. */
+/* Leaf 0's vendor (12 bytes) is EBX, EDX, ECX; the brand string EAX, EBX,
+ * ECX, EDX in each of three leaves. */
 static void set_vendor(struct kvm_cpuid2 *c, const char *vendor)
 {
-	static const int order[] = { 1, 3, 2, 0 };
-	char v[16] = { 0 };
+	static const int order[] = { 1, 3, 2 };
 
-	memcpy(v, vendor, 12);
-	put_string(entry(c, 0, 0), v, order);
-	put_string(entry(c, 0x80000000, 0), v, order);
+	put_string(entry(c, 0, 0), vendor, order, 3);
+	put_string(entry(c, 0x80000000, 0), vendor, order, 3);
 }
 
 /* Family, model, stepping as leaf 1 EAX encodes them (extended fields
@@ -373,7 +372,7 @@ static void set_brand(struct kvm_cpuid2 *c, const char *id)
 
 	memcpy(s, id, strnlen(id, sizeof(s)));
 	for (int i = 0; i < 3; i++)
-		put_string(entry(c, 0x80000002 + i, 0), s + 16 * i, order);
+		put_string(entry(c, 0x80000002 + i, 0), s + 16 * i, order, 4);
 }
 
 static void describe(char *out, size_t len, int w, int bit)

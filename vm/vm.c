@@ -185,6 +185,33 @@ struct irq_line vm_irq_line(struct vm *vm, int irq)
 	return (struct irq_line){ set_irq, vm, irq };
 }
 
+/* A refusal (the guest moved a BAR onto another eventfd) is the guest's
+ * doing: reported, and the device takes the writes itself. */
+static bool set_ioeventfd(void *ctx, const struct ioeventfd *e, bool assign)
+{
+	struct vm *vm = ctx;
+	struct kvm_ioeventfd io = {
+		.datamatch = e->data,
+		.addr = e->addr,
+		.len = e->len,
+		.fd = e->fd,
+		.flags = (e->pio ? KVM_IOEVENTFD_FLAG_PIO : 0) |
+			 (e->datamatch ? KVM_IOEVENTFD_FLAG_DATAMATCH : 0) |
+			 (assign ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN),
+	};
+
+	if (KVM_CALL(vm, vm->vm_fd, KVM_IOEVENTFD, &io) == 0)
+		return true;
+	warn("KVM_IOEVENTFD at %s %#llx: %s", e->pio ? "port" : "mmio", (unsigned long long)e->addr,
+	     strerror(errno));
+	return false;
+}
+
+struct ioeventfd_line vm_ioeventfd_line(struct vm *vm)
+{
+	return (struct ioeventfd_line){ set_ioeventfd, vm };
+}
+
 void vm_destroy(struct vm *vm)
 {
 	if (vm->ram && vm->ram != MAP_FAILED)

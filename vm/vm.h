@@ -58,6 +58,8 @@ int vm_add_memslot(struct vm *vm, uint64_t gpa, uint64_t size, void *host, bool 
 void vm_dirty_log(struct vm *vm, int slot, uint64_t *bitmap);
 /* An interrupt line of the in-kernel irqchip, for a device (vm/wires.h). */
 struct irq_line vm_irq_line(struct vm *vm, int irq);
+/* KVM_IOEVENTFD for a device (vm/wires.h). */
+struct ioeventfd_line vm_ioeventfd_line(struct vm *vm);
 void vm_destroy(struct vm *vm);
 
 #endif

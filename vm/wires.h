@@ -2,6 +2,7 @@
 #define WIRES_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* What a device is wired to besides its bus range: an interrupt line and
  * the machine's stop line. Both are a function and its context, so a device
@@ -33,6 +34,23 @@ struct sleep_line {
 	void *ctx;
 };
 
+/* Lets KVM itself take the guest's writes of len bytes at addr (with
+ * datamatch, only those of that value): each signals the eventfd fd and
+ * none exits to userspace (KVM_IOEVENTFD). */
+struct ioeventfd {
+	bool pio;
+	uint64_t addr;
+	uint32_t len;
+	bool datamatch;
+	uint64_t data;
+	int fd;
+};
+typedef bool ioeventfd_fn(void *ctx, const struct ioeventfd *e, bool assign);
+struct ioeventfd_line {
+	ioeventfd_fn *set;
+	void *ctx;
+};
+
 static inline void irq_set(const struct irq_line *l, int level)
 {
 	if (l->set)
@@ -51,6 +69,13 @@ static inline void sleep_pull(const struct sleep_line *s, bool wake)
 
 	if (fn)
 		fn(s->ctx);
+}
+
+/* false when not wired, or KVM refused: the device then sees the writes. */
+static inline bool ioeventfd_set(const struct ioeventfd_line *l, const struct ioeventfd *e,
+				 bool assign)
+{
+	return l->set && l->set(l->ctx, e, assign);
 }
 
 #endif
