@@ -31,6 +31,12 @@ GUEST_BINS := $(patsubst %,$(BUILD)/guests/%.bin,$(GUESTS16) $(GUESTS))
 # Multiboot ELF32 kernels (gcc -m32, guests/mb.ld): the .elf is the guest.
 GUESTS_MB32 := mbelf
 GUEST_BINS += $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS_MB32))
+# Multiboot test kernels in freestanding C (guests/mblib.c, guests/mbrt.S),
+# run under vmm and QEMU alike: QEMU's test devices, CPU models, BIOS state.
+GUESTS_MBC := biosstate rtc s3 cpumodel pctestdev pcitestdev
+GUEST_BINS += $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS_MBC))
+MBC_CFLAGS := -m32 -std=gnu11 -O2 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
+              -fno-asynchronous-unwind-tables -mgeneral-regs-only -Wall -Wextra -I.
 
 ifeq ($(V),1)
 Q :=
@@ -93,6 +99,21 @@ $(GUESTS_MB32:%=$(BUILD)/guests/%.elf): $(BUILD)/guests/%.elf: $(BUILD)/guests/%
 	$(Q)ld -m elf_i386 -T guests/mb.ld -o $@ $<
 
 $(BUILD)/guests/mbaout.o: guests/mbelf.S # mbelf.S with the a.out kludge
+
+$(BUILD)/guests/c/%.o: guests/%.c guests/mblib.h lib/machine.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $< (guest)")
+	$(Q)$(CC) $(MBC_CFLAGS) -c -o $@ $<
+
+$(BUILD)/guests/c/mbrt.o: guests/mbrt.S lib/machine.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) -m32 -c -nostdlib -ffreestanding -I. -o $@ $<
+
+$(GUESTS_MBC:%=$(BUILD)/guests/%.elf): $(BUILD)/guests/%.elf: $(BUILD)/guests/c/mbrt.o \
+		$(BUILD)/guests/c/mblib.o $(BUILD)/guests/c/%.o guests/mb.ld
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)ld -m elf_i386 -T guests/mb.ld -o $@ $(filter %.o,$^)
 
 .PRECIOUS: $(BUILD)/guests/%.elf $(BUILD)/guests/%16.elf $(BUILD)/guests/%.o
 
