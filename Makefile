@@ -45,7 +45,12 @@ Q := @
 endif
 
 .PHONY: all guests run test check bench clean install format check-format
-all: vmm guests
+all: vmm guests $(BUILD)/qemu-system-x86_64
+
+# vmm under QEMU's name takes QEMU's command line (host/qemu_args.c).
+$(BUILD)/qemu-system-x86_64: vmm
+	@mkdir -p $(BUILD)
+	$(Q)ln -sf ../vmm $@
 
 vmm: $(OBJS)
 	@$(if $(Q),echo "  LD      $@")
@@ -168,10 +173,23 @@ $(BUILD)/unit/sandbox_test: tests/unit/sandbox_test.c $(BUILD)/host/sandbox.o $(
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# Pure parts of the QEMU compatibility, without KVM (tests/qemu.bats runs them).
+$(BUILD)/unit/cpuid_test: tests/unit/cpuid_test.c $(BUILD)/vm/cpuid.o
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/unit/qemu_args_test: tests/unit/qemu_args_test.c $(BUILD)/host/qemu_args.o \
+		$(BUILD)/host/options.o $(BUILD)/vm/cpuid.o $(BUILD)/lib/log.o
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 -include $(FUZZ_OBJS:.o=.d) $(FUZZ_NAMES:%=$(BUILD)/fuzz/obj/fuzz/%.d)
 
 install: vmm
 	install -D -m 0755 vmm $(DESTDIR)$(PREFIX)/bin/vmm
+	ln -sf vmm $(DESTDIR)$(PREFIX)/bin/qemu-system-x86_64
 
 # Every C file but the guests' (assembly macros), in the style of .clang-format.
 FORMAT_FILES := $(filter-out guests/%,$(sort $(wildcard *.c */*.[ch] */*/*.[ch])))

@@ -53,6 +53,8 @@ int main(void)
 		later = pit_count();
 	while (later == first && ++tries < 100000);
 	report(later != first, "PIT channel 0 counts");
+	if (later == first) /* no PIT (QEMU's pit=off): no ticks to wait for */
+		return report_summary();
 
 	/* The PIC's base for IRQ 0 is where the ticks arrive: vector 0x08. */
 	set_handler(PIC1_BIOS_VECTOR, on_tick);

@@ -5,7 +5,8 @@
  * and environ module, interrupts through an IDT, and the debug exit.
  *
  * They are multiboot kernels so that QEMU runs them too: the tests compare
- * what each prints under vmm and under QEMU.
+ * what each prints under vmm and under QEMU. Each also takes "spin" (run
+ * forever) and "triple" (triple fault at once) on its command line.
  */
 #ifndef MBLIB_H
 #define MBLIB_H

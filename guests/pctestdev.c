@@ -68,7 +68,7 @@ static void on_pic_irq(int vector)
 	outb(PIC_EOI, PIC1_PORT);
 }
 
-static void scratch_register(void)
+static bool scratch_register(void)
 {
 	outl(0x12345678, PC_TESTDEV_PORT);
 	report(inl(PC_TESTDEV_PORT) == 0x12345678, "0xe0: a dword reads back");
@@ -78,6 +78,7 @@ static void scratch_register(void)
 	report(inl(PC_TESTDEV_BYTE_PORT) == 0xbeef5678, "0xe8: the same register");
 	outb(0xaa, PC_TESTDEV_BYTE_PORT + 3);
 	report(inw(PC_TESTDEV_PORT + 2) == 0xaaef, "0xeb: a byte written there");
+	return inl(PC_TESTDEV_PORT) == 0xaaef5678;
 }
 
 static void memory(void)
@@ -159,7 +160,8 @@ int main(void)
 	/* Nothing but what each test opens: not the BIOS's timer. */
 	outb(0xff, PIC1_DATA);
 	outb(0xff, PIC2_DATA);
-	scratch_register();
+	if (!scratch_register()) /* no device: nothing would interrupt */
+		return report_summary();
 	memory();
 	remap();
 	ioapic();

@@ -7,7 +7,9 @@
  * must stop at that write; firmware then resumes the machine at the
  * waking vector in real mode (CS = vector >> 4, IP = vector & 0xf), where
  * the resume code checks WAK_STS and that nothing ran after the write,
- * prints its results and ends the run.
+ * prints its results and ends the run. With "key" on the command line
+ * the RTC stays out of it: a key (input on the serial line) wakes vmm's
+ * machine.
  */
 #include "guests/mblib.h"
 
@@ -79,8 +81,38 @@ static void cmos_write(uint8_t reg, uint8_t v)
 	outb(v, RTC_PORT + 1);
 }
 
+/* The alarm at every second (all "don't care"), from just after an update,
+ * and allowed to wake the machine (RTC_EN). */
+static void rtc_alarm_every_second(uint32_t evt)
+{
+	outw(PM1_EN_RTC, evt + 2);
+	while (!(cmos_read(CMOS_REG_A) & RTC_A_UIP))
+		;
+	while (cmos_read(CMOS_REG_A) & RTC_A_UIP)
+		;
+	cmos_read(CMOS_REG_C);
+	cmos_write(CMOS_SECONDS_ALARM, RTC_ALARM_DONT_CARE);
+	cmos_write(CMOS_MINUTES_ALARM, RTC_ALARM_DONT_CARE);
+	cmos_write(CMOS_HOURS_ALARM, RTC_ALARM_DONT_CARE);
+	cmos_write(CMOS_REG_B, cmos_read(CMOS_REG_B) | RTC_B_AIE);
+}
+
+static bool has_word(const char *s, const char *word)
+{
+	for (; *s; s++) {
+		int i = 0;
+
+		while (word[i] && s[i] == word[i])
+			i++;
+		if (!word[i] && (s[i] == ' ' || !s[i]))
+			return true;
+	}
+	return false;
+}
+
 int main(void)
 {
+	bool key = has_word(mb_args(), "key");
 	uint32_t fadt = find_rsdt_table("FACP"), facs, evt, cnt;
 	volatile uint32_t *ran = (volatile uint32_t *)(RESUME_ADDR + (resume_ran - resume_start));
 	int type;
@@ -102,19 +134,9 @@ int main(void)
 		*d = *s;
 	*(volatile uint16_t *)(RESUME_ADDR + (resume_pm1_port - resume_start)) = evt;
 	*(volatile uint32_t *)(facs + FACS_WAKING_VECTOR) = RESUME_ADDR;
-	outw(PM1_EN_RTC, evt + 2);
-
-	/* The alarm at every second (all "don't care"), from just after an update. */
-	while (!(cmos_read(CMOS_REG_A) & RTC_A_UIP))
-		;
-	while (cmos_read(CMOS_REG_A) & RTC_A_UIP)
-		;
-	cmos_read(CMOS_REG_C);
-	cmos_write(CMOS_SECONDS_ALARM, RTC_ALARM_DONT_CARE);
-	cmos_write(CMOS_MINUTES_ALARM, RTC_ALARM_DONT_CARE);
-	cmos_write(CMOS_HOURS_ALARM, RTC_ALARM_DONT_CARE);
-	cmos_write(CMOS_REG_B, cmos_read(CMOS_REG_B) | RTC_B_AIE);
-	puts("suspending to RAM (S3)\n");
+	if (!key)
+		rtc_alarm_every_second(evt);
+	puts(key ? "suspending to RAM (S3) until a key\n" : "suspending to RAM (S3)\n");
 
 	*ran = 0;
 	outw(type << PM1_CNT_SLP_TYP_SHIFT | PM1_CNT_SLP_EN, cnt);

@@ -31,15 +31,19 @@ void vcpu_create(struct vcpu *v, struct vm *vm, int id, bool sync_regs)
 		v->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
 }
 
-/* One line per feature, each a warning (or, enforced, the error). */
+/* One warning per feature, as QEMU; enforced, one error naming them all. */
 static void report_missing(const struct vcpu *v, const struct cpu_model *model, char *missing)
 {
 	char *save = NULL;
 
 	if (v->id != 0 || !*missing)
 		return;
-	if (model->enforce)
-		die(STATUS_HOST, "%.*s (enforce)", (int)strcspn(missing, "\n"), missing);
+	if (model->enforce) {
+		for (char *p = strchr(missing, '\n'); p && p[1]; p = strchr(p, '\n'))
+			*p = ';';
+		missing[strcspn(missing, "\n")] = '\0';
+		die(STATUS_HOST, "%s (enforce)", missing);
+	}
 	for (char *line = strtok_r(missing, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 		warn("%s", line);
 }
