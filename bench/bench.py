@@ -540,6 +540,70 @@ class Bench:
                      ratio, "≥ 1× (vmm no slower)", lambda x: x >= 1,
                      note + f"; QEMU -m 128 {'-cpu host' if cpu == '-cpu host' else '(default CPU)'}")
 
+    # Row 8: test kernels through QEMU's command line, as a runner starts them.
+    BATCH = [("pctestdev", []), ("pcitestdev", []),
+             ("cpumodel", ["-cpu", "qemu64", "-append", "+lm"]), ("mbelf", [])]
+    BATCH_KVM_REPS = int(os.environ.get("BENCH_QEMU_KVM_REPS", 3))
+
+    def batch_cmds(self, qemu, accel):
+        """x86/run's command line (kvm-unit-tests) for each kernel of the batch."""
+        env = os.path.join(self.build, "environ")
+        with open(env, "w") as f:
+            f.write("QEMU_MAJOR=7\nQEMU_MINOR=2\n")
+        cmds = []
+        for name, extra in self.BATCH:
+            kernel = os.path.join("build", "guests", f"{name}.elf")
+            r = subprocess.run(["make", "-s", kernel], capture_output=True, text=True)
+            if r.returncode != 0:
+                raise RunError(f"cannot build {kernel}: {r.stderr.strip()}")
+            cmds.append([qemu, "--no-reboot", "-nodefaults", "-global",
+                         "kvm-pit.lost_tick_policy=discard", "-device", "pc-testdev", "-device",
+                         "isa-debug-exit,iobase=0xf4,iosize=0x4", "-display", "none", "-serial",
+                         "stdio", "-device", "pci-testdev", "-machine", f"accel={accel}",
+                         "-kernel", kernel, "-smp", "1", "-initrd", env, *extra])
+        return cmds
+
+    def batch(self, cmds):
+        """Wall time of the batch, one kernel after another, as a runner goes."""
+        return sum(self.launch(c)["exit"] for c in cmds)
+
+    def row_runner(self):
+        self.log("8. a batch of test kernels through QEMU's command line: vmm against QEMU")
+        title = (f"Batch of {len(self.BATCH)} test kernels through QEMU's command line "
+                 f"(x86/run's options), wall time")
+        link = os.path.join(self.build, "qemu-system-x86_64")
+        if os.path.lexists(link):
+            os.remove(link)
+        os.symlink(self.vmm, link)
+        if not self.qemu:
+            self.add_row("8", title, "n/a", "n/a", None, "", "n/a", self.qemu_missing)
+            return
+        arms = {"vmm": self.batch_cmds(link, "kvm"), "tcg": self.batch_cmds(self.qemu, "tcg")}
+        reps = max(11, self.reps // 3)
+        res = {a: [] for a in arms}
+        for rep in range(reps):
+            for a in (list(arms) if rep % 2 == 0 else list(arms)[::-1]):
+                res[a].append(self.batch(arms[a]))
+        ratio = self.ratios(res["tcg"], res["vmm"])
+        med = lambda a: fmt_time(statistics.median(res[a]))
+        note = f"{reps} batches each, interleaved"
+        kvm = []
+        try:
+            kvm_cmds = self.batch_cmds(self.qemu, "kvm")
+            for _ in range(self.BATCH_KVM_REPS):
+                v = self.batch(arms["vmm"])
+                kvm.append((self.batch(kvm_cmds), v))
+        except RunError as e:
+            note += f"; QEMU with -accel kvm failed: {str(e)[-200:]}"
+        if kvm:
+            kr = self.ratios([k for k, _ in kvm], [v for _, v in kvm])
+            note += (f"; QEMU -accel kvm (SeaBIOS on this host's emulating KVM): "
+                     f"{fmt_time(statistics.median(k for k, _ in kvm))} per batch, "
+                     f"{fmt_ratio(kr)} of vmm ({fmt_spread(kr)})")
+        self.add_row("8", title + ", QEMU (TCG) ÷ vmm", f"vmm {med('vmm')}",
+                     f"QEMU TCG {med('tcg')}", ratio, "≥ 2× (a fraction of QEMU's time)",
+                     lambda r: r >= 2, note)
+
     def run_row(self, fn, number, title):
         try:
             fn()
@@ -647,7 +711,19 @@ METHOD = """## Method
   loop ends, i.e. after the first KVM_RUN plus two guest exits (tens of µs
   here), so exec→first byte bounds exec→first KVM_RUN from above. For QEMU
   the same figure includes its firmware (qboot, multiboot option ROM): it
-  is QEMU's time until the guest runs, not until its first KVM_RUN."""
+  is QEMU's time until the guest runs, not until its first KVM_RUN.
+- Row 8: the test kernels pctestdev, pcitestdev, cpumodel (`-cpu qemu64`)
+  and mbelf (none waits for a timer: biosstate, rtc and s3 spend their time
+  waiting for PIT ticks and RTC seconds, the same under both), each started with kvm-unit-tests' x86/run command line
+  (`--no-reboot -nodefaults -global kvm-pit.lost_tick_policy=discard -device
+  pc-testdev -device isa-debug-exit,iobase=0xf4,iosize=0x4 -display none
+  -serial stdio -device pci-testdev -machine accel=... -kernel K -smp 1
+  -initrd ENV`), one after another; a batch's time is the sum of the runs'
+  exec-to-reaped wall times. vmm runs as `qemu-system-x86_64` (a link);
+  QEMU 7.2 with `accel=tcg` (its firmware, SeaBIOS, and the kernels on TCG:
+  the faster QEMU on this host), batches interleaved; then a few batches of
+  QEMU with `accel=kvm` against vmm for the Notes (SeaBIOS on this host's
+  emulating KVM is slow)."""
 
 
 def main():
@@ -657,7 +733,7 @@ def main():
     ap.add_argument("--out", default="bench/results.md")
     ap.add_argument("--reps", type=int, default=int(os.environ.get("BENCH_REPS", 31)))
     ap.add_argument("--target", type=float, default=float(os.environ.get("BENCH_TARGET", 0.3)))
-    ap.add_argument("--rows", default=os.environ.get("BENCH_ROWS", "1234567"))
+    ap.add_argument("--rows", default=os.environ.get("BENCH_ROWS", "12345678"))
     ap.add_argument("-v", "--verbose", action="store_true", default=bool(os.environ.get("BENCH_V")))
     args = ap.parse_args()
 
@@ -683,6 +759,8 @@ def main():
             b.run_row(fn, number, title)
         if number == "4" and "5" in args.rows:
             b.run_row(b.row_fb, "5", "Framebuffer")
+    if "8" in args.rows:
+        b.run_row(b.row_runner, "8", "Test kernels through QEMU's command line")
     if "7" in args.rows:
         b.run_row(b.row_linux, "7", "Linux boot")
     b.load1 = " ".join(f"{x:.2f}" for x in os.getloadavg())
