@@ -19,7 +19,7 @@ struct header {
 	uint8_t data;
 	uint8_t pad1[3];
 	uint32_t count;
-	char name[24];
+	char name[32]; /* the longest, "portio-datamatch-eventfd", and its NUL */
 } __attribute__((packed));
 
 static const char *const names[PCI_TESTDEV_NR_TESTS] = {
