@@ -174,13 +174,14 @@ $(BUILD)/unit/sandbox_test: tests/unit/sandbox_test.c $(BUILD)/host/sandbox.o $(
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Pure parts of the QEMU compatibility, without KVM (tests/qemu.bats runs them).
-$(BUILD)/unit/cpuid_test: tests/unit/cpuid_test.c $(BUILD)/vm/cpuid.o
+$(BUILD)/unit/cpuid_test: tests/unit/cpuid_test.c $(BUILD)/vm/cpuid.o $(BUILD)/vm/cpu_models.o
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/unit/qemu_args_test: tests/unit/qemu_args_test.c $(BUILD)/host/qemu_args.o \
-		$(BUILD)/host/options.o $(BUILD)/vm/cpuid.o $(BUILD)/lib/log.o
+		$(BUILD)/host/options.o $(BUILD)/host/device_opts.o $(BUILD)/vm/cpu_models.o \
+		$(BUILD)/lib/log.o
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -12,6 +12,7 @@
 #include "boot/load.h"
 #include "devices/board.h"
 #include "host/console.h"
+#include "host/device_opts.h"
 #include "host/display.h"
 #include "host/options.h"
 #include "host/qemu_args.h"
@@ -52,7 +53,7 @@ static void parse_qemu_command_line(struct options *opt, int argc, char **argv, 
 	else if (probe == QEMU_VERSION_LINE)
 		qemu_args_version(stdout, VMM_VERSION);
 	else if (probe == QEMU_DEVICE_HELP)
-		options_device_help(stdout);
+		device_opts_help(stdout);
 	else if (probe == QEMU_MACHINE_HELP)
 		qemu_args_machine_help(stdout);
 	else if (probe == QEMU_CPU_HELP)
@@ -84,7 +85,7 @@ static void parse_command_line(struct options *opt, int argc, char **argv)
 	else if (opt->cpu_help)
 		cpu_model_help(stdout);
 	else if (opt->device_help)
-		options_device_help(stdout);
+		device_opts_help(stdout);
 	else
 		return;
 	exit(0);

@@ -41,13 +41,6 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 void options_usage(FILE *f);
 /* Defaults, as options_parse starts from them (the QEMU translation too). */
 void options_defaults(struct options *o);
-/* One device in QEMU's -device syntax, NAME[,PROP=VALUE...]: pc-testdev,
- * pci-testdev, isa-debug-exit[,iobase=PORT][,iosize=N]. qemu_defaults:
- * isa-debug-exit's defaults are QEMU's (0x501, 2), not vmm's. */
-int options_device(struct options *o, const char *spec, bool qemu_defaults, char *err,
-		   size_t errlen);
-/* The devices options_device knows, as QEMU's -device help lists them. */
-void options_device_help(FILE *f);
 /* "64M", "0x1000", "2G": for sizes and addresses. */
 int parse_size(const char *s, uint64_t *out);
 int parse_u64(const char *s, uint64_t *out);

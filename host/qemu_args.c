@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/device_opts.h"
 #include "host/qemu_args.h"
 #include "lib/log.h"
 #include "lib/machine.h"
@@ -226,7 +227,7 @@ static int opt_device(struct options *o, struct qemu_state *st, const char *arg,
 		st->probe = QEMU_DEVICE_HELP;
 		return 0;
 	}
-	if (options_device(o, arg, true, why, sizeof(why)) < 0)
+	if (device_opts_parse(o, arg, true, why, sizeof(why)) < 0)
 		return FAIL("-device %s: %s", arg, why);
 	return 0;
 }

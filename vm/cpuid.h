@@ -23,7 +23,7 @@ enum cpuid_word {
 	NR_CPUID_WORDS
 };
 
-struct cpu_model_def;
+struct cpu_model_def; /* vm/cpu_models.h */
 
 /* What --cpu (or QEMU's -cpu) asked for: a model, the features added and
  * removed, and the identity properties QEMU's -cpu takes. */
