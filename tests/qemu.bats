@@ -429,3 +429,54 @@ same_as_qemu() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
+
+# --- on a KVM with hardware semantics ------------------------------------
+
+# Inside tests/linux/tcg-harness.sh (QEMU TCG with SVM, kvm_amd), where
+# KVM runs kernel code natively and gives CPUID exactly as vmm sets it:
+# the CPU models' features checked bit by bit against the host model's,
+# and the device kernels through the qemu-system-x86_64 link. (rtc and s3
+# passed there too, 6 runs of 6 in one harness boot; but in two of the
+# first harness boots that ran them the outer VM went silent midway, the
+# harness stall PLATFORM.md describes, so they stay on this host's KVM,
+# against QEMU, to keep this test's harness time short.)
+@test "harness: the test kernels and CPU models on a KVM with hardware semantics" {
+	[ -z "${VMM_SKIP_LINUX:-}" ] || skip "VMM_SKIP_LINUX is set"
+	[ -z "${VMM_SKIP_HARNESS:-}" ] || skip "VMM_SKIP_HARNESS is set"
+	make -C "$ROOT" -s vmm-static >&2
+	local files=() k q
+	for k in biosstate pctestdev pcitestdev cpumodel; do
+		files+=(--file "$GUESTS/$k.elf:/work/$k.elf")
+	done
+	q="./qemu-system-x86_64 --no-reboot -nodefaults -device pc-testdev"
+	q+=" -device isa-debug-exit,iobase=0xf4,iosize=0x4 -display none -serial stdio"
+	q+=" -device pci-testdev -machine accel=kvm"
+	status=0
+	"$ROOT/tests/linux/tcg-harness.sh" --timeout 200 --file "$ROOT/vmm-static:/work/vmm" \
+		"${files[@]}" -- "ln -s vmm qemu-system-x86_64
+		for k in biosstate pctestdev pcitestdev; do
+			$q -kernel \$k.elf -append pin20; echo \"RESULT \$k \$?\"; done
+		for cpu in host qemu64 kvm64 qemu64,+sse4.1,+popcnt,-nx,-x2apic; do
+			echo \"CPU \$cpu\"; $q -cpu \$cpu -kernel cpumodel.elf; done
+		echo DONE" \
+		>"$OUT" 2>"$ERR" || status=$?
+	tr -d '\r' <"$OUT" >"$T/out"
+	[ "$status" -eq 0 ] && grep -qx DONE "$T/out" || { tail -n 30 "$T/out" "$ERR"; return 1; }
+	for k in biosstate pctestdev pcitestdev; do
+		grep -qx "RESULT $k 1" "$T/out" || { grep -B12 "RESULT $k" "$T/out"; return 1; }
+	done
+	# features: the model's, where the host has them (and hypervisor).
+	feats() { sed -n "/^CPU $1\$/,/^CPU /p" "$T/out" | sed -n 's/^features: //p' | tr ' ' '\n'; }
+	local host qemu64="fpu pse tsc msr pae cx8 apic sep mtrr pge cmov pat pse36 clflush mmx fxsr
+		sse sse2 pni cx16 x2apic hypervisor syscall nx lm lahf-lm"
+	host=$(feats host)
+	[ -n "$host" ] || { cat "$T/out"; return 1; }
+	diff <(feats qemu64 | sort) \
+		<(comm -12 <(echo "$host" | sort) <(echo $qemu64 | tr ' ' '\n' | sort))
+	diff <(feats kvm64 | sort) \
+		<(comm -12 <(echo "$host" | sort) <(echo "$qemu64 vme" | tr ' \t' '\n\n' | grep . | grep -vx lahf-lm | sort))
+	diff <(feats qemu64,+sse4.1,+popcnt,-nx,-x2apic | sort) \
+		<(comm -12 <(echo "$host" | sort) <(echo "$qemu64 sse4.1 popcnt" | tr ' \t' '\n\n' |
+			grep . | grep -vx -e nx -e x2apic | sort))
+	grep -q "^vendor AuthenticAMD" <(sed -n '/^CPU qemu64$/,/^CPU /p' "$T/out")
+}
