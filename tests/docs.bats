@@ -31,6 +31,68 @@ page() {
 
 # --- the pages -------------------------------------------------------------
 
+@test "docs: the static rules hold on every page (tests/docs.py lint)" {
+	run "$DOCS_PY" lint
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "docs: every page has its test in this file" {
+	local f missing=""
+	for f in "$ROOT"/docs/*.md; do
+		grep -q "^	page $(basename "$f")\$" "$BATS_TEST_FILENAME" || missing+=" $(basename "$f")"
+	done
+	[ -z "$missing" ] || { echo "no test for:$missing"; return 1; }
+}
+
+@test "docs/README.md: the tour" {
+	page README.md
+}
+
+@test "docs/kvm-run.md: kvm_run and sync_regs" {
+	page kvm-run.md
+}
+
+@test "docs/coalesced.md: coalesced MMIO and PIO" {
+	page coalesced.md
+}
+
+@test "docs/vcpus.md: per-vCPU file descriptors" {
+	page vcpus.md
+}
+
+@test "docs/exits.md: exits" {
+	page exits.md
+}
+
+@test "docs/linux.md: booting Linux" {
+	page linux.md
+}
+
+@test "docs/one-reg.md: KVM_GET/SET_ONE_REG (stub)" {
+	page one-reg.md
+}
+
+@test "docs/debugging.md: debugging a guest (stub)" {
+	page debugging.md
+}
+
+@test "docs/CONTRIBUTING.md: the conventions' own examples" {
+	page CONTRIBUTING.md
+}
+
+@test "bench/figure.py reads every row of bench/results.md" {
+	local rows
+	rows=$("$FIGURE" --rows | cut -d. -f1)
+	[ -n "$rows" ]
+	# shellcheck disable=SC2086  # one argument per row
+	run "$FIGURE" $rows
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^[0-9][0-9a-z]*\. ' <<<"$output")" -eq "$(wc -w <<<"$rows")" ]
+	[[ "${lines[-1]}" == "measured by make bench on "* ]]
+}
+
 # --- the checker: pages that lie must fail ----------------------------------
 
 # write_page NAME: stdin to $T/NAME.
