@@ -116,7 +116,7 @@ bench: vmm
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
                 -Wno-gnu-variable-sized-type-not-at-end # vcpu.c's kvm_msrs, fine with gcc
-FUZZ_NAMES   := flat bzimage multiboot serial devices fb ring
+FUZZ_NAMES   := flat bzimage multiboot serial devices fb ring paging
 FUZZ_SRCS    := $(filter-out vmm.c lib/log.c,$(SRCS)) fuzz/support.c # support.c: log.c for fuzzing
 FUZZ_OBJS    := $(FUZZ_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
 FUZZ_SECONDS ?= 60
@@ -141,8 +141,14 @@ fuzz-run: fuzz guests
 valgrind: vmm guests
 	tests/unit/valgrind.sh ./vmm $(BUILD)/guests
 
-# C unit tests, built with the VMM's own flags (tests/sandbox.bats runs this one).
+# C unit tests, built with the VMM's own flags (tests/sandbox.bats and
+# tests/paging.bats run them).
 $(BUILD)/unit/sandbox_test: tests/unit/sandbox_test.c $(BUILD)/host/sandbox.o $(BUILD)/lib/log.o
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/unit/paging_test: tests/unit/paging_test.c $(BUILD)/vm/paging.o $(BUILD)/vm/mem.o
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

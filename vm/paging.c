@@ -5,8 +5,8 @@
  * RAM is a fault, never a wild read. Access rights other than the write
  * bit, and the PDPTE registers PAE caches at a CR3 load, are not
  * modelled: a debugger reads what the tables say now. */
-#include "lib/machine.h"
 #include "vm/paging.h"
+#include "lib/machine.h"
 
 #define PTE32_ADDR 0xfffff000u
 #define PDE32_4M_HIGH(e) (((e) >> 13 & 0xffULL) << 32) /* PSE-36: bits 39:32 in 20:13 */
@@ -27,10 +27,8 @@ enum paging_mode paging_mode(const struct kvm_sregs *s)
 const char *paging_mode_name(enum paging_mode mode)
 {
 	static const char *const names[] = {
-		[PAGING_OFF] = "paging off",
-		[PAGING_32] = "32-bit paging",
-		[PAGING_PAE] = "PAE paging",
-		[PAGING_4LEVEL] = "4-level paging",
+		[PAGING_OFF] = "paging off",        [PAGING_32] = "32-bit paging",
+		[PAGING_PAE] = "PAE paging",        [PAGING_4LEVEL] = "4-level paging",
 		[PAGING_5LEVEL] = "5-level paging",
 	};
 
@@ -57,8 +55,8 @@ static int fail(struct walk *w, enum walk_fault fault)
 }
 
 /* Read one entry of 4 or 8 bytes and record it. */
-static int read_entry(const struct guest_mem *m, struct walk *w, int level, uint64_t gpa,
-		      int size, uint64_t *entry)
+static int read_entry(const struct guest_mem *m, struct walk *w, int level, uint64_t gpa, int size,
+		      uint64_t *entry)
 {
 	uint32_t e32 = 0;
 	uint64_t e64 = 0;
@@ -111,8 +109,8 @@ static int walk64(const struct guest_mem *m, const struct kvm_sregs *s, uint64_t
 
 		if (read_entry(m, w, level, table + index * 8, 8, &entry) < 0)
 			return -1;
-		if (level == 1 || (level <= 3 && (entry & PTE_HUGE) &&
-				   !(w->mode == PAGING_PAE && level == 3)))
+		if (level == 1 ||
+		    (level <= 3 && (entry & PTE_HUGE) && !(w->mode == PAGING_PAE && level == 3)))
 			return done(w, entry & PTE_ADDR, 1ULL << shift, lin);
 		table = entry & PTE_ADDR;
 	}

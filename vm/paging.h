@@ -21,8 +21,8 @@ enum paging_mode {
 
 enum walk_fault {
 	WALK_OK,
-	WALK_NOT_PRESENT,  /* an entry without its present bit */
-	WALK_TABLE_NO_RAM, /* a table (or CR3) points outside guest RAM */
+	WALK_NOT_PRESENT,   /* an entry without its present bit */
+	WALK_TABLE_NO_RAM,  /* a table (or CR3) points outside guest RAM */
 	WALK_NOT_CANONICAL, /* long mode: bits 63:47 (56 with LA57) not a sign extension */
 	WALK_TOO_HIGH,      /* paging off or 32-bit: an address past 4 GiB */
 };
