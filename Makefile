@@ -23,7 +23,7 @@ CHECK_OBJS := $(SRCS:%.c=$(BUILD)/check/%.o)
 
 GUESTS16 := hello16 irqecho16
 GUESTS   := hello32 hello64 echo64 exit64 triple64 hypercall64 spin64 flood64 \
-            fbdemo64 fbread64 fbspin64 mbaout fwcfg64 smp64
+            fbdemo64 fbread64 fbspin64 mbaout fwcfg64 smp64 debug64
 # Hostile guests (tests/hostile.bats): each attacks one part of the VMM.
 GUESTS   += evilio64 evilrep64 evilflood64 eviluart64 evilfb64 evilint64 evilexit64 \
             evilstorm64
@@ -73,7 +73,7 @@ guests: $(GUEST_BINS)
 $(BUILD)/guests/%.o: guests/%.S guests/guest.h lib/machine.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
-	$(Q)$(CC) -c -nostdlib -ffreestanding -I. -Iguests -o $@ $<
+	$(Q)$(CC) -c -g -nostdlib -ffreestanding -I. -Iguests -o $@ $<
 
 $(BUILD)/guests/%16.elf: $(BUILD)/guests/%16.o guests/guest.ld
 	$(Q)ld -m elf_x86_64 -T guests/guest.ld -Ttext=0x7c00 -o $@ $<
@@ -87,7 +87,7 @@ $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 $(GUESTS_MB32:%=$(BUILD)/guests/%.o): $(BUILD)/guests/%.o: guests/%.S guests/guest.h lib/machine.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
-	$(Q)$(CC) -m32 -c -nostdlib -ffreestanding -I. -Iguests -o $@ $<
+	$(Q)$(CC) -m32 -c -g -nostdlib -ffreestanding -I. -Iguests -o $@ $<
 
 $(GUESTS_MB32:%=$(BUILD)/guests/%.elf): $(BUILD)/guests/%.elf: $(BUILD)/guests/%.o guests/mb.ld
 	$(Q)ld -m elf_i386 -T guests/mb.ld -o $@ $<

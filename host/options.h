@@ -14,6 +14,14 @@
 #define SMP_MAX 254 /* APIC ids 0..254 fit the MP table and the MADT */
 #define OPTIONS_ERR_LEN 256
 
+/* Where --gdb listens: "[HOST:]PORT" or "unix:PATH". */
+struct gdb_addr {
+	bool is_unix;
+	char host[256]; /* empty: 127.0.0.1 */
+	int port;       /* 0: any free port, announced */
+	char path[108]; /* sizeof(sun_path), NUL included */
+};
+
 struct options {
 	struct guest_spec guest; /* IMAGE or --kernel, --initrd, --append, --mode ... */
 	uint64_t ram_size;
@@ -25,6 +33,8 @@ struct options {
 	const char *fb_png;           /* --fb-png */
 	bool fb_ram;
 	const char *kvm_device;
+	bool gdb, gdb_wait; /* --gdb ADDR, --gdb-wait */
+	struct gdb_addr gdb_addr;
 };
 
 /* Parse argv; on error, fills err and returns -1. Pure: no I/O. */

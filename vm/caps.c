@@ -62,6 +62,8 @@ static void print_probe(struct vm *vm, FILE *f)
 	}
 	row(f, "single step (KVM_GUESTDBG_SINGLESTEP)", yes_no(p.single_step));
 	row(f, "hardware breakpoint (DR0, USE_HW_BP)", yes_no(p.hw_breakpoint));
+	row(f, "data write watchpoint (DR0)",
+	    p.data_breakpoint ? "yes" : "no: gdb's watch single-steps and compares instead");
 	row(f, "int3 intercepted (USE_SW_BP)",
 	    p.sw_breakpoint ? "yes: gdb's break writes int3"
 			    : "no: the guest gets it; gdb's break uses a debug register");

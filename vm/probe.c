@@ -16,7 +16,7 @@
 #define PROBE_STACK 0x8000
 #define OP_NOP 0x90
 #define OP_HLT 0xf4
-#define OP_INT3 0xcc
+#define INSN_INT3 0xcc
 #define DR6_BS 0x4000 /* single step (Intel SDM vol. 3, 18.2.3) */
 #define DR6_B0 0x1    /* DR0 matched */
 #define DR7_L0 0x1    /* DR0 enabled, RW0 = LEN0 = 0: instruction fetch */
@@ -100,7 +100,8 @@ static int run_code(struct scratch *s, const uint8_t *code, size_t len, uint32_t
 static void probe_debug(struct scratch *s, struct probe *p)
 {
 	static const uint8_t nops[] = { OP_NOP, OP_NOP, OP_HLT };
-	static const uint8_t int3[] = { OP_INT3, OP_HLT };
+	static const uint8_t int3[] = { INSN_INT3, OP_HLT };
+
 	const struct kvm_debug_exit_arch *a = &s->run->debug.arch;
 
 	p->single_step = run_code(s, nops, sizeof(nops),
@@ -111,6 +112,14 @@ static void probe_debug(struct scratch *s, struct probe *p)
 				    KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP, PROBE_CODE + 1,
 				    DR7_L0) == KVM_EXIT_DEBUG &&
 			   (a->dr6 & DR6_B0) && a->pc == PROBE_CODE + 1;
+	/* mov %al, 0x2000: a write the CPU (or KVM's emulator) must notice. */
+	static const uint8_t store[] = { 0xa2, 0x00, 0x20, OP_NOP, OP_HLT };
+
+	p->data_breakpoint = run_code(s, store, sizeof(store),
+				      KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP, 0x2000,
+				      DR7_FIXED | DR7_L0 | DR7_RW_WRITE << DR7_RW_SHIFT) ==
+				     KVM_EXIT_DEBUG &&
+			     (a->dr6 & DR6_B0);
 	/* Not intercepted, the int3 goes through the IVT to the HLT there. */
 	p->sw_breakpoint = run_code(s, int3, sizeof(int3),
 				    KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP, 0,

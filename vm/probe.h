@@ -16,6 +16,7 @@ struct probe {
 	uint64_t debug_flags; /* KVM_CAP_SET_GUEST_DEBUG2: control bits KVM takes; 0 unknown */
 	bool single_step;     /* KVM_GUESTDBG_SINGLESTEP: an exit after one instruction */
 	bool hw_breakpoint;   /* KVM_GUESTDBG_USE_HW_BP: DR0 execution breakpoint exits */
+	bool data_breakpoint; /* the same for a write that DR0 watches */
 	bool sw_breakpoint;   /* KVM_GUESTDBG_USE_SW_BP: int3 exits instead of reaching the guest */
 	int translate;        /* KVM_TRANSLATE with paging off: 1 valid, 0 valid=0, -1 failed */
 	bool msrs_one_reg;    /* KVM_GET_ONE_REG answers for an MSR */

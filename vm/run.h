@@ -32,6 +32,17 @@ struct run_thread {
 	struct vcpu *vcpu;
 	pthread_t thread;
 	int halted_ticks; /* ticks in a row found halted for good (atomic) */
+	int held;         /* run_hold(): stop outside KVM_RUN (atomic) */
+	bool parked;      /* stopped for run_hold(), under park_lock */
+};
+
+/* A debugger's handler of KVM_EXIT_DEBUG (host/gdb.c sets it): called in
+ * the vCPU's thread with the I/O lock held; must not block. Returns false
+ * when the exit is none of its doing (the run then ends as on any
+ * unexpected exit). */
+struct run_debug {
+	bool (*on_exit)(void *ctx, struct vcpu *v);
+	void *ctx;
 };
 
 /* The run loop's own state: what the threads share while the guest runs. */
@@ -47,6 +58,10 @@ struct run {
 	int wake_fd;     /* eventfd: tells the host thread a stop was asked */
 	double timeout;  /* seconds; 0: none */
 	struct timespec deadline;
+	/* All-stop for a debugger: held vCPU threads park on park_cond. */
+	pthread_mutex_t park_lock;
+	pthread_cond_t park_cond;
+	struct run_debug debug;
 };
 
 /* After the vCPUs exist (the coalesced ring is found through the first). */
@@ -61,5 +76,15 @@ bool run_stopping(struct run *r);
  * the run's exit status. */
 int run_machine(struct run *r, const struct run_hooks *hooks);
 void run_destroy(struct run *r);
+
+/* All-stop, for a debugger. run_hold() asks vCPU i (-1: every one) to stop
+ * outside KVM_RUN with its registers settled in kvm_run (vcpu.h,
+ * vcpu_prepare_stop); it never blocks, so a vCPU thread may call it too.
+ * run_wait_held() waits until every held vCPU has stopped and returns
+ * false if the run ends first. run_release() lets vCPU i (-1: all) go on.
+ * A stopped vCPU costs no CPU and never counts as halted. */
+void run_hold(struct run *r, int i);
+bool run_wait_held(struct run *r);
+void run_release(struct run *r, int i);
 
 #endif
