@@ -116,7 +116,7 @@ bench: vmm
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
                 -Wno-gnu-variable-sized-type-not-at-end # vcpu.c's kvm_msrs, fine with gcc
-FUZZ_NAMES   := flat bzimage multiboot serial devices fb ring paging
+FUZZ_NAMES   := flat bzimage multiboot serial devices fb ring paging rsp
 FUZZ_SRCS    := $(filter-out vmm.c lib/log.c,$(SRCS)) fuzz/support.c # support.c: log.c for fuzzing
 FUZZ_OBJS    := $(FUZZ_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
 FUZZ_SECONDS ?= 60

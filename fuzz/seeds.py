@@ -156,6 +156,22 @@ def paging(outdir):
     write(outdir, "paging", "off", struct.pack("<BBQ", 0x00, 0x20, 0) + lins)
 
 
+def rsp(outdir):
+    # the bytes a gdb client sends: packets as gdb frames them
+    def frame(payload):
+        return b"$" + payload + b"#" + b"%02x" % (sum(payload) & 0xff)
+    session = [b"qSupported:multiprocess+;swbreak+;hwbreak+;xmlRegisters=i386",
+               b"vMustReplyEmpty", b"QStartNoAckMode", b"Hgp0.0", b"qXfer:features:read:target.xml:0,ffb",
+               b"qTStatus", b"?", b"qfThreadInfo", b"qsThreadInfo", b"qAttached", b"Hc-1", b"qC",
+               b"g", b"m100000,40", b"p18", b"P0=4100000000000000", b"Z0,100040,1",
+               b"Z2,1000dc,4", b"vCont?", b"vCont;s:1;c", b"vCont;c", b"z0,100040,1",
+               b"X100000,4:\x90}\x03\x90\x90", b"M100000,2:9090", b"qRcmd,6d7372203078633030303030313030",
+               b"qThreadExtraInfo,1", b"T1", b"D", b"k", b"vKill;1"]
+    data = b"+" + b"".join(b"+" + frame(p) for p in session) + b"\x03"
+    write(outdir, "rsp", "session", data)
+    write(outdir, "rsp", "malformed", b"$?#00$m#6d$mzz,4#xx$vCont;x#00}$}#" + frame(b"G0") + b"\x03-+")
+
+
 def main():
     outdir, guests = sys.argv[1], sys.argv[2]
     flat(outdir, guests)
@@ -166,6 +182,7 @@ def main():
     fb(outdir)
     ring(outdir)
     paging(outdir)
+    rsp(outdir)
 
 
 if __name__ == "__main__":

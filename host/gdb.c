@@ -299,34 +299,33 @@ static void on_accept(struct gdb *g)
 		return;
 	if (g->client_fd < 0)
 		return begin_session(g, fd);
-	if (g->refused_fd >= 0) {
-		close(fd); /* one refusal at a time is plenty */
-		return;
-	}
 	warn("gdb: refused a second connection: one gdb at a time");
+	if (g->refused_fd >= 0)
+		close(g->refused_fd); /* one refusal pending at a time: the newest */
 	g->refused_fd = fd;
+	g->refused_packets = 0;
 	rsp_init(&g->refused_parser);
 }
 
-/* The refused client gets an error for its first packet, then goes. */
+/* A refused client: its first packet gets the reason (gdb prints it as a
+ * "Remote failure reply"), its next one the end of the connection. */
 static void on_refused_input(struct gdb *g)
 {
 	char buf[512], out[128];
 	ssize_t n = recv(g->refused_fd, buf, sizeof(buf), MSG_DONTWAIT);
 	size_t len;
-	bool answer = false;
 
-	for (ssize_t i = 0; i < n; i++)
-		answer |= rsp_feed(&g->refused_parser, (uint8_t)buf[i]) == RSP_PACKET;
-	if (n > 0 && !answer)
-		return;
-	if (answer) {
+	for (ssize_t i = 0; i < n && g->refused_packets < 2; i++) {
+		if (rsp_feed(&g->refused_parser, (uint8_t)buf[i]) != RSP_PACKET ||
+		    g->refused_packets++)
+			continue;
 		out[0] = '+';
 		len = rsp_frame(REFUSAL, strlen(REFUSAL), out + 1, sizeof(out) - 1);
-		if (write(g->refused_fd, out, len + 1) < 0) {
-			/* it went away first: nothing to tell */
-		}
+		if (write(g->refused_fd, out, len + 1) < 0)
+			g->refused_packets = 2; /* it went away first */
 	}
+	if ((n < 0 && errno == EAGAIN) || (n > 0 && g->refused_packets < 2))
+		return;
 	close(g->refused_fd);
 	g->refused_fd = -1;
 }

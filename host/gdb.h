@@ -24,6 +24,7 @@ struct gdb {
 	struct run *run;
 	int listen_fd, client_fd, wake_fd;
 	int refused_fd; /* a second client, answered with an error and closed */
+	int refused_packets;
 	char where[300];
 	char unix_path[108]; /* unlinked at the end */
 	pthread_t thread;

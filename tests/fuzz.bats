@@ -8,7 +8,7 @@
 load helpers
 
 ROOT=$BATS_TEST_DIRNAME/..
-HARNESSES=(flat bzimage multiboot serial devices fb ring paging)
+HARNESSES=(flat bzimage multiboot serial devices fb ring paging rsp)
 
 setup_file() {
 	command -v clang >/dev/null || return 0
@@ -60,6 +60,10 @@ replay() {
 
 @test "fuzz harness paging: seeds (vmm's own tables, 32-bit, PAE, paging off) replay cleanly" {
 	replay paging
+}
+
+@test "fuzz harness rsp: seeds (a gdb session's packets, malformed ones) replay cleanly" {
+	replay rsp
 }
 
 @test "every harness has a test here, and make fuzz builds every one" {
