@@ -142,13 +142,19 @@ valgrind: vmm guests
 	tests/unit/valgrind.sh ./vmm $(BUILD)/guests
 
 # C unit tests, built with the VMM's own flags (tests/sandbox.bats and
-# tests/paging.bats run them).
+# tests/paging.bats, tests/gdb.bats run them).
 $(BUILD)/unit/sandbox_test: tests/unit/sandbox_test.c $(BUILD)/host/sandbox.o $(BUILD)/lib/log.o
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/unit/paging_test: tests/unit/paging_test.c $(BUILD)/vm/paging.o $(BUILD)/vm/mem.o
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+VM_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard vm/*.c)))
+$(BUILD)/unit/debug_test: tests/unit/debug_test.c $(VM_OBJS) $(BUILD)/lib/log.o
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

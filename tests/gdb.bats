@@ -56,6 +56,14 @@ gdb_has() {
 
 DEBUG64_OUT=$'Hello through FS_BASE!\r\ncount 1\r\ncount 2\r\ncount 3\r\n'
 
+@test "unit: breakpoints by int3, debug register and single step; KVM_EXIT_DEBUG decoded" {
+	make -s -C "$ROOT" build/unit/debug_test >&2
+	run "$ROOT/build/unit/debug_test"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *" passed, 0 failed"* ]]
+}
+
 # --- a session, piece by piece --------------------------------------------
 
 @test "gdb: --gdb-wait stops before the first instruction; stepi; the guest's end reaches gdb" {

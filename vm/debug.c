@@ -82,6 +82,15 @@ static bool any_step_watch(const struct debug *d)
 	return false;
 }
 
+/* Breakpoints or watchpoints that only single steps can see. */
+static bool needs_steps(const struct debug *d)
+{
+	for (int i = 0; i < DEBUG_MAX_STEP_BP; i++)
+		if (d->step_bp[i].used)
+			return true;
+	return any_step_watch(d);
+}
+
 /* KVM_SET_GUEST_DEBUG for one vCPU, only when it changes anything. A
  * step gdb asks for holds interrupts off (BLOCKIRQ, where KVM has it) so
  * that it lands on the next instruction, not in a handler; the steps of
@@ -96,7 +105,7 @@ static void apply(struct debug *d, int i, bool step, uint32_t inject)
 		if (step)
 			g.control |= KVM_GUESTDBG_SINGLESTEP |
 				     (d->probe.debug_flags & KVM_GUESTDBG_BLOCKIRQ);
-		else if (any_step_watch(d))
+		else if (needs_steps(d))
 			g.control |= KVM_GUESTDBG_SINGLESTEP;
 		if (d->probe.sw_breakpoint && any_int3(d))
 			g.control |= KVM_GUESTDBG_USE_SW_BP;
@@ -130,6 +139,7 @@ void debug_detach(struct debug *d)
 			debug_remove(d, NULL, BP_SOFTWARE, d->int3[i].addr, 1);
 	memset(d->dr, 0, sizeof(d->dr));
 	memset(d->watch, 0, sizeof(d->watch));
+	memset(d->step_bp, 0, sizeof(d->step_bp));
 	d->attached = false;
 	for (int i = 0; i < d->nr; i++)
 		apply(d, i, false, 0);
@@ -221,11 +231,29 @@ static int insert_step_watch(struct debug *d, struct vcpu *v, uint64_t addr, uin
 	return 0;
 }
 
+static int insert_step_bp(struct debug *d, enum bp_kind kind, uint64_t addr, char *err,
+			  size_t errlen)
+{
+	struct step_bp *b = d->step_bp;
+
+	while (b < d->step_bp + DEBUG_MAX_STEP_BP && b->used)
+		b++;
+	if (b == d->step_bp + DEBUG_MAX_STEP_BP)
+		return snprintf(err, errlen, "more than %d breakpoints", DEBUG_MAX_STEP_BP), -1;
+	*b = (struct step_bp){ true, kind, addr };
+	warn("gdb: this KVM takes neither int3 nor debug-register breakpoints: the guest "
+	     "single-steps while the breakpoint at %#llx is set (slow)",
+	     (unsigned long long)addr);
+	return 0;
+}
+
 int debug_insert(struct debug *d, struct vcpu *v, enum bp_kind kind, uint64_t addr, uint64_t len,
 		 char *err, size_t errlen)
 {
 	if (kind == BP_SOFTWARE && d->probe.sw_breakpoint)
 		return insert_int3(d, v, addr, err, errlen);
+	if (kind <= BP_HARDWARE && !d->probe.hw_breakpoint)
+		return insert_step_bp(d, kind, addr, err, errlen);
 	if (kind >= BP_WRITE && !d->probe.data_breakpoint) {
 		if (kind == BP_WRITE)
 			return insert_step_watch(d, v, addr, len, err, errlen);
@@ -254,6 +282,13 @@ int debug_remove(struct debug *d, struct vcpu *v, enum bp_kind kind, uint64_t ad
 	bool found = false;
 
 	(void)v;
+	for (int i = 0; kind <= BP_HARDWARE && i < DEBUG_MAX_STEP_BP; i++) {
+		if (d->step_bp[i].used && d->step_bp[i].kind == kind &&
+		    d->step_bp[i].addr == addr) {
+			d->step_bp[i].used = false;
+			return 0;
+		}
+	}
 	for (int i = 0; kind == BP_WRITE && i < DEBUG_MAX_STEP_WATCH; i++) {
 		if (d->watch[i].used && d->watch[i].addr == addr && d->watch[i].len == len) {
 			d->watch[i].used = false;
@@ -302,8 +337,9 @@ static enum stop_why why_of(enum bp_kind kind)
 }
 
 /* After a step: did it change a watched value? (Under the I/O lock: the
- * vCPUs take turns here.) */
+ * vCPUs take turns here.) Is the next instruction at a breakpoint? */
 static bool stepped_watch_hit(struct debug *d, struct vcpu *v);
+static bool stepped_bp_hit(struct debug *d, struct vcpu *v, uint64_t pc);
 
 /* A vCPU stopped: note why, stop the others (all-stop), tell the stub. */
 static void record(struct debug *d, struct vcpu *v, enum stop_why why, uint64_t addr)
@@ -344,10 +380,10 @@ static bool on_debug_exit(void *ctx, struct vcpu *v)
 			return true;
 		}
 	}
-	if ((a->dr6 & DR6_BS) && stepped_watch_hit(d, v))
+	if ((a->dr6 & DR6_BS) && (stepped_watch_hit(d, v) || stepped_bp_hit(d, v, a->pc)))
 		return true;
-	if ((a->dr6 & DR6_BS) && !d->stepping[v->id] && any_step_watch(d))
-		return true; /* a step for the watchpoints only: on to the next */
+	if ((a->dr6 & DR6_BS) && !d->stepping[v->id] && needs_steps(d))
+		return true; /* a step for stepped breakpoints only: on to the next */
 	record(d, v, (a->dr6 & DR6_BS) ? STOP_STEP : STOP_SIGNAL, a->pc);
 	return true;
 }
@@ -367,6 +403,19 @@ static bool stepped_watch_hit(struct debug *d, struct vcpu *v)
 	return false;
 }
 
+static bool stepped_bp_hit(struct debug *d, struct vcpu *v, uint64_t pc)
+{
+	for (int i = 0; i < DEBUG_MAX_STEP_BP; i++) {
+		const struct step_bp *b = &d->step_bp[i];
+
+		if (b->used && b->addr == pc) {
+			record(d, v, why_of(b->kind), pc);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* A breakpoint stop still means something if the breakpoint is there and
  * the vCPU still at it (gdb may have moved it or removed the breakpoint). */
 static bool still_holds(struct debug *d, int i, const struct debug_stop *s)
@@ -376,6 +425,8 @@ static bool still_holds(struct debug *d, int i, const struct debug_stop *s)
 	if (s->why != STOP_SWBREAK && s->why != STOP_HWBREAK)
 		return true;
 	found = find_int3(d, s->addr) != NULL;
+	for (int k = 0; k < DEBUG_MAX_STEP_BP; k++)
+		found |= d->step_bp[k].used && d->step_bp[k].addr == s->addr;
 	for (int k = 0; k < DEBUG_NR_DR; k++)
 		found |= d->dr[k].used && d->dr[k].kind <= BP_HARDWARE && d->dr[k].addr == s->addr;
 	return found && debug_linear_pc(&d->vcpus[i]) == s->addr;

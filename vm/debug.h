@@ -13,6 +13,7 @@
 #define DEBUG_MAX_INT3 64 /* int3 breakpoints at once */
 #define DEBUG_NR_DR 4     /* DR0-DR3 */
 #define DEBUG_MAX_STEP_WATCH 4
+#define DEBUG_MAX_STEP_BP 16
 #define DEBUG_STEP_WATCH_LEN 64 /* bytes one stepped watchpoint covers */
 
 /* What a breakpoint watches: gdb's Z packet types. */
@@ -65,6 +66,15 @@ struct step_watch {
 	uint8_t seen[DEBUG_STEP_WATCH_LEN];
 };
 
+/* A breakpoint on a host whose KVM takes neither int3 nor debug-register
+ * breakpoints (QEMU TCG's nested SVM, for one): the vCPUs single-step
+ * while it is set, and stop when the next instruction is its. */
+struct step_bp {
+	bool used;
+	enum bp_kind kind;
+	uint64_t addr;
+};
+
 struct int3_bp {
 	bool used;
 	uint64_t addr; /* guest-virtual, as gdb gave it */
@@ -86,6 +96,7 @@ struct debug {
 	struct dr_slot dr[DEBUG_NR_DR];
 	struct int3_bp int3[DEBUG_MAX_INT3];
 	struct step_watch watch[DEBUG_MAX_STEP_WATCH];
+	struct step_bp step_bp[DEBUG_MAX_STEP_BP];
 	bool *stepping;                  /* per vCPU: gdb asked for a single step */
 	struct kvm_guest_debug *applied; /* per vCPU */
 	pthread_mutex_t lock;            /* stops and seq */
