@@ -166,12 +166,16 @@ DEBUG64_OUT=$'Hello through FS_BASE!\r\ncount 1\r\ncount 2\r\ncount 3\r\n'
 	socket_path
 	vmm_bg --gdb "unix:$SOCK" --gdb-wait "$GUESTS/spin64.bin"
 	wait_until test -S "$SOCK"
-	timeout -s KILL 60 gdb -q -batch -nx -ex "target remote $SOCK" -ex continue \
+	# --foreground: timeout then passes the SIGINT to gdb once; without,
+	# it also signals its process group, and a second SIGINT makes gdb
+	# give up on the target ("not responding to interrupt requests").
+	timeout --foreground -s KILL 60 gdb -q -batch -nx -ex "target remote $SOCK" -ex continue \
 		-ex 'x/i $pc' -ex kill "$GUESTS/spin64.elf" </dev/null >"$T/gdb.out" 2>&1 &
 	gdb_pid=$!
 	wait_until grep -q spinning "$OUT" # the guest runs: gdb waits in continue
 	kill -INT "$gdb_pid"
 	wait "$gdb_pid" || true
+	cat "$T/gdb.out"
 	vmm_reap
 	assert_status 16
 	gdb_has "Program received signal SIGINT, Interrupt." "jmp    0x100021 <_start+33>" \

@@ -16,11 +16,6 @@
 #define PROBE_STACK 0x8000
 #define OP_NOP 0x90
 #define OP_HLT 0xf4
-#define INSN_INT3 0xcc
-#define DR6_BS 0x4000 /* single step (Intel SDM vol. 3, 18.2.3) */
-#define DR6_B0 0x1    /* DR0 matched */
-#define DR7_L0 0x1    /* DR0 enabled, RW0 = LEN0 = 0: instruction fetch */
-#define BP_VECTOR 3
 
 struct scratch {
 	struct vm *vm; /* the real one: its /dev/kvm fd and ioctl counters */
