@@ -150,16 +150,25 @@ static int input_fd(void *ctx)
 	return console_input_fd(&m->console);
 }
 
-/* The sandbox's allowances: the eventfds vmm reads, the stub's socket. */
+/* Everything is open and mapped: from here on the guest drives vmm, so
+ * vmm can do only what running needs: read its eventfds, accept on the gdb
+ * stub's socket. The sanitizers' runtime needs more (it is a debugging
+ * build anyway). */
 static void sandbox(struct machine *m)
 {
 	struct sandbox_fds fds = { { m->run.wake_fd, -1, -1, -1 }, -1 };
 
+	if (m->opt.no_sandbox)
+		return;
 	if (m->opt.gdb)
 		fds = (struct sandbox_fds){ { m->run.wake_fd, m->gdb.wake_fd,
 					      m->gdb.debug.notify_fd, -1 },
 					    m->gdb.listen_fd };
+#ifdef __SANITIZE_ADDRESS__
+	(void)fds;
+#else
 	sandbox_install(&fds);
+#endif
 }
 
 static int run(struct machine *m)
@@ -171,13 +180,7 @@ static int run(struct machine *m)
 	if (m->opt.gdb)
 		gdb_init(&m->gdb, &m->opt.gdb_addr, m->opt.gdb_wait, &m->vm, m->vcpus, m->opt.smp,
 			 &m->run);
-		/* Everything is open and mapped: from here on the guest drives vmm, so
-	 * vmm can do only what running needs. The sanitizers' runtime needs
-	 * more (it is a debugging build anyway). */
-#ifndef __SANITIZE_ADDRESS__
-	if (!m->opt.no_sandbox)
-		sandbox(m);
-#endif
+	sandbox(m);
 	if (m->opt.gdb)
 		gdb_start(&m->gdb); /* its thread inherits the filter */
 	status = run_machine(&m->run, &hooks);
