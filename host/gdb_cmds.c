@@ -8,6 +8,7 @@
 
 #include "host/gdb.h"
 #include "lib/log.h"
+#include "vm/breakpoints.h"
 
 static struct vcpu *cur(struct gdb *g)
 {

@@ -112,12 +112,6 @@ void debug_destroy(struct debug *d);
  * off, with every breakpoint removed and the guest's bytes restored. */
 void debug_attach(struct debug *d);
 void debug_detach(struct debug *d);
-/* With every vCPU held: add or remove a breakpoint of gdb's kind at addr
- * (guest-virtual; len: bytes watched). -1 with a reason in err. v is the
- * vCPU whose page tables place an int3. */
-int debug_insert(struct debug *d, struct vcpu *v, enum bp_kind kind, uint64_t addr, uint64_t len,
-		 char *err, size_t errlen);
-int debug_remove(struct debug *d, struct vcpu *v, enum bp_kind kind, uint64_t addr, uint64_t len);
 /* The earliest stop a vCPU reported and gdb has not seen, dropping those
  * that no longer hold (a breakpoint since removed, a finished step); its
  * vCPU, or -1. take: forget it once returned. */
@@ -129,12 +123,6 @@ bool debug_resume(struct debug *d, const enum debug_action *act);
 /* The linear address of a stopped vCPU's next instruction: CS base + RIP
  * outside 64-bit code (what KVM reports as a breakpoint's pc). */
 uint64_t debug_linear_pc(struct vcpu *v);
-/* Guest memory at guest-virtual addresses, through v's page tables; reads
- * show the bytes int3 breakpoints replaced. Read returns the bytes it
- * could read (stopping at the first unmapped page); write is all or
- * nothing (0 or -1). */
-uint64_t debug_read(struct debug *d, struct vcpu *v, uint64_t addr, uint8_t *buf, uint64_t len);
-int debug_write(struct debug *d, struct vcpu *v, uint64_t addr, const uint8_t *buf, uint64_t len);
 /* An MSR of a stopped vCPU, through KVM_GET/SET_ONE_REG or, where the host
  * lacks it, KVM_GET/SET_MSRS; the register view (vcpu_sregs_view) follows
  * a write to EFER, FS_BASE or GS_BASE. 0, or -1 with errno. */

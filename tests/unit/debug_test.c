@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lib/machine.h"
+#include "vm/breakpoints.h"
 #include "vm/debug.h"
 
 #define RAM (2u << 20)
