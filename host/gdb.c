@@ -4,7 +4,6 @@
  * attaches; the guest runs on when gdb detaches or goes away. The packets
  * themselves are host/gdb_cmds.c's; the protocol host/rsp.c's. */
 #include <errno.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -15,54 +14,12 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "host/gdb.h"
 #include "lib/log.h"
 
 #define WRITE_TIMEOUT_MS 5000 /* a gdb that reads nothing for this long is dropped */
-#define REFUSAL "E.vmm: another gdb is attached; the stub serves one at a time"
-
-static int listen_tcp(struct gdb *g, const struct gdb_addr *a)
-{
-	struct addrinfo hints = { .ai_family = AF_UNSPEC,
-				  .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_NUMERICSERV };
-	struct addrinfo *res;
-	struct sockaddr_storage bound;
-	socklen_t len = sizeof(bound);
-	char port[8], host[NI_MAXHOST] = "?", serv[NI_MAXSERV] = "?";
-	const char *name = a->host[0] ? a->host : "127.0.0.1";
-	int fd, one = 1, e;
-
-	snprintf(port, sizeof(port), "%d", a->port);
-	if ((e = getaddrinfo(name, port, &hints, &res)) != 0)
-		die(STATUS_USAGE, "--gdb %s:%d: %s", name, a->port, gai_strerror(e));
-	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 1) < 0)
-		die(STATUS_HOST, "--gdb %s:%d: %s", name, a->port, strerror(errno));
-	freeaddrinfo(res);
-	if (getsockname(fd, (struct sockaddr *)&bound, &len) == 0)
-		getnameinfo((struct sockaddr *)&bound, len, host, sizeof(host), serv, sizeof(serv),
-			    NI_NUMERICHOST | NI_NUMERICSERV);
-	snprintf(g->where, sizeof(g->where), "%s:%s", host, serv);
-	return fd;
-}
-
-static int listen_unix(struct gdb *g, const struct gdb_addr *a)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	memcpy(sun.sun_path, a->path, sizeof(a->path)); /* options.c checked its length */
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(fd, 1) < 0)
-		die(STATUS_HOST, "--gdb unix:%s: %s", a->path, strerror(errno));
-	memcpy(g->unix_path, a->path, sizeof(g->unix_path));
-	snprintf(g->where, sizeof(g->where), "%s", a->path);
-	return fd;
-}
 
 void gdb_init(struct gdb *g, const struct gdb_addr *addr, bool wait, struct vm *vm,
 	      struct vcpu *vcpus, int n, struct run *r)
@@ -79,7 +36,7 @@ void gdb_init(struct gdb *g, const struct gdb_addr *addr, bool wait, struct vm *
 	if (!g->actions || !g->xml)
 		die_errno("malloc");
 	debug_init(&g->debug, vm, vcpus, n, r);
-	g->listen_fd = addr->is_unix ? listen_unix(g, addr) : listen_tcp(g, addr);
+	g->listen_fd = gdb_listen(g, addr);
 	g->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (g->wake_fd < 0)
 		die_errno("eventfd");
@@ -271,7 +228,7 @@ void gdb_kill(struct gdb *g)
 	g->closing = true;
 }
 
-static void begin_session(struct gdb *g, int fd)
+void gdb_begin_session(struct gdb *g, int fd)
 {
 	int one = 1;
 
@@ -289,45 +246,6 @@ static void begin_session(struct gdb *g, int fd)
 	run_wait_held(g->run);
 	debug_attach(&g->debug);
 	warn("gdb: connected; the guest is stopped");
-}
-
-static void on_accept(struct gdb *g)
-{
-	int fd = accept4(g->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	if (g->client_fd < 0)
-		return begin_session(g, fd);
-	warn("gdb: refused a second connection: one gdb at a time");
-	if (g->refused_fd >= 0)
-		close(g->refused_fd); /* one refusal pending at a time: the newest */
-	g->refused_fd = fd;
-	g->refused_packets = 0;
-	rsp_init(&g->refused_parser);
-}
-
-/* A refused client: its first packet gets the reason (gdb prints it as a
- * "Remote failure reply"), its next one the end of the connection. */
-static void on_refused_input(struct gdb *g)
-{
-	char buf[512], out[128];
-	ssize_t n = recv(g->refused_fd, buf, sizeof(buf), MSG_DONTWAIT);
-	size_t len;
-
-	for (ssize_t i = 0; i < n && g->refused_packets < 2; i++) {
-		if (rsp_feed(&g->refused_parser, (uint8_t)buf[i]) != RSP_PACKET ||
-		    g->refused_packets++)
-			continue;
-		out[0] = '+';
-		len = rsp_frame(REFUSAL, strlen(REFUSAL), out + 1, sizeof(out) - 1);
-		if (write(g->refused_fd, out, len + 1) < 0)
-			g->refused_packets = 2; /* it went away first */
-	}
-	if ((n < 0 && errno == EAGAIN) || (n > 0 && g->refused_packets < 2))
-		return;
-	close(g->refused_fd);
-	g->refused_fd = -1;
 }
 
 static void on_packet(struct gdb *g)
@@ -432,9 +350,9 @@ static void *gdb_thread(void *arg)
 				on_stop(g, false);
 		}
 		if (p[4].revents)
-			on_refused_input(g);
+			gdb_refused_input(g);
 		if (p[2].revents)
-			on_accept(g);
+			gdb_accept(g);
 		if (p[3].revents && g->client_fd >= 0)
 			on_client_input(g);
 	}

@@ -75,6 +75,14 @@ void gdb_stop_reply(struct gdb *g);
 void gdb_resume(struct gdb *g, const struct rsp_cmd *c);
 void gdb_detach(struct gdb *g);
 void gdb_kill(struct gdb *g);
+/* host/gdb_socket.c: listen (fatal when it cannot: status 2 for a name
+ * that does not resolve, 6 for a socket error); accept a connection (the
+ * first one starts a session, gdb_begin_session in host/gdb.c); answer a
+ * refused one. */
+int gdb_listen(struct gdb *g, const struct gdb_addr *addr);
+void gdb_accept(struct gdb *g);
+void gdb_refused_input(struct gdb *g);
+void gdb_begin_session(struct gdb *g, int fd);
 /* host/gdb_cmds.c: one parsed packet. */
 void gdb_handle(struct gdb *g, struct rsp_cmd *c);
 /* host/gdb_monitor.c: a `monitor` command line. */
