@@ -27,6 +27,9 @@ GUESTS   := hello32 hello64 echo64 exit64 triple64 hypercall64 spin64 flood64 \
 # Hostile guests (tests/hostile.bats): each attacks one part of the VMM.
 GUESTS   += evilio64 evilrep64 evilflood64 eviluart64 evilfb64 evilint64 evilexit64 \
             evilstorm64
+
+# A guest to look inside with gdb (README "Debugging with gdb").
+GUESTS   += debug64
 GUEST_BINS := $(patsubst %,$(BUILD)/guests/%.bin,$(GUESTS16) $(GUESTS))
 # Multiboot ELF32 kernels (gcc -m32, guests/mb.ld): the .elf is the guest.
 GUESTS_MB32 := mbelf
@@ -84,7 +87,7 @@ guests: $(GUEST_BINS)
 $(BUILD)/guests/%.o: guests/%.S guests/guest.h lib/machine.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
-	$(Q)$(CC) -c -nostdlib -ffreestanding -I. -Iguests -o $@ $<
+	$(Q)$(CC) -c -g -nostdlib -ffreestanding -I. -Iguests -o $@ $<
 
 $(BUILD)/guests/%16.elf: $(BUILD)/guests/%16.o guests/guest.ld
 	$(Q)ld -m elf_x86_64 -T guests/guest.ld -Ttext=0x7c00 -o $@ $<
@@ -103,7 +106,7 @@ $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 $(GUESTS_MB32:%=$(BUILD)/guests/%.o): $(BUILD)/guests/%.o: guests/%.S guests/guest.h lib/machine.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
-	$(Q)$(CC) -m32 -c -nostdlib -ffreestanding -I. -Iguests -o $@ $<
+	$(Q)$(CC) -m32 -c -g -nostdlib -ffreestanding -I. -Iguests -o $@ $<
 
 $(GUESTS_MB32:%=$(BUILD)/guests/%.elf): $(BUILD)/guests/%.elf: $(BUILD)/guests/%.o guests/mb.ld
 	$(Q)ld -m elf_i386 -T guests/mb.ld -o $@ $<
@@ -147,7 +150,7 @@ bench: vmm
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
                 -Wno-gnu-variable-sized-type-not-at-end # vcpu.c's kvm_msrs, fine with gcc
-FUZZ_NAMES   := flat bzimage multiboot serial devices fb ring
+FUZZ_NAMES   := flat bzimage multiboot serial devices fb ring paging rsp
 FUZZ_SRCS    := $(filter-out vmm.c lib/log.c,$(SRCS)) fuzz/support.c # support.c: log.c for fuzzing
 FUZZ_OBJS    := $(FUZZ_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
 FUZZ_SECONDS ?= 60
@@ -172,21 +175,18 @@ fuzz-run: fuzz guests
 valgrind: vmm guests
 	tests/unit/valgrind.sh ./vmm $(BUILD)/guests
 
-# C unit tests, built with the VMM's own flags (tests/sandbox.bats runs this one).
-$(BUILD)/unit/sandbox_test: tests/unit/sandbox_test.c $(BUILD)/host/sandbox.o $(BUILD)/lib/log.o
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# C unit tests, built with the VMM's own flags and linked with the objects
+# they test (tests/sandbox.bats, paging.bats, gdb.bats and qemu.bats run them).
+UNIT_TESTS := sandbox_test paging_test debug_test cpuid_test qemu_args_test
+VM_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard vm/*.c)))
+$(BUILD)/unit/sandbox_test: $(BUILD)/host/sandbox.o $(BUILD)/lib/log.o
+$(BUILD)/unit/paging_test: $(BUILD)/vm/paging.o $(BUILD)/vm/mem.o
+$(BUILD)/unit/debug_test: $(VM_OBJS) $(BUILD)/lib/log.o
+$(BUILD)/unit/cpuid_test: $(BUILD)/vm/cpuid.o $(BUILD)/vm/cpu_models.o
+$(BUILD)/unit/qemu_args_test: $(BUILD)/host/qemu_args.o $(BUILD)/host/options.o \
+		$(BUILD)/host/device_opts.o $(BUILD)/vm/cpu_models.o $(BUILD)/lib/log.o
 
-# Pure parts of the QEMU compatibility, without KVM (tests/qemu.bats runs them).
-$(BUILD)/unit/cpuid_test: tests/unit/cpuid_test.c $(BUILD)/vm/cpuid.o $(BUILD)/vm/cpu_models.o
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-$(BUILD)/unit/qemu_args_test: tests/unit/qemu_args_test.c $(BUILD)/host/qemu_args.o \
-		$(BUILD)/host/options.o $(BUILD)/host/device_opts.o $(BUILD)/vm/cpu_models.o \
-		$(BUILD)/lib/log.o
+$(UNIT_TESTS:%=$(BUILD)/unit/%): $(BUILD)/unit/%: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -540,6 +540,49 @@ class Bench:
                      ratio, "≥ 1× (vmm no slower)", lambda x: x >= 1,
                      note + f"; QEMU -m 128 {'-cpu host' if cpu == '-cpu host' else '(default CPU)'}")
 
+    def row_gdb(self):
+        self.log("8. --gdb with no client: what it adds to an exit")
+        sock = os.path.abspath(os.path.join(self.build, "gdb.sock"))
+        pio = lambda *args: lambda n: [self.vmm, *args, self.guest("pio64", n)]
+        arms = {"default": pio(), "gdb": pio("--gdb", "unix:" + sock)}
+        n = self.calibrate(arms["default"])
+        cpu, wall = self.per_op(arms, n)
+        ratio = self.ratios(cpu["gdb"], cpu["default"])
+        self.add_row("8", "Exit round trip with `--gdb` and no client, --gdb ÷ default",
+                     f"--gdb {fmt_time(statistics.median(cpu['gdb']))}/exit "
+                     f"({1 / statistics.median(cpu['gdb']):,.0f} exits/s)",
+                     f"default {fmt_time(statistics.median(cpu['default']))}/exit "
+                     f"({1 / statistics.median(cpu['default']):,.0f} exits/s)",
+                     ratio, "≤ 1.05× (nothing per exit)", lambda r: r <= 1.05,
+                     f"N={n}, pio64 as row 1; wall-time ratio "
+                     f"{fmt_ratio(self.ratios(wall['gdb'], wall['default']))}")
+
+    def row_msrs(self):
+        self.log("9. N MSRs: one KVM_SET_MSRS against N KVM_SET_ONE_REG")
+        tool = os.path.join(self.build, "msrs")
+        r = subprocess.run([tool, str(self.reps), "2000"], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RunError(f"{tool}: {r.stderr.strip()[-300:]}")
+        if r.stdout.startswith("unsupported"):
+            self.add_row("9", "N MSRs, KVM_SET_ONE_REG × N ÷ KVM_SET_MSRS", "n/a", "", None, "",
+                         "n/a", r.stdout.strip())
+            return
+        t = {}
+        for line in r.stdout.splitlines():
+            f = line.split()
+            t.setdefault(int(f[2]), []).append([float(x) for x in f[3:7]])
+        for number, n, way, what in (("9a", 10, 0, "set"), ("9b", 10, 2, "get"),
+                                     ("9c", 1, 0, "set")):
+            lists, one = [x[way] for x in t[n]], [x[way + 1] for x in t[n]]
+            verb = "SET" if what == "set" else "GET"
+            self.add_row(number, f"{n} MSR{'s' if n > 1 else ''} {what}, "
+                         f"{n} × KVM_{verb}_ONE_REG ÷ 1 × KVM_{verb}_MSRS",
+                         f"KVM_{verb}_MSRS {fmt_time(statistics.median(lists) / 1e9)}",
+                         f"ONE_REG × {n} {fmt_time(statistics.median(one) / 1e9)}",
+                         self.ratios(one, lists), "(the price of one register per ioctl)",
+                         "n/a", "2000 batches per measurement, CPU time of the thread, "
+                         "4 ways interleaved (bench/msrs.c)")
+
     # Row 8: test kernels through QEMU's command line, as a runner starts them.
     BATCH = [("pctestdev", []), ("pcitestdev", []),
              ("cpumodel", ["-cpu", "qemu64", "-append", "+lm"]), ("mbelf", [])]
@@ -568,7 +611,7 @@ class Bench:
         return sum(self.launch(c)["exit"] for c in cmds)
 
     def row_runner(self):
-        self.log("8. a batch of test kernels through QEMU's command line: vmm against QEMU")
+        self.log("10. a batch of test kernels through QEMU's command line: vmm against QEMU")
         title = (f"Batch of {len(self.BATCH)} test kernels through QEMU's command line "
                  f"(x86/run's options), wall time")
         link = os.path.join(self.build, "qemu-system-x86_64")
@@ -576,7 +619,7 @@ class Bench:
             os.remove(link)
         os.symlink(self.vmm, link)
         if not self.qemu:
-            self.add_row("8", title, "n/a", "n/a", None, "", "n/a", self.qemu_missing)
+            self.add_row("10", title, "n/a", "n/a", None, "", "n/a", self.qemu_missing)
             return
         arms = {"vmm": self.batch_cmds(link, "kvm"), "tcg": self.batch_cmds(self.qemu, "tcg")}
         reps = max(11, self.reps // 3)
@@ -600,7 +643,7 @@ class Bench:
             note += (f"; QEMU -accel kvm (SeaBIOS on this host's emulating KVM): "
                      f"{fmt_time(statistics.median(k for k, _ in kvm))} per batch, "
                      f"{fmt_ratio(kr)} of vmm ({fmt_spread(kr)})")
-        self.add_row("8", title + ", QEMU (TCG) ÷ vmm", f"vmm {med('vmm')}",
+        self.add_row("10", title + ", QEMU (TCG) ÷ vmm", f"vmm {med('vmm')}",
                      f"QEMU TCG {med('tcg')}", ratio, "≥ 2× (a fraction of QEMU's time)",
                      lambda r: r >= 2, note)
 
@@ -701,6 +744,16 @@ METHOD = """## Method
   panic=-1 noxsave"; QEMU `-M microvm -enable-kvm -cpu host`, default CPU if
   that fails), one warm-up each, then vmm/QEMU alternately; fork to the
   VMM-INIT-OK line by /proc/uptime (10 ms), the VMM then SIGKILLed.
+- Row 8: row 1's guest and method, vmm against vmm with `--gdb
+  unix:PATH` and no client: the stub's thread sleeps in poll(), the vCPUs
+  run without guest debugging, so the ratio should be 1.
+- Row 9: `bench/msrs.c` on a vCPU that never runs (CPUID set, as long
+  mode's MSRs need): N MSRs (SYSENTER_CS/ESP/EIP, STAR, LSTAR, CSTAR,
+  SFMASK, FS_BASE, GS_BASE, KERNEL_GS_BASE; N = 10 or 1) set or read by one
+  KVM_SET/GET_MSRS against N KVM_SET/GET_ONE_REG; 2000 batches per
+  measurement, thread CPU time, the four ways interleaved and reversed
+  every other repetition. ONE_REG needs a host that serves MSRs that way
+  (Linux 6.18 and later); elsewhere the row says so.
 - Row 6a: `bench/guests/spin32.S` (one byte out, then `jmp .`) with `-m 3M`;
   once its byte arrives, VmHWM from /proc/PID/status minus the Rss of the one
   3072 kB mapping in /proc/PID/smaps (the guest RAM: pages the guest and
@@ -733,12 +786,15 @@ def main():
     ap.add_argument("--out", default="bench/results.md")
     ap.add_argument("--reps", type=int, default=int(os.environ.get("BENCH_REPS", 31)))
     ap.add_argument("--target", type=float, default=float(os.environ.get("BENCH_TARGET", 0.3)))
-    ap.add_argument("--rows", default=os.environ.get("BENCH_ROWS", "12345678"))
+    ap.add_argument("--rows", default=os.environ.get("BENCH_ROWS", "all"),
+                    help="rows to run: all, or numbers separated by commas (e.g. 1,3,10)")
     ap.add_argument("-v", "--verbose", action="store_true", default=bool(os.environ.get("BENCH_V")))
     args = ap.parse_args()
 
+    chosen = args.rows.split(",")
+    want = lambda row: "all" in chosen or row in chosen
     b = Bench(args)
-    for path in (b.vmm, b.launch_bin, b.bare):
+    for path in (b.vmm, b.launch_bin, b.bare, os.path.join(b.build, "msrs")):
         if not os.access(path, os.X_OK):
             sys.exit(f"bench: {path} missing: build it first (make bench does)")
     if not os.access("/dev/kvm", os.R_OK | os.W_OK):
@@ -755,13 +811,17 @@ def main():
             ("3", b.row_sync_regs, "sync_regs"), ("4", b.row_serial, "Coalesced serial"),
             ("6", b.row_footprint, "Footprint")]
     for number, fn, title in rows:
-        if number in args.rows:
+        if want(number):
             b.run_row(fn, number, title)
-        if number == "4" and "5" in args.rows:
+        if number == "4" and want("5"):
             b.run_row(b.row_fb, "5", "Framebuffer")
-    if "8" in args.rows:
-        b.run_row(b.row_runner, "8", "Test kernels through QEMU's command line")
-    if "7" in args.rows:
+    if want("8"):
+        b.run_row(b.row_gdb, "8", "--gdb")
+    if want("9"):
+        b.run_row(b.row_msrs, "9", "MSRs")
+    if want("10"):
+        b.run_row(b.row_runner, "10", "Test kernels through QEMU's command line")
+    if want("7"):
         b.run_row(b.row_linux, "7", "Linux boot")
     b.load1 = " ".join(f"{x:.2f}" for x in os.getloadavg())
     b.elapsed = time.monotonic() - t0

@@ -15,6 +15,14 @@
 #define SMP_MAX 254 /* APIC ids 0..254 fit the MP table and the MADT */
 #define OPTIONS_ERR_LEN 256
 
+/* Where --gdb listens: "[HOST:]PORT" or "unix:PATH". */
+struct gdb_addr {
+	bool is_unix;
+	char host[256]; /* empty: 127.0.0.1 */
+	int port;       /* 0: any free port, announced */
+	char path[108]; /* sizeof(sun_path), NUL included */
+};
+
 struct options {
 	struct guest_spec guest; /* IMAGE or --kernel, --initrd, --append, --mode ... */
 	uint64_t ram_size;
@@ -34,8 +42,12 @@ struct options {
 	bool no_pit, pit_discard; /* QEMU's -machine pit=off, kvm-pit.lost_tick_policy */
 	bool qemu;                /* run from QEMU's command line (host/qemu_args.c) */
 	bool no_reboot;           /* -no-reboot: a reset or triple fault ends with 0 */
+	bool gdb, gdb_wait;       /* --gdb ADDR, --gdb-wait */
+	struct gdb_addr gdb_addr;
 };
 
+/* --gdb unix:PATH, [HOST:]PORT or [IPV6]:PORT. */
+int options_parse_gdb(struct gdb_addr *a, const char *s, char *err, size_t errlen);
 /* Parse argv; on error, fills err and returns -1. Pure: no I/O. */
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen);
 void options_usage(FILE *f);

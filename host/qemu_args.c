@@ -281,11 +281,37 @@ static int opt_no_reboot(struct options *o, struct qemu_state *st, const char *a
 	return 0;
 }
 
+/* -gdb DEV: QEMU's chardev forms tcp:[HOST]:PORT and unix:PATH (options
+ * after a comma, such as server=on, are what vmm does anyway). */
 static int opt_gdb(struct options *o, struct qemu_state *st, const char *arg, char *err,
 		   size_t errlen)
 {
-	(void)o, (void)st, (void)arg;
-	return FAIL("-s, -S, -gdb: vmm has no gdb stub yet");
+	char spec[sizeof(o->gdb_addr.path) + 8];
+	const char *p = spec;
+
+	(void)st;
+	snprintf(spec, sizeof(spec), "%.*s", (int)strcspn(arg, ","), arg);
+	if (!strncmp(p, "tcp:", 4))
+		p += *(p + 4) == ':' ? 5 : 4;
+	o->gdb = true;
+	return options_parse_gdb(&o->gdb_addr, p, err, errlen);
+}
+
+/* -s: -gdb tcp::1234 (vmm listens on 127.0.0.1 unless a host is given). */
+static int opt_gdb_port(struct options *o, struct qemu_state *st, const char *arg, char *err,
+			size_t errlen)
+{
+	(void)arg;
+	return opt_gdb(o, st, "tcp::1234", err, errlen);
+}
+
+/* -S: the CPUs wait for gdb's continue (--gdb-wait). */
+static int opt_gdb_wait(struct options *o, struct qemu_state *st, const char *arg, char *err,
+			size_t errlen)
+{
+	(void)st, (void)arg, (void)err, (void)errlen;
+	o->gdb_wait = true;
+	return 0;
 }
 
 static int opt_probe(struct options *o, struct qemu_state *st, const char *arg, char *err,
@@ -318,8 +344,8 @@ static const struct qemu_opt table[] = {
 	{ "name", true, opt_ignored },
 	{ "no-reboot", false, opt_no_reboot },
 	{ "global", true, opt_global },
-	{ "s", false, opt_gdb },
-	{ "S", false, opt_gdb },
+	{ "s", false, opt_gdb_port },
+	{ "S", false, opt_gdb_wait },
 	{ "gdb", true, opt_gdb },
 	{ "h", false, opt_probe },
 	{ "help", false, opt_probe },
@@ -374,6 +400,8 @@ int qemu_args_parse(struct options *o, int argc, char **argv, int first, enum qe
 	*probe = st.probe;
 	if (st.probe == QEMU_RUN && !o->guest.image)
 		return FAIL("no -kernel given: vmm runs -kernel images only");
+	if (st.probe == QEMU_RUN && o->gdb_wait && !o->gdb)
+		return FAIL("-S: vmm has no monitor to continue from; with -s or -gdb, gdb does");
 	return 0;
 }
 
@@ -406,6 +434,8 @@ void qemu_args_usage(FILE *f, const char *vmm_version)
 	      "-global kvm-pit.lost_tick_policy=discard|delay\n"
 	      "-serial stdio, -display none, -vnc none, -nographic, -nodefaults,\n"
 	      "-no-user-config, -name NAME, -no-reboot\n"
+	      "-s, -gdb tcp:[HOST]:PORT|unix:PATH  a gdb stub (-s: port 1234 on 127.0.0.1)\n"
+	      "-S                   stop before the first instruction until gdb continues\n"
 	      "-h, -help, -version, -device help, -machine help, -cpu help\n"
 	      "Exit status: (V << 1) | 1 after the guest wrote V to isa-debug-exit; 0 when\n"
 	      "the guest halted, powered off, reset or triple faulted with -no-reboot, or a\n"

@@ -135,7 +135,7 @@ same_as_qemu() {
 		"-foo|-foo: invalid option" "-serial null|-serial null" "-accel tcg|KVM only"
 		"-machine kernel_irqchip=split|kernel_irqchip=split" "-device e1000|e1000"
 		"-cpu Skylake-Server|Skylake-Server" "-cpu qemu64,+nosuch|nosuch" "-m 0|-m 0"
-		"-smp 300|-smp 300" "-global foo.bar=1|foo.bar=1" "-s|-s, -S, -gdb"
+		"-smp 300|-smp 300" "-global foo.bar=1|foo.bar=1" "-S|-S: vmm has no monitor"
 		"-drive file=x|-drive" "-chardev stdio,id=c|-chardev")
 	for c in "${cases[@]}"; do
 		echo "case: $c"
@@ -189,6 +189,22 @@ same_as_qemu() {
 	need_qemu
 	qemu tcg "${QARGS[@]}" -kernel "$GUESTS/biosstate.elf" -append triple
 	[ "$qstatus" -eq 0 ] || { cat "$T/qemu.err"; return 1; }
+}
+
+@test "qemu: -S -gdb unix:PATH stops the kernel until gdb continues it (vmm's --gdb-wait)" {
+	command -v gdb >/dev/null || skip "gdb is not installed (Debian package gdb)"
+	local sock=$T/g.sock
+	[ ${#sock} -lt 100 ] || sock=$(mktemp -u /tmp/vmm-gdb.XXXXXX)
+	vmm_bg --qemu -S -gdb "unix:$sock,server=on,wait=off" \
+		-device isa-debug-exit,iobase=0xf4,iosize=4 -kernel "$GUESTS/mbelf.elf"
+	wait_until test -S "$sock"
+	[ ! -s "$OUT" ] || { echo "the kernel ran before gdb came"; show; return 1; }
+	timeout -s KILL 60 gdb -q -batch -nx -ex "target remote $sock" -ex continue \
+		</dev/null >"$T/gdb.out" 2>&1 || true
+	vmm_reap
+	grep -q 'exited with code 01' "$T/gdb.out" || { cat "$T/gdb.out"; show; return 1; }
+	assert_status 1
+	grep -qx $'ok\r' "$OUT" || { show; return 1; }
 }
 
 @test "qemu: a runner's timeout (SIGTERM): 'terminating on signal 15' and status 0, as QEMU" {

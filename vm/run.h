@@ -27,6 +27,12 @@ struct run_hooks {
 	void *ctx;
 };
 
+/* Why a vCPU is held out of KVM_RUN (run_hold): bits, several at once. */
+enum run_hold_reason {
+	RUN_HOLD_DEBUG = 1, /* a debugger's all-stop */
+	RUN_HOLD_SLEEP = 2, /* ACPI S3 */
+};
+
 struct run;
 
 /* One vCPU's thread. */
@@ -35,12 +41,18 @@ struct run_thread {
 	struct vcpu *vcpu;
 	pthread_t thread;
 	int halted_ticks; /* ticks in a row found halted for good (atomic) */
-	bool parked;      /* stopped for S3 (under sleep_lock) */
+	int held;         /* run_hold() reasons: stop outside KVM_RUN (atomic) */
+	bool parked;      /* stopped for run_hold(), under park_lock */
 };
 
-/* ACPI S3: awake, asleep (vCPUs park at their next exit), or woken (the
- * host thread resumes them once all are parked). */
-enum run_power { RUN_AWAKE, RUN_ASLEEP, RUN_WOKEN };
+/* A debugger's handler of KVM_EXIT_DEBUG (host/gdb.c sets it): called in
+ * the vCPU's thread with the I/O lock held; must not block. Returns false
+ * when the exit is none of its doing (the run then ends as on any
+ * unexpected exit). */
+struct run_debug {
+	bool (*on_exit)(void *ctx, struct vcpu *v);
+	void *ctx;
+};
 
 /* The run loop's own state: what the threads share while the guest runs. */
 struct run {
@@ -55,16 +67,19 @@ struct run {
 	int wake_fd;     /* eventfd: tells the host thread a stop was asked */
 	double timeout;  /* seconds; 0: none */
 	struct timespec deadline;
-	enum run_power power; /* under sleep_lock */
-	pthread_mutex_t sleep_lock;
-	pthread_cond_t sleep_cond; /* a vCPU parked, or the machine woke or stops */
+	/* All-stop (a debugger, S3): held vCPU threads park on park_cond. */
+	pthread_mutex_t park_lock;
+	pthread_cond_t park_cond;
+	bool woken; /* S3: a wake event came; resume once all are parked (park_lock) */
+	struct run_debug debug;
 };
 
 /* After the vCPUs exist (the coalesced ring is found through the first). */
 void run_init(struct run *r, struct vm *vm, struct vcpu *vcpus, int n, double timeout);
 /* The stop line devices pull (vm/wires.h): run_request_stop(). */
 struct stop_line run_stop_line(struct run *r);
-/* The sleep line the ACPI PM pulls (vm/wires.h). */
+/* The sleep line the ACPI PM pulls (vm/wires.h): S3 holds every vCPU
+ * (RUN_HOLD_SLEEP); a wake resumes them through the resume hook. */
 struct sleep_line run_sleep_line(struct run *r);
 /* Ask the run to end with this status (first request wins); any thread. */
 void run_request_stop(struct run *r, int status);
@@ -74,5 +89,17 @@ bool run_stopping(struct run *r);
  * the run's exit status. */
 int run_machine(struct run *r, const struct run_hooks *hooks);
 void run_destroy(struct run *r);
+
+/* All-stop, for a debugger and for S3. run_hold() asks vCPU i (-1: every
+ * one) to stop outside KVM_RUN for a reason (run_hold_reason) with its
+ * registers settled in kvm_run (vcpu.h, vcpu_prepare_stop); it never
+ * blocks, so a vCPU thread may call it too. run_wait_held() waits until
+ * every held vCPU has stopped and returns false if the run ends first.
+ * run_release() drops the reason for vCPU i (-1: all); a vCPU goes on once
+ * no reason holds it. A stopped vCPU costs no CPU and never counts as
+ * halted. */
+void run_hold(struct run *r, int i, int reason);
+bool run_wait_held(struct run *r);
+void run_release(struct run *r, int i, int reason);
 
 #endif

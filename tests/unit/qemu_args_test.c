@@ -90,6 +90,15 @@ static void check_memory_and_cpus(void)
 	CHECK(parse(K, "-machine", "type=microvm,kernel-irqchip=on", NULL) == 0,
 	      "-machine type=microvm,kernel-irqchip=on: %s", err);
 	CHECK(parse(K, "-accel", "kvm", NULL) == 0, "-accel kvm");
+	CHECK(parse(K, "-s", NULL) == 0 && o.gdb && !o.gdb_wait && o.gdb_addr.port == 1234 &&
+		      !o.gdb_addr.host[0],
+	      "-s: gdb on port 1234 of the loopback address: %s", err);
+	CHECK(parse(K, "-S", "-gdb", "tcp:127.0.0.2:4321", NULL) == 0 && o.gdb && o.gdb_wait &&
+		      o.gdb_addr.port == 4321 && !strcmp(o.gdb_addr.host, "127.0.0.2"),
+	      "-S -gdb tcp:HOST:PORT: %s", err);
+	CHECK(parse(K, "-gdb", "unix:/tmp/g.sock,server=on,wait=off", NULL) == 0 &&
+		      o.gdb_addr.is_unix && !strcmp(o.gdb_addr.path, "/tmp/g.sock"),
+	      "-gdb unix:PATH,server=on,wait=off: %s", err);
 }
 
 static void check_probes(void)
@@ -143,9 +152,9 @@ static void check_refusals(void)
 		{ "-smp", "3,maxcpus=2", "-smp 3,maxcpus=2: bad CPU count" },
 		{ "-smp", "2,books=1", "unknown 'books=1'" },
 		{ "-global", "isa-fdc.driveA=", "-global isa-fdc.driveA=" },
-		{ "-s", NULL, "-s, -S, -gdb: vmm has no gdb stub yet" },
-		{ "-S", NULL, "-s, -S, -gdb" },
-		{ "-gdb", "tcp::1234", "-s, -S, -gdb" },
+		{ "-S", NULL, "-S: vmm has no monitor to continue from" },
+		{ "-gdb", "tcp::99999", "bad --gdb '99999'" },
+		{ "-gdb", "tcp:", "bad --gdb ''" },
 		{ "-chardev", "socket,id=m", "-chardev: invalid option" },
 		{ "-kernel", NULL, "-kernel: requires an argument" },
 	};
