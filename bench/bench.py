@@ -922,6 +922,112 @@ poweroff -f
                         "vmm --stats, one boot of each kernel to its end in the TCG harness; "
                         "ring entries are not exits", "exits (ring entries)", rows, log=True,
                         fmt=lambda v: f"{v:.0f}")
+    def row_gdb(self):
+        self.log("8. --gdb with no client: what it adds to an exit")
+        sock = os.path.abspath(os.path.join(self.build, "gdb.sock"))
+        pio = lambda *args: lambda n: [self.vmm, *args, self.guest("pio64", n)]
+        arms = {"default": pio(), "gdb": pio("--gdb", "unix:" + sock)}
+        n = self.calibrate(arms["default"])
+        cpu, wall = self.per_op(arms, n)
+        ratio = self.ratios(cpu["gdb"], cpu["default"])
+        self.add_row("8", "Exit round trip with `--gdb` and no client, --gdb ÷ default",
+                     f"--gdb {fmt_time(statistics.median(cpu['gdb']))}/exit "
+                     f"({1 / statistics.median(cpu['gdb']):,.0f} exits/s)",
+                     f"default {fmt_time(statistics.median(cpu['default']))}/exit "
+                     f"({1 / statistics.median(cpu['default']):,.0f} exits/s)",
+                     ratio, "≤ 1.05× (nothing per exit)", lambda r: r <= 1.05,
+                     f"N={n}, pio64 as row 1; wall-time ratio "
+                     f"{fmt_ratio(self.ratios(wall['gdb'], wall['default']))}")
+
+    def row_msrs(self):
+        self.log("9. N MSRs: one KVM_SET_MSRS against N KVM_SET_ONE_REG")
+        tool = os.path.join(self.build, "msrs")
+        r = subprocess.run([tool, str(self.reps), "2000"], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RunError(f"{tool}: {r.stderr.strip()[-300:]}")
+        if r.stdout.startswith("unsupported"):
+            self.add_row("9", "N MSRs, KVM_SET_ONE_REG × N ÷ KVM_SET_MSRS", "n/a", "", None, "",
+                         "n/a", r.stdout.strip())
+            return
+        t = {}
+        for line in r.stdout.splitlines():
+            f = line.split()
+            t.setdefault(int(f[2]), []).append([float(x) for x in f[3:7]])
+        for number, n, way, what in (("9a", 10, 0, "set"), ("9b", 10, 2, "get"),
+                                     ("9c", 1, 0, "set")):
+            lists, one = [x[way] for x in t[n]], [x[way + 1] for x in t[n]]
+            verb = "SET" if what == "set" else "GET"
+            self.add_row(number, f"{n} MSR{'s' if n > 1 else ''} {what}, "
+                         f"{n} × KVM_{verb}_ONE_REG ÷ 1 × KVM_{verb}_MSRS",
+                         f"KVM_{verb}_MSRS {fmt_time(statistics.median(lists) / 1e9)}",
+                         f"ONE_REG × {n} {fmt_time(statistics.median(one) / 1e9)}",
+                         self.ratios(one, lists), "(the price of one register per ioctl)",
+                         "n/a", "2000 batches per measurement, CPU time of the thread, "
+                         "4 ways interleaved (bench/msrs.c)")
+
+    # Row 8: test kernels through QEMU's command line, as a runner starts them.
+    BATCH = [("pctestdev", []), ("pcitestdev", []),
+             ("cpumodel", ["-cpu", "qemu64", "-append", "+lm"]), ("mbelf", [])]
+    BATCH_KVM_REPS = int(os.environ.get("BENCH_QEMU_KVM_REPS", 3))
+
+    def batch_cmds(self, qemu, accel):
+        """x86/run's command line (kvm-unit-tests) for each kernel of the batch."""
+        env = os.path.join(self.build, "environ")
+        with open(env, "w") as f:
+            f.write("QEMU_MAJOR=7\nQEMU_MINOR=2\n")
+        cmds = []
+        for name, extra in self.BATCH:
+            kernel = os.path.join("build", "guests", f"{name}.elf")
+            r = subprocess.run(["make", "-s", kernel], capture_output=True, text=True)
+            if r.returncode != 0:
+                raise RunError(f"cannot build {kernel}: {r.stderr.strip()}")
+            cmds.append([qemu, "--no-reboot", "-nodefaults", "-global",
+                         "kvm-pit.lost_tick_policy=discard", "-device", "pc-testdev", "-device",
+                         "isa-debug-exit,iobase=0xf4,iosize=0x4", "-display", "none", "-serial",
+                         "stdio", "-device", "pci-testdev", "-machine", f"accel={accel}",
+                         "-kernel", kernel, "-smp", "1", "-initrd", env, *extra])
+        return cmds
+
+    def batch(self, cmds):
+        """Wall time of the batch, one kernel after another, as a runner goes."""
+        return sum(self.launch(c)["exit"] for c in cmds)
+
+    def row_runner(self):
+        self.log("10. a batch of test kernels through QEMU's command line: vmm against QEMU")
+        title = (f"Batch of {len(self.BATCH)} test kernels through QEMU's command line "
+                 f"(x86/run's options), wall time")
+        link = os.path.join(self.build, "qemu-system-x86_64")
+        if os.path.lexists(link):
+            os.remove(link)
+        os.symlink(self.vmm, link)
+        if not self.qemu:
+            self.add_row("10", title, "n/a", "n/a", None, "", "n/a", self.qemu_missing)
+            return
+        arms = {"vmm": self.batch_cmds(link, "kvm"), "tcg": self.batch_cmds(self.qemu, "tcg")}
+        reps = max(11, self.reps // 3)
+        res = {a: [] for a in arms}
+        for rep in range(reps):
+            for a in (list(arms) if rep % 2 == 0 else list(arms)[::-1]):
+                res[a].append(self.batch(arms[a]))
+        ratio = self.ratios(res["tcg"], res["vmm"])
+        med = lambda a: fmt_time(statistics.median(res[a]))
+        note = f"{reps} batches each, interleaved"
+        kvm = []
+        try:
+            kvm_cmds = self.batch_cmds(self.qemu, "kvm")
+            for _ in range(self.BATCH_KVM_REPS):
+                v = self.batch(arms["vmm"])
+                kvm.append((self.batch(kvm_cmds), v))
+        except RunError as e:
+            note += f"; QEMU with -accel kvm failed: {str(e)[-200:]}"
+        if kvm:
+            kr = self.ratios([k for k, _ in kvm], [v for _, v in kvm])
+            note += (f"; QEMU -accel kvm (SeaBIOS on this host's emulating KVM): "
+                     f"{fmt_time(statistics.median(k for k, _ in kvm))} per batch, "
+                     f"{fmt_ratio(kr)} of vmm ({fmt_spread(kr)})")
+        self.add_row("10", title + ", QEMU (TCG) ÷ vmm", f"vmm {med('vmm')}",
+                     f"QEMU TCG {med('tcg')}", ratio, "≥ 2× (a fraction of QEMU's time)",
+                     lambda r: r >= 2, note)
 
     def run_row(self, fn, number, title):
         try:
@@ -1119,6 +1225,16 @@ METHOD = """## Method
   N = 0. One boot each: the counts are exact, the times single samples.
 - Figures: `bench/plots.py` draws them as SVG (standard library only) next
   to this file; each gives its method in its caption.
+- Row 8: row 1's guest and method, vmm against vmm with `--gdb
+  unix:PATH` and no client: the stub's thread sleeps in poll(), the vCPUs
+  run without guest debugging, so the ratio should be 1.
+- Row 9: `bench/msrs.c` on a vCPU that never runs (CPUID set, as long
+  mode's MSRs need): N MSRs (SYSENTER_CS/ESP/EIP, STAR, LSTAR, CSTAR,
+  SFMASK, FS_BASE, GS_BASE, KERNEL_GS_BASE; N = 10 or 1) set or read by one
+  KVM_SET/GET_MSRS against N KVM_SET/GET_ONE_REG; 2000 batches per
+  measurement, thread CPU time, the four ways interleaved and reversed
+  every other repetition. ONE_REG needs a host that serves MSRs that way
+  (Linux 6.18 and later); elsewhere the row says so.
 - Row 6a: `bench/guests/spin32.S` (one byte out, then `jmp .`) with `-m 3M`;
   once its byte arrives, VmHWM from /proc/PID/status minus the Rss of the one
   3072 kB mapping in /proc/PID/smaps (the guest RAM: pages the guest and
@@ -1129,7 +1245,19 @@ METHOD = """## Method
   loop ends, i.e. after the first KVM_RUN plus two guest exits (tens of µs
   here), so exec→first byte bounds exec→first KVM_RUN from above. For QEMU
   the same figure includes its firmware (qboot, multiboot option ROM): it
-  is QEMU's time until the guest runs, not until its first KVM_RUN."""
+  is QEMU's time until the guest runs, not until its first KVM_RUN.
+- Row 10: the test kernels pctestdev, pcitestdev, cpumodel (`-cpu qemu64`)
+  and mbelf (none waits for a timer: biosstate, rtc and s3 spend their time
+  waiting for PIT ticks and RTC seconds, the same under both), each started with kvm-unit-tests' x86/run command line
+  (`--no-reboot -nodefaults -global kvm-pit.lost_tick_policy=discard -device
+  pc-testdev -device isa-debug-exit,iobase=0xf4,iosize=0x4 -display none
+  -serial stdio -device pci-testdev -machine accel=... -kernel K -smp 1
+  -initrd ENV`), one after another; a batch's time is the sum of the runs'
+  exec-to-reaped wall times. vmm runs as `qemu-system-x86_64` (a link);
+  QEMU 7.2 with `accel=tcg` (its firmware, SeaBIOS, and the kernels on TCG:
+  the faster QEMU on this host), batches interleaved; then a few batches of
+  QEMU with `accel=kvm` against vmm for the Notes (SeaBIOS on this host's
+  emulating KVM is slow)."""
 
 
 def main():
@@ -1139,12 +1267,15 @@ def main():
     ap.add_argument("--out", default="bench/results.md")
     ap.add_argument("--reps", type=int, default=int(os.environ.get("BENCH_REPS", 31)))
     ap.add_argument("--target", type=float, default=float(os.environ.get("BENCH_TARGET", 0.3)))
-    ap.add_argument("--rows", default=os.environ.get("BENCH_ROWS", "1234567"))
+    ap.add_argument("--rows", default=os.environ.get("BENCH_ROWS", "all"),
+                    help="rows to run: all, or numbers separated by commas (e.g. 1,3,10)")
     ap.add_argument("-v", "--verbose", action="store_true", default=bool(os.environ.get("BENCH_V")))
     args = ap.parse_args()
 
+    chosen = args.rows.split(",")
+    want = lambda row: "all" in chosen or row in chosen
     b = Bench(args)
-    for path in (b.vmm, b.launch_bin, b.bare, b.teardown_bin):
+    for path in (b.vmm, b.launch_bin, b.bare, b.teardown_bin, os.path.join(b.build, "msrs")):
         if not os.access(path, os.X_OK):
             sys.exit(f"bench: {path} missing: build it first (make bench does)")
     if not os.access("/dev/kvm", os.R_OK | os.W_OK):
@@ -1161,13 +1292,19 @@ def main():
             ("3", b.row_sync_regs, "sync_regs"), ("4", b.row_serial, "Coalesced serial"),
             ("6", b.row_footprint, "Footprint")]
     for number, fn, title in rows:
-        if number in args.rows:
+        if want(number):
             b.run_row(fn, number, title)
-        if number == "4" and "5" in args.rows:
+        if number == "4" and want("5"):
             b.run_row(b.row_fb, "5", "Framebuffer")
-    if "2" in args.rows:
+    if want("2"):
         b.run_row(b.row_teardown, "2d", "Closing a VM")
-    if "7" in args.rows:
+    if want("8"):
+        b.run_row(b.row_gdb, "8", "--gdb")
+    if want("9"):
+        b.run_row(b.row_msrs, "9", "MSRs")
+    if want("10"):
+        b.run_row(b.row_runner, "10", "Test kernels through QEMU's command line")
+    if want("7"):
         b.run_row(b.row_linux, "7", "Linux boot")
         b.run_row(b.row_linux_exits, "7b", "Linux boot's exits")
     b.draw_summaries()

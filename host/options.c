@@ -8,7 +8,9 @@
 
 #include "boot/bzimage.h"
 #include "devices/fb.h"
+#include "host/device_opts.h"
 #include "host/options.h"
+#include "lib/machine.h"
 
 enum {
 	OPT_MODE = 256,
@@ -32,6 +34,10 @@ enum {
 	OPT_FB,
 	OPT_FB_PNG,
 	OPT_FB_RAM,
+	OPT_CPU,
+	OPT_DEVICE,
+	OPT_GDB,
+	OPT_GDB_WAIT,
 };
 
 static const struct option long_opts[] = {
@@ -56,6 +62,10 @@ static const struct option long_opts[] = {
 	{ "fb", required_argument, NULL, OPT_FB },
 	{ "fb-png", required_argument, NULL, OPT_FB_PNG },
 	{ "fb-ram", no_argument, NULL, OPT_FB_RAM },
+	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "device", required_argument, NULL, OPT_DEVICE },
+	{ "gdb", required_argument, NULL, OPT_GDB },
+	{ "gdb-wait", no_argument, NULL, OPT_GDB_WAIT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -89,6 +99,15 @@ void options_usage(FILE *f)
 	      "      --fb WxH          framebuffer: W x H pixels, XRGB8888, at 0xe0000000\n"
 	      "      --fb-png FILE     its picture as PNG: at exit, on SIGUSR1 and Ctrl-A s\n"
 	      "      --fb-ram          back the framebuffer with RAM (dirty log), not MMIO\n"
+	      "      --cpu MODEL[,+F,-F] CPU model from what KVM supports (default host;\n"
+	      "                        --cpu help lists models and features)\n"
+	      "      --device NAME     pc-testdev, pci-testdev, or\n"
+	      "                        isa-debug-exit,iobase=PORT,iosize=N (default 0xf4, 4)\n"
+	      "      --qemu ARGS...    take QEMU's command line instead (also when run as\n"
+	      "                        qemu-system-x86_64); --qemu --help lists it\n"
+	      "      --gdb [HOST:]PORT a gdb remote stub on 127.0.0.1:PORT (or HOST:PORT);\n"
+	      "      --gdb unix:PATH   or on a unix socket (gdb: target remote PATH)\n"
+	      "      --gdb-wait        with --gdb: stop before the first instruction\n"
 	      "      --no-sandbox      run without the seccomp filter (for debuggers, valgrind)\n"
 	      "      --kvm-device PATH KVM device (default /dev/kvm, or $VMM_KVM_DEVICE)\n"
 	      "  -h, --help            this text;  --version  the version\n"
@@ -96,7 +115,8 @@ void options_usage(FILE *f)
 	      "framebuffer, Ctrl-A Ctrl-A sends Ctrl-A.\n"
 	      "Exit status: guest's (V << 1) | 1 after writing V to port 0xf4; 0 halted;\n"
 	      "2 usage; 4 bad image; 6 KVM/host failure; 8 triple fault; 10 KVM internal\n"
-	      "error; 12 reset; 14 Ctrl-A x; 124 timeout; 130 SIGINT; 143 SIGTERM.\n",
+	      "error; 12 reset; 14 Ctrl-A x; 16 gdb's kill; 124 timeout; 130 SIGINT; 143 "
+	      "SIGTERM.\n",
 	      f);
 }
 
@@ -183,6 +203,36 @@ static int parse_geometry(struct options *o, const char *s, char *err, size_t er
 	return 0;
 }
 
+int options_parse_gdb(struct gdb_addr *a, const char *s, char *err, size_t errlen)
+{
+	const char *colon = strrchr(s, ':'), *port = colon ? colon + 1 : s;
+	size_t hostlen = colon ? (size_t)(colon - s) : 0;
+	uint64_t n;
+
+	memset(a, 0, sizeof(*a));
+	if (!strncmp(s, "unix:", 5)) {
+		if (!s[5] || strlen(s + 5) >= sizeof(a->path))
+			return snprintf(err, errlen, "--gdb '%s': a socket path of 1 to %zu bytes",
+					s, sizeof(a->path) - 1),
+			       -1;
+		a->is_unix = true;
+		memcpy(a->path, s + 5, strlen(s + 5) + 1);
+		return 0;
+	}
+	if (hostlen >= 2 && s[0] == '[' && s[hostlen - 1] == ']') { /* [::1]:1234 */
+		s++;
+		hostlen -= 2;
+	}
+	if ((colon && !hostlen) || hostlen >= sizeof(a->host) || !isdigit((unsigned char)*port) ||
+	    parse_u64(port, &n) < 0 || n > 65535 || (port[0] == '0' && port[1]))
+		return snprintf(err, errlen,
+				"bad --gdb '%s' (PORT, HOST:PORT or unix:PATH; PORT 0-65535)", s),
+		       -1;
+	memcpy(a->host, s, hostlen);
+	a->port = (int)n;
+	return 0;
+}
+
 /* One option; returns -1 with err filled when its argument is bad. */
 static int parse_one(struct options *o, int c, const char *arg, char *err, size_t errlen)
 {
@@ -246,6 +296,17 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	case OPT_FB_PNG:
 		o->fb_png = arg;
 		return 0;
+	case OPT_CPU:
+		if (!strcmp(arg, "help"))
+			return o->cpu_help = true, 0;
+		return cpu_model_parse(arg, &o->cpu, err, errlen);
+	case OPT_DEVICE:
+		if (!strcmp(arg, "help") || !strcmp(arg, "?"))
+			return o->device_help = true, 0;
+		return device_opts_parse(o, arg, false, err, errlen);
+	case OPT_GDB:
+		o->gdb = true;
+		return options_parse_gdb(&o->gdb_addr, arg, err, errlen);
 	}
 	return 0;
 }
@@ -280,6 +341,9 @@ static void set_flag(struct options *o, int c)
 	case OPT_FB_RAM:
 		o->fb_ram = true;
 		break;
+	case OPT_GDB_WAIT:
+		o->gdb_wait = true;
+		break;
 	case 'h':
 		o->help = true;
 		break;
@@ -305,15 +369,25 @@ static int bad_option(const char *word, char *err, size_t errlen)
 	return -1;
 }
 
-int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
+void options_defaults(struct options *o)
 {
 	const char *env = getenv("VMM_KVM_DEVICE");
-	int c;
+	char err[CPU_MODEL_ERR_LEN];
 
 	memset(o, 0, sizeof(*o));
 	o->ram_size = RAM_SIZE_DEFAULT;
 	o->smp = 1;
 	o->kvm_device = env && *env ? env : KVM_DEVICE_DEFAULT;
+	o->debug_exit_port = DEBUG_EXIT_PORT;
+	o->debug_exit_size = DEBUG_EXIT_SIZE;
+	cpu_model_parse(CPU_MODEL_DEFAULT, &o->cpu, err, sizeof(err));
+}
+
+int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
+{
+	int c;
+
+	options_defaults(o);
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+m:h", long_opts, NULL)) != -1) {
@@ -323,12 +397,14 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			return -1;
 		set_flag(o, c);
 	}
-	if (o->help || o->version || o->caps)
+	if (o->help || o->version || o->caps || o->cpu_help || o->device_help)
 		return 0;
 	if ((o->fb_png || o->fb_ram) && !o->fb_width)
 		return snprintf(err, errlen, "%s needs a framebuffer (--fb WIDTHxHEIGHT)",
 				o->fb_png ? "--fb-png" : "--fb-ram"),
 		       -1;
+	if (o->gdb_wait && !o->gdb)
+		return snprintf(err, errlen, "--gdb-wait needs --gdb [HOST:]PORT"), -1;
 	if (optind < argc && o->guest.image)
 		return snprintf(err, errlen, "both --kernel and an image given: '%s'",
 				argv[optind]),

@@ -12,11 +12,14 @@
 
 /* Handlers can only reach file scope; there is one set per process. */
 static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_sender; /* the pid that sent it */
 static volatile sig_atomic_t snapshot_signal;
 static void (*volatile fatal_cleanup)(void);
 
-static void on_stop(int sig)
+static void on_stop(int sig, siginfo_t *info, void *ctx)
 {
+	(void)ctx;
+	stop_sender = info->si_pid;
 	stop_signal = sig;
 }
 
@@ -74,10 +77,13 @@ static void handle(int sig, void (*fn)(int))
 void signals_install(void)
 {
 	struct sigaction sys = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO };
+	struct sigaction stop = { .sa_sigaction = on_stop, .sa_flags = SA_SIGINFO };
+	static const int stops[] = { SIGINT, SIGTERM, SIGHUP };
 
-	handle(SIGINT, on_stop);
-	handle(SIGTERM, on_stop);
-	handle(SIGHUP, on_stop);
+	sigemptyset(&stop.sa_mask);
+	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		if (sigaction(stops[i], &stop, NULL) < 0)
+			die_errno("sigaction");
 	handle(SIGUSR1, on_snapshot);
 	handle(RUN_KICK_SIGNAL, on_kick);
 	handle(SIGPIPE, SIG_IGN);
@@ -93,6 +99,11 @@ void signals_on_fatal(void (*cleanup)(void))
 	fatal_cleanup = cleanup;
 	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
 		handle(fatal[i], on_fatal);
+}
+
+int signals_stop_sender(void)
+{
+	return stop_sender;
 }
 
 int signals_take_stop(void)

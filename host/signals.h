@@ -26,6 +26,8 @@ void signals_install(void);
 void signals_on_fatal(void (*cleanup)(void));
 /* The signal that asks the run to stop, or 0; clears it. */
 int signals_take_stop(void);
+/* The pid that sent the last stop signal (0: the kernel, or none). */
+int signals_stop_sender(void);
 /* Whether SIGUSR1 came since the last call (several make one). */
 bool signals_take_snapshot(void);
 

@@ -1,14 +1,23 @@
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/log.h"
 
-static void vwarn(const char *fmt, va_list ap)
+static bool qemu_style; /* one way of reporting per process, set before anything runs */
+
+void log_qemu_style(void)
+{
+	qemu_style = true;
+}
+
+static void vmessage(const char *kind, const char *fmt, va_list ap)
 {
 	fputs("vmm: ", stderr);
+	fputs(kind, stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
@@ -18,7 +27,7 @@ void warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarn(fmt, ap);
+	vmessage(qemu_style ? "warning: " : "", fmt, ap);
 	va_end(ap);
 }
 
@@ -27,9 +36,9 @@ void die(int status, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarn(fmt, ap);
+	vmessage("", fmt, ap);
 	va_end(ap);
-	exit(status); /* atexit handlers restore the terminal */
+	exit(qemu_style ? STATUS_QEMU_ERROR : status); /* atexit handlers restore the terminal */
 }
 
 void die_errno(const char *what)

@@ -21,7 +21,16 @@ struct run_hooks {
 	 * a vCPU stuck in a write while holding the lock cannot hold it off. */
 	void (*watch)(void *ctx);
 	int (*input_fd)(void *ctx); /* an fd whose input wakes the host thread, or -1 */
+	/* Waking from ACPI S3, every vCPU stopped: set their state as
+	 * firmware does on resume. */
+	void (*resume)(void *ctx);
 	void *ctx;
+};
+
+/* Why a vCPU is held out of KVM_RUN (run_hold): bits, several at once. */
+enum run_hold_reason {
+	RUN_HOLD_DEBUG = 1, /* a debugger's all-stop */
+	RUN_HOLD_SLEEP = 2, /* ACPI S3 */
 };
 
 struct run;
@@ -32,8 +41,19 @@ struct run_thread {
 	struct vcpu *vcpu;
 	pthread_t thread;
 	int halted_ticks;    /* ticks in a row found halted for good (atomic) */
+	int held;            /* run_hold() reasons: stop outside KVM_RUN (atomic) */
+	bool parked;         /* stopped for run_hold(), under park_lock */
 	unsigned exits;      /* KVM_RUN returns with an exit (atomic) */
 	unsigned exits_seen; /* that count at the last tick (host thread) */
+};
+
+/* A debugger's handler of KVM_EXIT_DEBUG (host/gdb.c sets it): called in
+ * the vCPU's thread with the I/O lock held; must not block. Returns false
+ * when the exit is none of its doing (the run then ends as on any
+ * unexpected exit). */
+struct run_debug {
+	bool (*on_exit)(void *ctx, struct vcpu *v);
+	void *ctx;
 };
 
 /* The run loop's own state: what the threads share while the guest runs. */
@@ -49,12 +69,20 @@ struct run {
 	int wake_fd;     /* eventfd: tells the host thread a stop was asked */
 	double timeout;  /* seconds; 0: none */
 	struct timespec deadline;
+	/* All-stop (a debugger, S3): held vCPU threads park on park_cond. */
+	pthread_mutex_t park_lock;
+	pthread_cond_t park_cond;
+	bool woken; /* S3: a wake event came; resume once all are parked (park_lock) */
+	struct run_debug debug;
 };
 
 /* After the vCPUs exist (the coalesced ring is found through the first). */
 void run_init(struct run *r, struct vm *vm, struct vcpu *vcpus, int n, double timeout);
 /* The stop line devices pull (vm/wires.h): run_request_stop(). */
 struct stop_line run_stop_line(struct run *r);
+/* The sleep line the ACPI PM pulls (vm/wires.h): S3 holds every vCPU
+ * (RUN_HOLD_SLEEP); a wake resumes them through the resume hook. */
+struct sleep_line run_sleep_line(struct run *r);
 /* Ask the run to end with this status (first request wins); any thread. */
 void run_request_stop(struct run *r, int status);
 bool run_stopping(struct run *r);
@@ -63,5 +91,17 @@ bool run_stopping(struct run *r);
  * the run's exit status. */
 int run_machine(struct run *r, const struct run_hooks *hooks);
 void run_destroy(struct run *r);
+
+/* All-stop, for a debugger and for S3. run_hold() asks vCPU i (-1: every
+ * one) to stop outside KVM_RUN for a reason (run_hold_reason) with its
+ * registers settled in kvm_run (vcpu.h, vcpu_prepare_stop); it never
+ * blocks, so a vCPU thread may call it too. run_wait_held() waits until
+ * every held vCPU has stopped and returns false if the run ends first.
+ * run_release() drops the reason for vCPU i (-1: all); a vCPU goes on once
+ * no reason holds it. A stopped vCPU costs no CPU and never counts as
+ * halted. */
+void run_hold(struct run *r, int i, int reason);
+bool run_wait_held(struct run *r);
+void run_release(struct run *r, int i, int reason);
 
 #endif
