@@ -114,8 +114,9 @@ static void snapshot(struct machine *m)
 		warn("snapshot asked for, but there is no framebuffer (--fb WIDTHxHEIGHT)");
 }
 
-/* The host thread's work at each tick, under the I/O lock. */
-static void on_tick(void *ctx)
+/* The host thread's work at each tick, under the I/O lock: whether it
+ * needs the next tick soon. */
+static bool on_tick(void *ctx)
 {
 	struct machine *m = ctx;
 
@@ -123,10 +124,13 @@ static void on_tick(void *ctx)
 	console_flush(&m->console);
 	if (console_take_snapshot(&m->console) | signals_take_snapshot())
 		snapshot(m);
+	if (console_take_report(&m->console))
+		run_request_report(&m->run); /* done outside the lock: it waits for vCPUs */
 	if (console_quit_due(&m->console)) {
 		warn("quit (Ctrl-A x)");
 		run_request_stop(&m->run, STATUS_QUIT);
 	}
+	return console_busy(&m->console);
 }
 
 /* And without the lock: what ends the run. */
@@ -135,6 +139,8 @@ static void on_watch(void *ctx)
 	struct machine *m = ctx;
 	int sig = signals_take_stop();
 
+	if (signals_take_report())
+		run_request_report(&m->run);
 	if (sig) {
 		warn("stopped by signal %d", sig);
 		run_request_stop(&m->run, sig == SIGINT ? STATUS_SIGINT : 128 + sig);

@@ -103,8 +103,8 @@ void console_tx(void *ctx, uint8_t byte)
 	c->out[c->out_len++] = byte;
 }
 
-/* Ctrl-A x quits, Ctrl-A s asks for a framebuffer snapshot and Ctrl-A
- * Ctrl-A sends one Ctrl-A; Ctrl-A followed by anything else is dropped, as
+/* Ctrl-A x quits, Ctrl-A s asks for a framebuffer snapshot, Ctrl-A w for
+ * the vCPUs' state, and Ctrl-A Ctrl-A sends one Ctrl-A; Ctrl-A followed by anything else is dropped, as
  * in QEMU. Filters buf in place. */
 static size_t unescape(struct console *c, uint8_t *buf, size_t n)
 {
@@ -117,6 +117,7 @@ static size_t unescape(struct console *c, uint8_t *buf, size_t n)
 			c->escape = false;
 			c->quit = b == 'x';
 			c->snapshot |= b == 's';
+			c->report |= b == 'w';
 			if (b == CONSOLE_ESCAPE)
 				buf[out++] = b;
 		} else if (b == CONSOLE_ESCAPE) {
@@ -170,9 +171,22 @@ bool console_take_snapshot(struct console *c)
 	return asked;
 }
 
+bool console_take_report(struct console *c)
+{
+	bool asked = c->report;
+
+	c->report = false;
+	return asked;
+}
+
 int console_input_fd(const struct console *c)
 {
 	return (c->in_eof || c->quit || c->in_len == CONSOLE_IN_SIZE) ? -1 : c->in_fd;
+}
+
+bool console_busy(const struct console *c)
+{
+	return c->out_len || c->quit;
 }
 
 void console_flush(struct console *c)

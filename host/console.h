@@ -21,6 +21,7 @@ struct console {
 	bool escape;   /* the last byte read was Ctrl-A */
 	bool quit;     /* the user typed Ctrl-A x */
 	bool snapshot; /* the user typed Ctrl-A s */
+	bool report;   /* the user typed Ctrl-A w */
 	unsigned quit_ticks;
 	uint8_t in[CONSOLE_IN_SIZE];
 	size_t in_len;
@@ -43,8 +44,12 @@ size_t console_read(void *ctx, uint8_t *buf, size_t room);
 bool console_quit_due(struct console *c);
 /* Whether Ctrl-A s was typed since the last call. */
 bool console_take_snapshot(struct console *c);
+/* Whether Ctrl-A w ("where are the vCPUs") was typed since the last call. */
+bool console_take_report(struct console *c);
 /* in_fd while more input is wanted (not at EOF, room to read ahead), else -1. */
 int console_input_fd(const struct console *c);
+/* Work left for the next tick: output stdout has not taken, a quit. */
+bool console_busy(const struct console *c);
 /* Write what stdout takes now of the buffered output, without blocking. */
 void console_flush(struct console *c);
 /* Flush what is left (bounded: see CONSOLE_DRAIN_MS), restore the terminal. */

@@ -93,7 +93,8 @@ void options_usage(FILE *f)
 	      "      --kvm-device PATH KVM device (default /dev/kvm, or $VMM_KVM_DEVICE)\n"
 	      "  -h, --help            this text;  --version  the version\n"
 	      "Console: guest serial on stdin/stdout; Ctrl-A x quits, Ctrl-A s snapshots the\n"
-	      "framebuffer, Ctrl-A Ctrl-A sends Ctrl-A.\n"
+	      "framebuffer, Ctrl-A w (or SIGQUIT) prints each vCPU's state, Ctrl-A Ctrl-A\n"
+	      "sends Ctrl-A.\n"
 	      "Exit status: guest's (V << 1) | 1 after writing V to port 0xf4; 0 halted;\n"
 	      "2 usage; 4 bad image; 6 KVM/host failure; 8 triple fault; 10 KVM internal\n"
 	      "error; 12 reset; 14 Ctrl-A x; 124 timeout; 130 SIGINT; 143 SIGTERM.\n",

@@ -38,7 +38,7 @@ static const int plain[] = {
 	SYS_exit, SYS_exit_group, SYS_brk, SYS_mmap, SYS_munmap, SYS_mprotect, SYS_madvise,
 	SYS_clone, SYS_clone3, SYS_set_robust_list, SYS_rseq, SYS_sched_yield,
 	SYS_fstat, SYS_newfstatat, SYS_lseek, SYS_fsync, SYS_rename, SYS_renameat,
-	SYS_unlink, SYS_unlinkat, SYS_getrandom, SYS_dup2, SYS_dup3,
+	SYS_unlink, SYS_unlinkat, SYS_getrandom, SYS_dup2, SYS_dup3, SYS_pread64,
 };
 /* clang-format on */
 
@@ -104,9 +104,9 @@ void sandbox_install(int wake_fd)
 		{ SYS_ioctl,
 		  1,
 		  0,
-		  10,
-		  { KVM_RUN, KVM_IRQ_LINE, KVM_GET_MP_STATE, KVM_GET_REGS, KVM_SET_REGS,
-		    KVM_GET_SREGS, KVM_GET_DIRTY_LOG, TCGETS, TCSETS, TCSETSW } },
+		  11,
+		  { KVM_RUN, KVM_IRQ_LINE, KVM_GET_MP_STATE, KVM_GET_VCPU_EVENTS, KVM_GET_REGS,
+		    KVM_SET_REGS, KVM_GET_SREGS, KVM_GET_DIRTY_LOG, TCGETS, TCSETS, TCSETSW } },
 		{ SYS_openat, 2, O_ACCMODE, 1, { O_WRONLY } },
 	};
 	struct sock_filter prog[PROG_MAX];

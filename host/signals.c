@@ -13,6 +13,7 @@
 /* Handlers can only reach file scope; there is one set per process. */
 static volatile sig_atomic_t stop_signal;
 static volatile sig_atomic_t snapshot_signal;
+static volatile sig_atomic_t report_signal;
 static void (*volatile fatal_cleanup)(void);
 
 static void on_stop(int sig)
@@ -24,6 +25,12 @@ static void on_snapshot(int sig)
 {
 	(void)sig;
 	snapshot_signal = 1;
+}
+
+static void on_report(int sig)
+{
+	(void)sig;
+	report_signal = 1;
 }
 
 static void on_kick(int sig)
@@ -79,6 +86,7 @@ void signals_install(void)
 	handle(SIGTERM, on_stop);
 	handle(SIGHUP, on_stop);
 	handle(SIGUSR1, on_snapshot);
+	handle(SIGQUIT, on_report);
 	handle(RUN_KICK_SIGNAL, on_kick);
 	handle(SIGPIPE, SIG_IGN);
 	sigemptyset(&sys.sa_mask);
@@ -88,7 +96,7 @@ void signals_install(void)
 
 void signals_on_fatal(void (*cleanup)(void))
 {
-	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGQUIT };
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
 
 	fatal_cleanup = cleanup;
 	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
@@ -108,5 +116,13 @@ bool signals_take_snapshot(void)
 	bool taken = snapshot_signal;
 
 	snapshot_signal = 0;
+	return taken;
+}
+
+bool signals_take_report(void)
+{
+	bool taken = report_signal;
+
+	report_signal = 0;
 	return taken;
 }

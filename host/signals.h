@@ -9,6 +9,7 @@
  *    while a large image loads already finds its handler:
  *      SIGINT, SIGTERM, SIGHUP  end the run (status 128 + signal)
  *      SIGUSR1                  a framebuffer snapshot
+ *      SIGQUIT                  print each vCPU's state; the guest goes on
  *      SIGUSR2                  the run loop's kick (RUN_KICK_SIGNAL): it
  *                               only interrupts a vCPU thread's KVM_RUN
  *      SIGPIPE                  ignored: a closed stdout is an error that
@@ -16,7 +17,7 @@
  *      SIGSYS                   the sandbox refused a call: name it, then
  *                               die as below
  * 2. signals_on_fatal(), when the console puts the terminal in raw mode:
- *    SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT and SIGQUIT then restore the
+ *    SIGSEGV, SIGBUS, SIGILL, SIGFPE and SIGABRT then restore the
  *    terminal before the process dies of the signal. (Only then: the
  *    sanitizers' own handlers stay in place otherwise.)
  * The handlers only set flags that the host thread reads at its next tick,
@@ -28,5 +29,7 @@ void signals_on_fatal(void (*cleanup)(void));
 int signals_take_stop(void);
 /* Whether SIGUSR1 came since the last call (several make one). */
 bool signals_take_snapshot(void);
+/* The same for SIGQUIT. */
+bool signals_take_report(void);
 
 #endif

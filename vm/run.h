@@ -8,15 +8,19 @@
 
 #include "vm/ring.h"
 #include "vm/vcpu.h"
+#include "vm/watch.h"
 #include "vm/wires.h"
 
-#define RUN_TICK_MS 10          /* host work and halt checks happen at least this often */
+#define RUN_TICK_MS 10          /* host work happens this often while the guest is busy */
+#define RUN_NAP_MAX_MS 160      /* and this often at least while it is quiet */
 #define RUN_KICK_SIGNAL SIGUSR2 /* interrupts a vCPU thread's KVM_RUN (host/signals.c) */
+#define RUN_PARK_MS 200         /* how long a look waits for every vCPU thread */
 
 /* Host work the loop knows nothing about (console, snapshots, signals). */
 struct run_hooks {
-	/* At every tick and on input, under the I/O lock. */
-	void (*tick)(void *ctx);
+	/* At every tick and on input, under the I/O lock: whether it has work
+	 * left for the next tick (output not yet taken, a quit pending). */
+	bool (*tick)(void *ctx);
 	/* As often, without the I/O lock, for what may end the run (signals):
 	 * a vCPU stuck in a write while holding the lock cannot hold it off. */
 	void (*watch)(void *ctx);
@@ -31,7 +35,12 @@ struct run_thread {
 	struct run *run;
 	struct vcpu *vcpu;
 	pthread_t thread;
-	int halted_ticks; /* ticks in a row found halted for good (atomic) */
+	uint64_t exits;     /* to userspace; atomic: the host thread reads it every tick */
+	uint32_t last_exit; /* KVM_EXIT_* of the last one */
+	/* What this thread saw at the last look, and that look's number: the
+	 * host thread reads them while the thread is parked, or after. */
+	struct vcpu_seen seen;
+	unsigned seen_look;
 };
 
 /* The run loop's own state: what the threads share while the guest runs. */
@@ -43,10 +52,21 @@ struct run {
 	/* Devices, the ring and the console are touched by every vCPU thread
 	 * and the host thread: one lock, held while an exit or a tick runs. */
 	pthread_mutex_t io_lock;
-	int stop_status; /* -1 while running; set once, atomically */
-	int wake_fd;     /* eventfd: tells the host thread a stop was asked */
-	double timeout;  /* seconds; 0: none */
-	struct timespec deadline;
+	int stop_status;    /* -1 while running; set once, atomically */
+	int wake_fd;        /* eventfd: tells the host thread a stop was asked */
+	double timeout;     /* seconds; 0: none */
+	int64_t deadline;   /* of the timeout, ms on CLOCK_MONOTONIC */
+	int napping;        /* the host thread sleeps longer than a tick (atomic) */
+	struct watch watch; /* when to look whether the run is over */
+	/* A look: the host thread parks every vCPU thread outside KVM_RUN, each
+	 * first records what its vCPU is doing, so no guest code runs while the
+	 * host reads the records. */
+	pthread_mutex_t park_lock;
+	pthread_cond_t park_cond;
+	int parking;   /* a look is on (atomic) */
+	unsigned look; /* its number; under park_lock, as is parked */
+	int parked;
+	int report; /* print the vCPUs' state at the next tick (atomic) */
 };
 
 /* After the vCPUs exist (the coalesced ring is found through the first). */
@@ -56,6 +76,13 @@ struct stop_line run_stop_line(struct run *r);
 /* Ask the run to end with this status (first request wins); any thread. */
 void run_request_stop(struct run *r, int status);
 bool run_stopping(struct run *r);
+/* Get a vCPU thread out of KVM_RUN to see a flag just set (stopping,
+ * parking): one in KVM_RUN returns at once, one about to enter returns
+ * without running (immediate_exit), one outside sees the flag. */
+void run_kick(struct run_thread *t);
+/* Print each vCPU's state on stderr at the host thread's next tick,
+ * without stopping the guest (SIGQUIT, Ctrl-A w); any thread. */
+void run_request_report(struct run *r);
 /* Run every vCPU in a thread of its own until a device, an exit, a hook or
  * the timeout ends the run; the calling thread does the host work. Returns
  * the run's exit status. */

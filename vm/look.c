@@ -1,0 +1,112 @@
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/log.h"
+#include "lib/machine.h"
+#include "vm/look.h"
+
+/* A vCPU ioctl waits while its vCPU is in KVM_RUN: only this thread can
+ * ask KVM what its vCPU is doing, so it records it for the host thread. */
+static void look_at(struct run_thread *t)
+{
+	struct vcpu *v = t->vcpu;
+	struct kvm_mp_state mp = { KVM_MP_STATE_RUNNABLE }; /* if KVM cannot say */
+	struct kvm_vcpu_events ev;
+	bool events = KVM_CALL(v->vm, v->fd, KVM_GET_VCPU_EVENTS, &ev) == 0;
+
+	KVM_CALL(v->vm, v->fd, KVM_GET_MP_STATE, &mp);
+	t->seen = (struct vcpu_seen){
+		.mp_state = mp.mp_state,
+		.irq_on = vcpu_regs(v)->rflags & RFLAGS_IF,
+		.nmi_pending = !events || ev.nmi.pending || ev.nmi.injected || ev.smi.pending,
+		.rip = vcpu_regs(v)->rip,
+		.last_exit = t->last_exit,
+		.exits = t->exits,
+	};
+}
+
+/* Record, then wait outside KVM_RUN until the host thread has read every
+ * record. Clears immediate_exit before the caller checks for another
+ * look: a look the host starts after that check finds it clear. */
+void look_park(struct run_thread *t)
+{
+	struct run *r = t->run;
+
+	look_at(t);
+	pthread_mutex_lock(&r->park_lock);
+	if (__atomic_load_n(&r->parking, __ATOMIC_SEQ_CST)) {
+		unsigned look = r->look;
+
+		t->seen_look = look;
+		r->parked++;
+		pthread_cond_broadcast(&r->park_cond);
+		while (__atomic_load_n(&r->parking, __ATOMIC_SEQ_CST) && r->look == look)
+			pthread_cond_wait(&r->park_cond, &r->park_lock);
+	}
+	pthread_mutex_unlock(&r->park_lock);
+	__atomic_store_n(&t->vcpu->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+}
+
+/* Park every vCPU thread, each having recorded its vCPU; true if all did
+ * within RUN_PARK_MS. Always followed by unpark(). */
+static bool look(struct run *r)
+{
+	struct timespec limit;
+	bool all;
+
+	pthread_mutex_lock(&r->park_lock);
+	r->look++;
+	r->parked = 0;
+	__atomic_store_n(&r->parking, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&r->park_lock);
+	for (int i = 0; i < r->nr; i++)
+		run_kick(&r->threads[i]);
+	clock_gettime(CLOCK_MONOTONIC, &limit);
+	limit.tv_nsec += RUN_PARK_MS * 1000000L;
+	limit.tv_sec += limit.tv_nsec / 1000000000L;
+	limit.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&r->park_lock);
+	while (r->parked < r->nr && !run_stopping(r) &&
+	       pthread_cond_timedwait(&r->park_cond, &r->park_lock, &limit) == 0)
+		;
+	all = r->parked == r->nr;
+	pthread_mutex_unlock(&r->park_lock);
+	return all;
+}
+
+static void unpark(struct run *r)
+{
+	pthread_mutex_lock(&r->park_lock);
+	__atomic_store_n(&r->parking, 0, __ATOMIC_SEQ_CST);
+	pthread_cond_broadcast(&r->park_cond);
+	pthread_mutex_unlock(&r->park_lock);
+}
+
+/* The run is over by itself when every vCPU waits for another at once:
+ * none can ever run again. Only a look sees them all at once. */
+void look_check_over(struct run *r)
+{
+	bool over = look(r);
+
+	for (int i = 0; over && i < r->nr; i++)
+		over = watch_waits_for_good(&r->threads[i].seen);
+	if (over)
+		run_request_stop(r, STATUS_HALT); /* before unpark: no thread enters again */
+	unpark(r);
+}
+
+/* SIGQUIT, Ctrl-A w: what each vCPU is doing; the guest goes on. */
+void look_report(struct run *r, FILE *f)
+{
+	look(r);
+	unpark(r); /* the records stay: only the host thread starts looks */
+	for (int i = 0; i < r->nr; i++) {
+		const struct run_thread *t = &r->threads[i];
+
+		if (t->seen_look == r->look)
+			watch_print(f, i, &t->seen);
+		else
+			warn("cpu %d: did not leave KVM_RUN within %d ms", i, RUN_PARK_MS);
+	}
+}
