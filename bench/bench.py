@@ -77,6 +77,7 @@ class Bench:
         self.verbose = args.verbose
         self.qemu = shutil.which(QEMU)
         self.qemu_missing = f"{QEMU} not found"
+        self.baseline = os.environ.get("BENCH_BASELINE") or None  # an older vmm, for row 8
         self.rows = []
         self.notes = []
         self.built = {}
@@ -184,13 +185,14 @@ class Bench:
                          + " µs")
         return out
 
-    def singles(self, arms, reps, want_bytes=None):
+    def singles(self, arms, reps, want_bytes=None, want_status=STATUS_OK):
         """One run of each arm per rep, A B C, C B A, ...: lists of results."""
         names = list(arms)
         res = {a: [] for a in names}
         for rep in range(reps):
             for a in (names if rep % 2 == 0 else names[::-1]):
-                res[a].append(self.launch(arms[a](), want_bytes=want_bytes))
+                res[a].append(self.launch(arms[a](), want_status=want_status,
+                                          want_bytes=want_bytes))
         return res
 
     def add_row(self, number, what, a, b, ratio, goal, met, notes=""):
@@ -480,6 +482,64 @@ class Bench:
             self.add_row("6b", "exec to guest running (≈ first KVM_RUN)", f"vmm {fmt_time(fv)}",
                          "QEMU n/a", None, "vmm ≤ 2 ms", ok, f"{spread}; {self.qemu_missing}")
 
+    IDLE_SHORT, IDLE_LONG = 0.25, 2.25  # --timeout of the runs of the idle rows
+
+    def idle_arms(self):
+        """vmm, and the baseline vmm when BENCH_BASELINE names one."""
+        arms = {"vmm": self.vmm}
+        if self.baseline:
+            arms["before"] = self.baseline
+        return arms
+
+    def row_idle(self):
+        self.log("8. idle guest: host CPU per second of `sti; hlt`, and the end after `cli; hlt`")
+        bins = self.idle_arms()
+        span = self.IDLE_LONG - self.IDLE_SHORT
+        reps = min(self.reps, 9)
+        for number, smp in (("8a", 1), ("8b", 4)):
+            cmd = lambda a, t: [bins[a], "--smp", str(smp), "--timeout", str(t),
+                                self.guest("idle64", 0)]
+            runs = {(a, t): [] for a in bins for t in (self.IDLE_SHORT, self.IDLE_LONG)}
+            for rep in range(reps):
+                order = list(bins) if rep % 2 == 0 else list(bins)[::-1]
+                for a, t in ([(a, self.IDLE_LONG) for a in order]
+                             + [(a, self.IDLE_SHORT) for a in order[::-1]]):
+                    runs[(a, t)].append(self.launch(cmd(a, t), want_status=124, want_bytes=1))
+            per = {}
+            for a in bins:
+                t0 = statistics.median(r["cpu"] for r in runs[(a, self.IDLE_SHORT)])
+                per[a] = [max(r["cpu"] - t0, 1e-6) / span for r in runs[(a, self.IDLE_LONG)]]
+            desc = lambda a, who: (f"{who} {statistics.median(per[a]) * 1e3:.2f} ms of CPU per s "
+                                   f"({statistics.median(per[a]) * 100:.2f}% of a CPU)")
+            what = (f"Idle guest (`sti; hlt`, {smp} vCPU{'s' if smp > 1 else ''}"
+                    f"{', the APs never started' if smp > 1 else ''}): host CPU per second")
+            note = (f"{reps} reps of --timeout {self.IDLE_LONG} against {self.IDLE_SHORT}; "
+                    f"vmm alone: {fmt_spread(summary([x * 1e3 for x in per['vmm']]), ' ms/s')}")
+            if "before" in bins:
+                self.add_row(number, what + ", before ÷ after", desc("vmm", "after"),
+                             desc("before", "before"), self.ratios(per["before"], per["vmm"]),
+                             "≥ 5×", lambda r: r >= 5, note + f"; before: {self.baseline}")
+            else:
+                self.add_row(number, what, desc("vmm", "vmm"), "before: n/a", None, "", "n/a",
+                             note + "; BENCH_BASELINE=OLD-VMM gives the ratio")
+        self.row_idle_end(bins, reps)
+
+    def row_idle_end(self, bins, reps):
+        """From the guest's byte to vmm reaped: `cli; hlt` noticed (8c)."""
+        arms = {a: (lambda a=a: [bins[a], self.guest("idle64", 1)]) for a in bins}
+        res = self.singles(arms, max(reps, 11), want_bytes=1, want_status=0)
+        gone = {a: [r["exit"] - r["first"] for r in res[a]] for a in bins}
+        med = lambda a: fmt_time(statistics.median(gone[a]))
+        what = "End of a run by `cli; hlt` (1 vCPU): guest's last byte to vmm reaped"
+        note = (f"{max(reps, 11)} runs each, wall time; includes closing the VM (~20 ms here, "
+                f"see the start-up note)")
+        if "before" in bins:
+            self.add_row("8c", what + ", before ÷ after", f"after {med('vmm')}",
+                         f"before {med('before')}", self.ratios(gone["before"], gone["vmm"]),
+                         "≥ 0.9× (no later, within noise)", lambda r: r >= 0.9, note)
+        else:
+            self.add_row("8c", what, f"vmm {med('vmm')}", "before: n/a", None, "", "n/a", note)
+
     LINUX_REPS = int(os.environ.get("BENCH_LINUX_REPS", 3))
 
     def row_linux(self):
@@ -647,7 +707,16 @@ METHOD = """## Method
   loop ends, i.e. after the first KVM_RUN plus two guest exits (tens of µs
   here), so exec→first byte bounds exec→first KVM_RUN from above. For QEMU
   the same figure includes its firmware (qboot, multiboot option ROM): it
-  is QEMU's time until the guest runs, not until its first KVM_RUN."""
+  is QEMU's time until the guest runs, not until its first KVM_RUN.
+- Row 8: `bench/guests/idle64.S` writes one byte and halts. With interrupts
+  on (8a, 8b) nothing wakes it: it idles until `--timeout`, and the host
+  CPU per second is (CPU of a run with `--timeout 2.25` − the median of
+  runs with `--timeout 0.25`) / 2 s, so start-up and teardown cancel; with
+  interrupts off (8c) vmm must notice the halt to end the run. The "before"
+  arm is another vmm binary given as `BENCH_BASELINE=PATH make bench`
+  (the results here: the commit before the watch of vm/watch.c, which
+  kicked every vCPU every 10 ms and asked KVM_GET_MP_STATE); without it the
+  rows give vmm's own figure."""
 
 
 def main():
@@ -657,7 +726,7 @@ def main():
     ap.add_argument("--out", default="bench/results.md")
     ap.add_argument("--reps", type=int, default=int(os.environ.get("BENCH_REPS", 31)))
     ap.add_argument("--target", type=float, default=float(os.environ.get("BENCH_TARGET", 0.3)))
-    ap.add_argument("--rows", default=os.environ.get("BENCH_ROWS", "1234567"))
+    ap.add_argument("--rows", default=os.environ.get("BENCH_ROWS", "12345678"))
     ap.add_argument("-v", "--verbose", action="store_true", default=bool(os.environ.get("BENCH_V")))
     args = ap.parse_args()
 
@@ -685,6 +754,8 @@ def main():
             b.run_row(b.row_fb, "5", "Framebuffer")
     if "7" in args.rows:
         b.run_row(b.row_linux, "7", "Linux boot")
+    if "8" in args.rows:
+        b.run_row(b.row_idle, "8", "Idle guest")
     b.load1 = " ".join(f"{x:.2f}" for x in os.getloadavg())
     b.elapsed = time.monotonic() - t0
     text = b.report()
