@@ -160,6 +160,7 @@ static int run(struct machine *m)
 	int status;
 
 	console_init(&m->console, STDIN_FILENO, STDOUT_FILENO);
+	m->stats.out = log_stream(); /* --trace and --stats: never blocking for long */
 	/* Everything is open and mapped: from here on the guest drives vmm, so
 	 * vmm can do only what running needs. The sanitizers' runtime needs
 	 * more (it is a debugging build anyway). */
@@ -168,7 +169,11 @@ static int run(struct machine *m)
 		sandbox_install(m->run.wake_fd);
 #endif
 	status = run_machine(&m->run, &hooks);
-	console_destroy(&m->console);
+	/* Every write from here on is bounded: CONSOLE_DRAIN_MS in all, no
+	 * later than --timeout's deadline, nothing more after a stop signal. */
+	console_destroy(&m->console, run_time_left(&m->run) < CONSOLE_DRAIN_MS
+					     ? run_time_left(&m->run)
+					     : CONSOLE_DRAIN_MS);
 	m->stats.tx_dropped = m->console.dropped;
 	if (m->console.dropped)
 		warn("%llu bytes of guest output dropped: stdout did not take them",
@@ -187,7 +192,7 @@ static void print_stats(struct machine *m)
 	stats_print(&m->stats, per_vcpu, m->opt.smp);
 	free(per_vcpu);
 	if (m->board.has_fb)
-		display_print_stats(&m->display, stderr);
+		display_print_stats(&m->display, log_stream());
 }
 
 static void destroy(struct machine *m)

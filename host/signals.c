@@ -78,29 +78,50 @@ static void handle(int sig, void (*fn)(int))
 		die_errno("sigaction");
 }
 
+/* Signals whose default would end vmm without a word: each ends the run
+ * as SIGTERM does (status 128 + the signal), terminal restored, output
+ * flushed. SIGXCPU is what `ulimit -t` sends before its SIGKILL. */
+static const int stops[] = { SIGHUP,  SIGINT,  SIGTERM, SIGALRM,   SIGVTALRM,
+			     SIGPROF, SIGXCPU, SIGPWR,  SIGSTKFLT, SIGIO };
+
 void signals_install(void)
 {
 	struct sigaction sys = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO };
+	sigset_t handled;
 
-	handle(SIGINT, on_stop);
-	handle(SIGTERM, on_stop);
-	handle(SIGHUP, on_stop);
+	sigemptyset(&handled);
+	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		handle(stops[i], on_stop);
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++) /* default: terminate */
+		handle(sig, on_stop);
 	handle(SIGUSR1, on_snapshot);
 	handle(SIGQUIT, on_report);
 	handle(RUN_KICK_SIGNAL, on_kick);
+	/* Output errors, counted where the write fails: a closed pipe, and a
+	 * file at its `ulimit -f` (write then fails with EFBIG). */
 	handle(SIGPIPE, SIG_IGN);
+	handle(SIGXFSZ, SIG_IGN);
 	sigemptyset(&sys.sa_mask);
 	if (sigaction(SIGSYS, &sys, NULL) < 0)
 		die_errno("sigaction(SIGSYS)");
+	/* A parent may have left signals blocked (the mask survives exec): a
+	 * blocked SIGTERM could not stop vmm. Now that each has its handler,
+	 * let them in, including any already pending. */
+	sigprocmask(SIG_SETMASK, &handled, NULL);
 }
 
 void signals_on_fatal(void (*cleanup)(void))
 {
-	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP };
 
 	fatal_cleanup = cleanup;
 	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
 		handle(fatal[i], on_fatal);
+}
+
+bool signals_stop_pending(void)
+{
+	return stop_signal != 0;
 }
 
 int signals_take_stop(void)

@@ -1,6 +1,7 @@
 #ifndef LOG_H
 #define LOG_H
 
+#include <stdio.h>
 #include <stdnoreturn.h>
 
 /* Exit statuses of vmm. Even numbers only: a guest's debug-exit status
@@ -24,5 +25,10 @@ noreturn void die(int status, const char *fmt, ...) __attribute__((format(printf
 /* Host failure: "vmm: what: strerror(errno)", exit STATUS_HOST. */
 noreturn void die_errno(const char *what);
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Where vmm's own words go (warnings, --stats, --trace, register dumps):
+ * stderr, until the console gives a stream that never blocks for long
+ * (host/console.c). */
+FILE *log_stream(void);
+void log_set_stream(FILE *f);
 
 #endif

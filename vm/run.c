@@ -321,7 +321,7 @@ int run_machine(struct run *r, const struct run_hooks *hooks)
 		int64_t now = now_ms();
 
 		if (__atomic_exchange_n(&r->report, 0, __ATOMIC_SEQ_CST))
-			look_report(r, stderr);
+			look_report(r, log_stream());
 		if (now < next_tick) {
 			if (busy && next_tick > now + RUN_TICK_MS)
 				next_tick = now + RUN_TICK_MS; /* woken from a nap */
@@ -341,6 +341,13 @@ int run_machine(struct run *r, const struct run_hooks *hooks)
 	stop_vcpus(r);
 	ring_drain(&r->ring);
 	return r->stop_status;
+}
+
+int64_t run_time_left(const struct run *r)
+{
+	int64_t left = r->deadline - now_ms();
+
+	return r->timeout <= 0 ? INT64_MAX : left > 0 ? left : 0;
 }
 
 void run_destroy(struct run *r)

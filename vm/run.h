@@ -87,6 +87,8 @@ void run_request_report(struct run *r);
  * the timeout ends the run; the calling thread does the host work. Returns
  * the run's exit status. */
 int run_machine(struct run *r, const struct run_hooks *hooks);
+/* ms left before --timeout's deadline (0 once past); INT64_MAX without. */
+int64_t run_time_left(const struct run *r);
 void run_destroy(struct run *r);
 
 #endif
