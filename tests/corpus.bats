@@ -79,3 +79,25 @@ check_case() {
 		skip "no ${VMM_CACHE:-$HOME/.cache/vmm}/bzImage-tiny (tests/linux/build-kernel.sh)"
 	run_cases bz-linux-
 }
+
+# The classes a hostile user found (issue 12), each on its own.
+
+@test "flat images: protected and long mode reach only 4 GiB; RAM in messages is its regions" {
+	run_cases flat-4g-
+}
+
+@test "multiboot: nothing is loaded where vmm writes the ACPI and MP tables; the information hops over them" {
+	run_cases mb-bios-area-
+}
+
+@test "multiboot: an a.out kludge kernel with an empty load range is refused" {
+	run_cases mb-aout-empty-range
+}
+
+@test "multiboot: a non-ELF kernel whose header flags put 2 at EI_CLASS is not called ELF64" {
+	run_cases mb-flags-2-not-elf
+}
+
+@test "bzImage: setup_data, hardware_subarch and other loader-written fields never come from the file" {
+	run_cases bz-fake-loader-fields-
+}
