@@ -34,17 +34,17 @@ void look_park(struct run_thread *t)
 	struct run *r = t->run;
 
 	look_at(t);
-	pthread_mutex_lock(&r->park_lock);
-	if (__atomic_load_n(&r->parking, __ATOMIC_SEQ_CST)) {
+	pthread_mutex_lock(&r->look_lock);
+	if (__atomic_load_n(&r->looking, __ATOMIC_SEQ_CST)) {
 		unsigned look = r->look;
 
 		t->seen_look = look;
-		r->parked++;
-		pthread_cond_broadcast(&r->park_cond);
-		while (__atomic_load_n(&r->parking, __ATOMIC_SEQ_CST) && r->look == look)
-			pthread_cond_wait(&r->park_cond, &r->park_lock);
+		r->look_parked++;
+		pthread_cond_broadcast(&r->look_cond);
+		while (__atomic_load_n(&r->looking, __ATOMIC_SEQ_CST) && r->look == look)
+			pthread_cond_wait(&r->look_cond, &r->look_lock);
 	}
-	pthread_mutex_unlock(&r->park_lock);
+	pthread_mutex_unlock(&r->look_lock);
 	__atomic_store_n(&t->vcpu->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 }
 
@@ -55,32 +55,32 @@ static bool look(struct run *r)
 	struct timespec limit;
 	bool all;
 
-	pthread_mutex_lock(&r->park_lock);
+	pthread_mutex_lock(&r->look_lock);
 	r->look++;
-	r->parked = 0;
-	__atomic_store_n(&r->parking, 1, __ATOMIC_SEQ_CST);
-	pthread_mutex_unlock(&r->park_lock);
+	r->look_parked = 0;
+	__atomic_store_n(&r->looking, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&r->look_lock);
 	for (int i = 0; i < r->nr; i++)
 		run_kick(&r->threads[i]);
 	clock_gettime(CLOCK_MONOTONIC, &limit);
 	limit.tv_nsec += RUN_PARK_MS * 1000000L;
 	limit.tv_sec += limit.tv_nsec / 1000000000L;
 	limit.tv_nsec %= 1000000000L;
-	pthread_mutex_lock(&r->park_lock);
-	while (r->parked < r->nr && !run_stopping(r) &&
-	       pthread_cond_timedwait(&r->park_cond, &r->park_lock, &limit) == 0)
+	pthread_mutex_lock(&r->look_lock);
+	while (r->look_parked < r->nr && !run_stopping(r) &&
+	       pthread_cond_timedwait(&r->look_cond, &r->look_lock, &limit) == 0)
 		;
-	all = r->parked == r->nr;
-	pthread_mutex_unlock(&r->park_lock);
+	all = r->look_parked == r->nr;
+	pthread_mutex_unlock(&r->look_lock);
 	return all;
 }
 
 static void unpark(struct run *r)
 {
-	pthread_mutex_lock(&r->park_lock);
-	__atomic_store_n(&r->parking, 0, __ATOMIC_SEQ_CST);
-	pthread_cond_broadcast(&r->park_cond);
-	pthread_mutex_unlock(&r->park_lock);
+	pthread_mutex_lock(&r->look_lock);
+	__atomic_store_n(&r->looking, 0, __ATOMIC_SEQ_CST);
+	pthread_cond_broadcast(&r->look_cond);
+	pthread_mutex_unlock(&r->look_lock);
 }
 
 /* The run is over by itself when every vCPU waits for another at once:

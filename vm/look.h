@@ -11,7 +11,7 @@
  * the host thread reads the records. It costs each vCPU one trip out of
  * KVM_RUN: vm/watch.c decides when one is worth it. */
 
-/* A vCPU thread, when it finds r->parking set. */
+/* A vCPU thread, when it finds r->looking set. */
 void look_park(struct run_thread *t);
 /* The host thread: end the run (STATUS_HALT) if every vCPU waits for
  * another (vm/watch.h), so that none can ever run again. */

@@ -135,14 +135,14 @@ static void *vcpu_thread(void *arg)
 	struct vcpu *v = t->vcpu;
 
 	while (!run_stopping(r)) {
-		if (__atomic_load_n(&r->parking, __ATOMIC_SEQ_CST)) {
+		if (__atomic_load_n(&r->looking, __ATOMIC_SEQ_CST)) {
 			look_park(t);
 			continue;
 		}
 		int ret = vcpu_enter(v);
 		int err = errno;
 
-		/* Cleared before the next check of parking or stopping: a request
+		/* Cleared before the next check of looking or stopping: a request
 		 * made after that check sets it again and finds it set. */
 		__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 		if (ret < 0 && err == EAGAIN)
@@ -231,7 +231,7 @@ static bool host_wait(struct run *r, const struct run_hooks *h, int64_t next_tic
 }
 
 /* Out of KVM_RUN, after setting the flag the thread checks (stopping or
- * parking): one running returns at once, one about to start returns
+ * looking): one running returns at once, one about to start returns
  * without entering (immediate_exit), one outside sees the flag. */
 void run_kick(struct run_thread *t)
 {
@@ -257,10 +257,10 @@ void run_init(struct run *r, struct vm *vm, struct vcpu *vcpus, int n, double ti
 	r->stop_status = -1;
 	r->timeout = timeout;
 	pthread_mutex_init(&r->io_lock, NULL);
-	pthread_mutex_init(&r->park_lock, NULL);
+	pthread_mutex_init(&r->look_lock, NULL);
 	pthread_condattr_init(&monotonic);
 	pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
-	pthread_cond_init(&r->park_cond, &monotonic);
+	pthread_cond_init(&r->look_cond, &monotonic);
 	pthread_condattr_destroy(&monotonic);
 	r->threads = calloc(n, sizeof(*r->threads));
 	if (!r->threads)
@@ -292,9 +292,9 @@ void run_request_stop(struct run *r, int status)
 					 __ATOMIC_SEQ_CST))
 		return;
 	wake_host(r);
-	pthread_mutex_lock(&r->park_lock); /* a look waiting for threads gives up */
-	pthread_cond_broadcast(&r->park_cond);
-	pthread_mutex_unlock(&r->park_lock);
+	pthread_mutex_lock(&r->look_lock); /* a look waiting for threads gives up */
+	pthread_cond_broadcast(&r->look_cond);
+	pthread_mutex_unlock(&r->look_lock);
 }
 
 void run_request_report(struct run *r)
@@ -359,6 +359,6 @@ void run_destroy(struct run *r)
 	r->threads = NULL;
 	watch_destroy(&r->watch);
 	pthread_mutex_destroy(&r->io_lock);
-	pthread_mutex_destroy(&r->park_lock);
-	pthread_cond_destroy(&r->park_cond);
+	pthread_mutex_destroy(&r->look_lock);
+	pthread_cond_destroy(&r->look_cond);
 }

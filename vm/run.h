@@ -61,11 +61,11 @@ struct run {
 	/* A look: the host thread parks every vCPU thread outside KVM_RUN, each
 	 * first records what its vCPU is doing, so no guest code runs while the
 	 * host reads the records. */
-	pthread_mutex_t park_lock;
-	pthread_cond_t park_cond;
-	int parking;   /* a look is on (atomic) */
-	unsigned look; /* its number; under park_lock, as is parked */
-	int parked;
+	pthread_mutex_t look_lock;
+	pthread_cond_t look_cond;
+	int looking;   /* a look is on (atomic) */
+	unsigned look; /* its number; under look_lock, as is parked */
+	int look_parked;
 	int report; /* print the vCPUs' state at the next tick (atomic) */
 };
 
@@ -77,7 +77,7 @@ struct stop_line run_stop_line(struct run *r);
 void run_request_stop(struct run *r, int status);
 bool run_stopping(struct run *r);
 /* Get a vCPU thread out of KVM_RUN to see a flag just set (stopping,
- * parking): one in KVM_RUN returns at once, one about to enter returns
+ * looking): one in KVM_RUN returns at once, one about to enter returns
  * without running (immediate_exit), one outside sees the flag. */
 void run_kick(struct run_thread *t);
 /* Print each vCPU's state on stderr at the host thread's next tick,
