@@ -39,6 +39,8 @@ static void parse_command_line(struct options *opt, int argc, char **argv)
 
 	if (options_parse(opt, argc, argv, err, sizeof(err)) < 0)
 		die(STATUS_USAGE, "%s", err);
+	for (int i = 0; i < opt->nr_notes; i++)
+		warn("%s", opt->notes[i]);
 	if (opt->help) {
 		options_usage(stdout);
 		exit(0);

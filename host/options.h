@@ -13,6 +13,8 @@
 #define KVM_DEVICE_DEFAULT "/dev/kvm"
 #define SMP_MAX 254 /* APIC ids 0..254 fit the MP table and the MADT */
 #define OPTIONS_ERR_LEN 256
+#define OPTIONS_MAX_NOTES 8  /* warnings about the command line */
+#define TIMEOUT_MAX 10000000 /* seconds: 115 days */
 
 struct options {
 	struct guest_spec guest; /* IMAGE or --kernel, --initrd, --append, --mode ... */
@@ -25,12 +27,17 @@ struct options {
 	const char *fb_png;           /* --fb-png */
 	bool fb_ram;
 	const char *kvm_device;
+	/* Said on stderr before the run: a setting given twice (the last one
+	 * counts, as in QEMU). */
+	char notes[OPTIONS_MAX_NOTES][OPTIONS_ERR_LEN];
+	int nr_notes;
 };
 
 /* Parse argv; on error, fills err and returns -1. Pure: no I/O. */
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen);
 void options_usage(FILE *f);
-/* "64M", "0x1000", "2G": for sizes and addresses. */
+/* "64M", "0x1000", "2G": for sizes and addresses. Decimal, or hex after
+ * 0x; never octal ("010M" is ten MiB). */
 int parse_size(const char *s, uint64_t *out);
 int parse_u64(const char *s, uint64_t *out);
 

@@ -59,7 +59,8 @@ check_case() {
 	mb=$(grep -c '^mb-' "$CORPUS/manifest")
 	bz=$(grep -c '^bz-' "$CORPUS/manifest")
 	echo "total $total: flat $flat, multiboot $mb, bzImage $bz"
-	[ "$total" -ge 30 ] && [ "$flat" -ge 10 ] && [ "$mb" -ge 10 ] && [ "$bz" -ge 10 ]
+	[ "$total" -ge 30 ] && [ "$flat" -ge 10 ] && [ "$mb" -ge 10 ] && [ "$bz" -ge 10 ] &&
+		[ "$(grep -c '^opt-' "$CORPUS/manifest")" -ge 10 ]
 }
 
 @test "corpus: flat images at and past RAM, the boot area and the first MiB" {
@@ -96,6 +97,10 @@ check_case() {
 
 @test "multiboot: a non-ELF kernel whose header flags put 2 at EI_CLASS is not called ELF64" {
 	run_cases mb-flags-2-not-elf
+}
+
+@test "the command line: -m in pages and decimal, limits named, empty names, ambiguity, repeats, QEMU's --initrd" {
+	run_cases opt-
 }
 
 @test "bzImage: setup_data, hardware_subarch and other loader-written fields never come from the file" {

@@ -486,6 +486,37 @@ def bz_loader_fields(c, data):
         c.run("bz-fake-loader-fields-file-" + name, put(bz.data, off, fmt, v), 1)
 
 
+# --- the command line ---------------------------------------------------
+
+def option_cases(c, guests):
+    """Options that a hostile user found misread: each must end in one
+    message naming the option (status 2), or run as documented."""
+    hello = open(os.path.join(guests, "hello64.bin"), "rb").read()
+    fwcfg = open(os.path.join(guests, "fwcfg64.bin"), "rb").read()
+    elf = open(os.path.join(guests, "mbelf.elf"), "rb").read()
+    for m in ("4097K", "0x100001"):
+        c.error("opt-m-not-page-multiple-" + m, hello,
+                ["memory size '%s' for -m is not a multiple of the 4K page" % m], ["-m", m], 2)
+    # fwcfg64 prints the RAM size fw_cfg gives and exits with (CPUs << 1) | 1.
+    c.run("opt-m-010M-is-decimal", fwcfg, 3, ["-m", "010M"], ["ram 0000000000a00000"])
+    c.run("opt-smp-010-is-decimal", fwcfg, 21, ["--smp", "010"], ["cpus 10"])
+    c.error("opt-timeout-past-limit", hello, ["--timeout takes more than 0 and at most 10000000"],
+            ["--timeout", "1e8"], 2)
+    c.error("opt-empty-fb-png", hello, ["--fb-png needs a file name, not ''"],
+            ["--fb", "8x8", "--fb-png", ""], 2)
+    c.error("opt-empty-kvm-device", hello, ["--kvm-device needs a file name, not ''"],
+            ["--kvm-device", ""], 2)
+    c.error("opt-ambiguous", hello, ["ambiguous option '--fb-'", "--fb-png, --fb-ram"],
+            ["--fb-", "x"], 2)
+    c.error("opt-append-twice", elf, ["--append given twice ('a', then 'b')"],
+            ["--append", "a", "--append", "b"], 2)
+    c.error("opt-initrd-empty-module", elf, ["module 1 has no file name"], ["--initrd", ","], 2)
+    comma = c.file("file-module,comma", b"comma!")
+    c.run("opt-initrd-escaped-comma", elf, MBELF_OK,
+          ["--initrd", comma.replace(",", ",,") + " x,,y"],
+          ["mod 0 '%s x,y' len 6 data 'comma!'" % comma])
+
+
 def fakelinux(outdir):
     path = os.path.join(outdir, "fakelinux.bzImage")
     subprocess.run([sys.executable, os.path.join(HERE, "..", "fakelinux.py"), "build", path],
@@ -500,10 +531,13 @@ def main():
     c = Corpus(outdir)
     flat_cases(c, guests)
     multiboot_cases(c, guests)
+    option_cases(c, guests)
     # fakelinux's entry writes screen_info (64 bytes) to COM1 and halts.
     fake = fakelinux(outdir)
     bz_cases(c, "fake", fake, (0, [], []))
     bz_loader_fields(c, fake)
+    c.error("opt-module-for-bzimage", fake, ["--module is for multiboot kernels"],
+            ["--module", os.path.join(outdir, "file-module")], 2)
     if tiny and os.path.exists(tiny):
         # Linux itself: accepted means it starts; the run is cut short.
         bz_cases(c, "linux", open(tiny, "rb").read(), (124, ["--timeout", "0.5"], []))
