@@ -26,29 +26,50 @@ static void look_at(struct run_thread *t)
 	};
 }
 
-/* Record, then wait outside KVM_RUN until the host thread has read every
- * record. Clears immediate_exit before the caller checks for another
- * look: a look the host starts after that check finds it clear. */
+/* Wait outside KVM_RUN until the host thread has read every record; take
+ * this vCPU's record once every thread has parked, so that no guest code
+ * runs between the first record and the last (an IPI sent after one vCPU
+ * recorded would be missed). Clears immediate_exit before the caller
+ * checks for another look: a look the host starts after that check finds
+ * it clear. */
 void look_park(struct run_thread *t)
 {
 	struct run *r = t->run;
 
-	look_at(t);
 	pthread_mutex_lock(&r->look_lock);
 	if (__atomic_load_n(&r->looking, __ATOMIC_SEQ_CST)) {
 		unsigned look = r->look;
 
-		t->seen_look = look;
 		r->look_parked++;
 		pthread_cond_broadcast(&r->look_cond);
-		while (__atomic_load_n(&r->looking, __ATOMIC_SEQ_CST) && r->look == look)
+		while (__atomic_load_n(&r->looking, __ATOMIC_SEQ_CST) && r->look == look) {
+			if (r->look_recording == look && t->seen_look != look) {
+				pthread_mutex_unlock(&r->look_lock);
+				look_at(t); /* every vCPU is parked: its state holds still */
+				pthread_mutex_lock(&r->look_lock);
+				t->seen_look = look;
+				r->look_recorded++;
+				pthread_cond_broadcast(&r->look_cond);
+				continue;
+			}
 			pthread_cond_wait(&r->look_cond, &r->look_lock);
+		}
 	}
 	pthread_mutex_unlock(&r->look_lock);
 	__atomic_store_n(&t->vcpu->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 }
 
-/* Park every vCPU thread, each having recorded its vCPU; true if all did
+/* Wait, under look_lock, until *count reaches every vCPU; false if the
+ * run stops or RUN_PARK_MS pass first. */
+static bool wait_all(struct run *r, const int *count, const struct timespec *limit)
+{
+	while (*count < r->nr && !run_stopping(r) &&
+	       pthread_cond_timedwait(&r->look_cond, &r->look_lock, limit) == 0)
+		;
+	return *count == r->nr;
+}
+
+/* Park every vCPU thread, then have each record its vCPU; true if all did
  * within RUN_PARK_MS. Always followed by unpark(). */
 static bool look(struct run *r)
 {
@@ -57,7 +78,7 @@ static bool look(struct run *r)
 
 	pthread_mutex_lock(&r->look_lock);
 	r->look++;
-	r->look_parked = 0;
+	r->look_parked = r->look_recorded = 0;
 	__atomic_store_n(&r->looking, 1, __ATOMIC_SEQ_CST);
 	pthread_mutex_unlock(&r->look_lock);
 	for (int i = 0; i < r->nr; i++)
@@ -67,10 +88,12 @@ static bool look(struct run *r)
 	limit.tv_sec += limit.tv_nsec / 1000000000L;
 	limit.tv_nsec %= 1000000000L;
 	pthread_mutex_lock(&r->look_lock);
-	while (r->look_parked < r->nr && !run_stopping(r) &&
-	       pthread_cond_timedwait(&r->look_cond, &r->look_lock, &limit) == 0)
-		;
-	all = r->look_parked == r->nr;
+	all = wait_all(r, &r->look_parked, &limit);
+	if (all) {
+		r->look_recording = r->look;
+		pthread_cond_broadcast(&r->look_cond);
+		all = wait_all(r, &r->look_recorded, &limit);
+	}
 	pthread_mutex_unlock(&r->look_lock);
 	return all;
 }

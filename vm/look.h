@@ -6,9 +6,9 @@
 #include "vm/run.h"
 
 /* A look at every vCPU at once: the host thread parks every vCPU thread
- * outside KVM_RUN, each first records what its vCPU is doing (only the
- * thread that runs a vCPU can ask KVM that), and no guest code runs while
- * the host thread reads the records. It costs each vCPU one trip out of
+ * outside KVM_RUN; once they all are, no guest code runs, and each records
+ * what its vCPU is doing (only the thread that runs a vCPU can ask KVM
+ * that) for the host thread to read. It costs each vCPU one trip out of
  * KVM_RUN: vm/watch.c decides when one is worth it. */
 
 /* A vCPU thread, when it finds r->looking set. */

@@ -58,14 +58,15 @@ struct run {
 	int64_t deadline;   /* of the timeout, ms on CLOCK_MONOTONIC */
 	int napping;        /* the host thread sleeps longer than a tick (atomic) */
 	struct watch watch; /* when to look whether the run is over */
-	/* A look: the host thread parks every vCPU thread outside KVM_RUN, each
-	 * first records what its vCPU is doing, so no guest code runs while the
-	 * host reads the records. */
+	/* A look (vm/look.c): the host thread parks every vCPU thread outside
+	 * KVM_RUN; once all are parked, no guest code runs, and each records
+	 * what its vCPU is doing for the host to read. */
 	pthread_mutex_t look_lock;
 	pthread_cond_t look_cond;
-	int looking;   /* a look is on (atomic) */
-	unsigned look; /* its number; under look_lock, as is parked */
-	int look_parked;
+	int looking;             /* a look is on (atomic) */
+	unsigned look;           /* its number; under look_lock, as are the rest */
+	unsigned look_recording; /* the look whose records are to be taken now */
+	int look_parked, look_recorded;
 	int report; /* print the vCPUs' state at the next tick (atomic) */
 };
 
