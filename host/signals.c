@@ -92,8 +92,13 @@ void signals_install(void)
 	sigemptyset(&handled);
 	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
 		handle(stops[i], on_stop);
-	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++) /* default: terminate */
-		handle(sig, on_stop);
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++) { /* default: terminate */
+		struct sigaction sa = { .sa_handler = on_stop };
+
+		/* Not fatal: valgrind keeps one for itself (EINVAL). */
+		sigemptyset(&sa.sa_mask);
+		sigaction(sig, &sa, NULL);
+	}
 	handle(SIGUSR1, on_snapshot);
 	handle(SIGQUIT, on_report);
 	handle(RUN_KICK_SIGNAL, on_kick);
