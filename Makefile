@@ -23,7 +23,7 @@ CHECK_OBJS := $(SRCS:%.c=$(BUILD)/check/%.o)
 
 GUESTS16 := hello16 irqecho16
 GUESTS   := hello32 hello64 echo64 exit64 triple64 hypercall64 spin64 flood64 \
-            fbdemo64 fbread64 fbspin64 mbaout fwcfg64 smp64 smphalt64
+            fbdemo64 fbread64 fbspin64 mbaout fwcfg64 smp64 smphalt64 zeropage64
 # Hostile guests (tests/hostile.bats): each attacks one part of the VMM.
 GUESTS   += evilio64 evilrep64 evilflood64 eviluart64 evilfb64 evilint64 evilexit64 \
             evilstorm64
@@ -80,6 +80,11 @@ $(BUILD)/guests/%16.elf: $(BUILD)/guests/%16.o guests/guest.ld
 
 $(BUILD)/guests/%.elf: $(BUILD)/guests/%.o guests/guest.ld
 	$(Q)ld -m elf_x86_64 -T guests/guest.ld -o $@ $<
+
+# A bzImage: the file starts 5 sectors of setup below its payload, which a
+# loader puts at 1 MiB (0x100000 - 0xa00).
+$(BUILD)/guests/zeropage64.elf: $(BUILD)/guests/zeropage64.o guests/guest.ld
+	$(Q)ld -m elf_x86_64 -T guests/guest.ld -Ttext=0xff600 -o $@ $<
 
 $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 	$(Q)objcopy -O binary $< $@
