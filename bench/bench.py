@@ -550,11 +550,11 @@ class Bench:
     def row_idle_end(self, bins, reps):
         """From the guest's byte to vmm reaped: `cli; hlt` noticed (8c)."""
         arms = {a: (lambda a=a: [bins[a], self.guest("idle64", 1)]) for a in bins}
-        res = self.singles(arms, max(reps, 11), want_bytes=1, want_status=0)
+        res = self.singles(arms, self.reps, want_bytes=1, want_status=0)
         gone = {a: [r["exit"] - r["first"] for r in res[a]] for a in bins}
         med = lambda a: fmt_time(statistics.median(gone[a]))
         what = "End of a run by `cli; hlt` (1 vCPU): guest's last byte to vmm reaped"
-        note = (f"{max(reps, 11)} runs each, wall time; includes closing the VM (~20 ms here, "
+        note = (f"{self.reps} runs each, wall time; includes closing the VM (~20 ms here, "
                 f"see the start-up note)")
         if "before" in bins:
             self.add_row("8c", what + ", before ÷ after", f"after {med('vmm')}",
