@@ -27,6 +27,9 @@ GUESTS   := hello32 hello64 echo64 exit64 triple64 hypercall64 spin64 flood64 \
 # Hostile guests (tests/hostile.bats): each attacks one part of the VMM.
 GUESTS   += evilio64 evilrep64 evilflood64 eviluart64 evilfb64 evilint64 evilexit64 \
             evilstorm64
+
+# A guest to look inside with gdb (README "Debugging with gdb").
+GUESTS   += debug64
 # When a run with several vCPUs is over by itself (tests/smp.bats).
 GUESTS   += smphalt64
 GUEST_BINS := $(patsubst %,$(BUILD)/guests/%.bin,$(GUESTS16) $(GUESTS))
@@ -75,7 +78,7 @@ guests: $(GUEST_BINS)
 $(BUILD)/guests/%.o: guests/%.S guests/guest.h lib/machine.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
-	$(Q)$(CC) -c -nostdlib -ffreestanding -I. -Iguests -o $@ $<
+	$(Q)$(CC) -c -g -nostdlib -ffreestanding -I. -Iguests -o $@ $<
 
 $(BUILD)/guests/%16.elf: $(BUILD)/guests/%16.o guests/guest.ld
 	$(Q)ld -m elf_x86_64 -T guests/guest.ld -Ttext=0x7c00 -o $@ $<
@@ -94,7 +97,7 @@ $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 $(GUESTS_MB32:%=$(BUILD)/guests/%.o): $(BUILD)/guests/%.o: guests/%.S guests/guest.h lib/machine.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
-	$(Q)$(CC) -m32 -c -nostdlib -ffreestanding -I. -Iguests -o $@ $<
+	$(Q)$(CC) -m32 -c -g -nostdlib -ffreestanding -I. -Iguests -o $@ $<
 
 $(GUESTS_MB32:%=$(BUILD)/guests/%.elf): $(BUILD)/guests/%.elf: $(BUILD)/guests/%.o guests/mb.ld
 	$(Q)ld -m elf_i386 -T guests/mb.ld -o $@ $<
@@ -123,7 +126,7 @@ bench: vmm
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
                 -Wno-gnu-variable-sized-type-not-at-end # vcpu.c's kvm_msrs, fine with gcc
-FUZZ_NAMES   := flat bzimage multiboot serial devices fb ring
+FUZZ_NAMES   := flat bzimage multiboot serial devices fb ring paging rsp
 FUZZ_SRCS    := $(filter-out vmm.c lib/log.c,$(SRCS)) fuzz/support.c # support.c: log.c for fuzzing
 FUZZ_OBJS    := $(FUZZ_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
 FUZZ_SECONDS ?= 60
@@ -148,8 +151,20 @@ fuzz-run: fuzz guests
 valgrind: vmm guests
 	tests/unit/valgrind.sh ./vmm $(BUILD)/guests
 
-# C unit tests, built with the VMM's own flags (tests/sandbox.bats runs this one).
+# C unit tests, built with the VMM's own flags (tests/sandbox.bats and
+# tests/paging.bats, tests/gdb.bats run them).
 $(BUILD)/unit/sandbox_test: tests/unit/sandbox_test.c $(BUILD)/host/sandbox.o $(BUILD)/lib/log.o
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/unit/paging_test: tests/unit/paging_test.c $(BUILD)/vm/paging.o $(BUILD)/vm/mem.o
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+VM_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard vm/*.c)))
+$(BUILD)/unit/debug_test: tests/unit/debug_test.c $(VM_OBJS) $(BUILD)/lib/log.o
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

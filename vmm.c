@@ -10,6 +10,7 @@
 #include "devices/board.h"
 #include "host/console.h"
 #include "host/display.h"
+#include "host/gdb.h"
 #include "host/options.h"
 #include "host/sandbox.h"
 #include "host/signals.h"
@@ -31,6 +32,7 @@ struct machine {
 	struct run run;
 	struct console console; /* the serial line's host side */
 	struct display display; /* the framebuffer's */
+	struct gdb gdb;         /* --gdb: the remote stub */
 };
 
 static void parse_command_line(struct options *opt, int argc, char **argv)
@@ -156,6 +158,27 @@ static int input_fd(void *ctx)
 	return console_input_fd(&m->console);
 }
 
+/* Everything is open and mapped: from here on the guest drives vmm, so
+ * vmm can do only what running needs: read its eventfds, accept on the gdb
+ * stub's socket. The sanitizers' runtime needs more (it is a debugging
+ * build anyway). */
+static void sandbox(struct machine *m)
+{
+	struct sandbox_fds fds = { { m->run.wake_fd, -1, -1, -1 }, -1 };
+
+	if (m->opt.no_sandbox)
+		return;
+	if (m->opt.gdb)
+		fds = (struct sandbox_fds){ { m->run.wake_fd, m->gdb.wake_fd,
+					      m->gdb.debug.notify_fd, -1 },
+					    m->gdb.listen_fd };
+#ifdef __SANITIZE_ADDRESS__
+	(void)fds;
+#else
+	sandbox_install(&fds);
+#endif
+}
+
 static int run(struct machine *m)
 {
 	struct run_hooks hooks = { on_tick, on_watch, input_fd, m };
@@ -163,14 +186,15 @@ static int run(struct machine *m)
 
 	console_init(&m->console, STDIN_FILENO, STDOUT_FILENO);
 	m->stats.out = log_stream(); /* --trace and --stats: never blocking for long */
-	/* Everything is open and mapped: from here on the guest drives vmm, so
-	 * vmm can do only what running needs. The sanitizers' runtime needs
-	 * more (it is a debugging build anyway). */
-#ifndef __SANITIZE_ADDRESS__
-	if (!m->opt.no_sandbox)
-		sandbox_install(m->run.wake_fd);
-#endif
+	if (m->opt.gdb)
+		gdb_init(&m->gdb, &m->opt.gdb_addr, m->opt.gdb_wait, &m->vm, m->vcpus, m->opt.smp,
+			 &m->run);
+	sandbox(m);
+	if (m->opt.gdb)
+		gdb_start(&m->gdb); /* its thread inherits the filter */
 	status = run_machine(&m->run, &hooks);
+	if (m->opt.gdb)
+		gdb_finish(&m->gdb, status);
 	/* Every write from here on is bounded: CONSOLE_DRAIN_MS in all, no
 	 * later than --timeout's deadline, nothing more after a stop signal. */
 	console_destroy(&m->console, run_time_left(&m->run) < CONSOLE_DRAIN_MS

@@ -523,10 +523,10 @@ class Bench:
         return (c1 - c0) / 1e9 / (t1 - t0)
 
     def row_idle(self):
-        self.log("8. idle guest: host CPU per second of `sti; hlt`, and the end after `cli; hlt`")
+        self.log("10. idle guest: host CPU per second of `sti; hlt`, and the end after `cli; hlt`")
         bins = self.idle_arms()
         reps = min(self.reps, 9)
-        for number, smp in (("8a", 1), ("8b", 4)):
+        for number, smp in (("10a", 1), ("10b", 4)):
             per = {a: [] for a in bins}
             for rep in range(reps):
                 for a in (list(bins) if rep % 2 == 0 else list(bins)[::-1]):
@@ -548,7 +548,7 @@ class Bench:
         self.row_idle_end(bins, reps)
 
     def row_idle_end(self, bins, reps):
-        """From the guest's byte to vmm reaped: `cli; hlt` noticed (8c)."""
+        """From the guest's byte to vmm reaped: `cli; hlt` noticed (10c)."""
         arms = {a: (lambda a=a: [bins[a], self.guest("idle64", 1)]) for a in bins}
         res = self.singles(arms, self.reps, want_bytes=1, want_status=0)
         gone = {a: [r["exit"] - r["first"] for r in res[a]] for a in bins}
@@ -557,11 +557,11 @@ class Bench:
         note = (f"{self.reps} runs each, wall time; includes closing the VM (~20 ms here, "
                 f"see the start-up note)")
         if "before" in bins:
-            self.add_row("8c", what + ", before ÷ after", f"after {med('vmm')}",
+            self.add_row("10c", what + ", before ÷ after", f"after {med('vmm')}",
                          f"before {med('before')}", self.ratios(gone["before"], gone["vmm"]),
                          "≥ 0.9× (no later, within noise)", lambda r: r >= 0.9, note)
         else:
-            self.add_row("8c", what, f"vmm {med('vmm')}", "before: n/a", None, "", "n/a", note)
+            self.add_row("10c", what, f"vmm {med('vmm')}", "before: n/a", None, "", "n/a", note)
 
     LINUX_REPS = int(os.environ.get("BENCH_LINUX_REPS", 3))
 
@@ -622,6 +622,49 @@ class Bench:
                      f"QEMU microvm {qs['med']:.2f} s (min–max {qs['min']:.2f}–{qs['max']:.2f} s)",
                      ratio, "≥ 1× (vmm no slower)", lambda x: x >= 1,
                      note + f"; QEMU -m 128 {'-cpu host' if cpu == '-cpu host' else '(default CPU)'}")
+
+    def row_gdb(self):
+        self.log("8. --gdb with no client: what it adds to an exit")
+        sock = os.path.abspath(os.path.join(self.build, "gdb.sock"))
+        pio = lambda *args: lambda n: [self.vmm, *args, self.guest("pio64", n)]
+        arms = {"default": pio(), "gdb": pio("--gdb", "unix:" + sock)}
+        n = self.calibrate(arms["default"])
+        cpu, wall = self.per_op(arms, n)
+        ratio = self.ratios(cpu["gdb"], cpu["default"])
+        self.add_row("8", "Exit round trip with `--gdb` and no client, --gdb ÷ default",
+                     f"--gdb {fmt_time(statistics.median(cpu['gdb']))}/exit "
+                     f"({1 / statistics.median(cpu['gdb']):,.0f} exits/s)",
+                     f"default {fmt_time(statistics.median(cpu['default']))}/exit "
+                     f"({1 / statistics.median(cpu['default']):,.0f} exits/s)",
+                     ratio, "≤ 1.05× (nothing per exit)", lambda r: r <= 1.05,
+                     f"N={n}, pio64 as row 1; wall-time ratio "
+                     f"{fmt_ratio(self.ratios(wall['gdb'], wall['default']))}")
+
+    def row_msrs(self):
+        self.log("9. N MSRs: one KVM_SET_MSRS against N KVM_SET_ONE_REG")
+        tool = os.path.join(self.build, "msrs")
+        r = subprocess.run([tool, str(self.reps), "2000"], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RunError(f"{tool}: {r.stderr.strip()[-300:]}")
+        if r.stdout.startswith("unsupported"):
+            self.add_row("9", "N MSRs, KVM_SET_ONE_REG × N ÷ KVM_SET_MSRS", "n/a", "", None, "",
+                         "n/a", r.stdout.strip())
+            return
+        t = {}
+        for line in r.stdout.splitlines():
+            f = line.split()
+            t.setdefault(int(f[2]), []).append([float(x) for x in f[3:7]])
+        for number, n, way, what in (("9a", 10, 0, "set"), ("9b", 10, 2, "get"),
+                                     ("9c", 1, 0, "set")):
+            lists, one = [x[way] for x in t[n]], [x[way + 1] for x in t[n]]
+            verb = "SET" if what == "set" else "GET"
+            self.add_row(number, f"{n} MSR{'s' if n > 1 else ''} {what}, "
+                         f"{n} × KVM_{verb}_ONE_REG ÷ 1 × KVM_{verb}_MSRS",
+                         f"KVM_{verb}_MSRS {fmt_time(statistics.median(lists) / 1e9)}",
+                         f"ONE_REG × {n} {fmt_time(statistics.median(one) / 1e9)}",
+                         self.ratios(one, lists), "(the price of one register per ioctl)",
+                         "n/a", "2000 batches per measurement, CPU time of the thread, "
+                         "4 ways interleaved (bench/msrs.c)")
 
     def run_row(self, fn, number, title):
         try:
@@ -720,6 +763,16 @@ METHOD = """## Method
   panic=-1 noxsave"; QEMU `-M microvm -enable-kvm -cpu host`, default CPU if
   that fails), one warm-up each, then vmm/QEMU alternately; fork to the
   VMM-INIT-OK line by /proc/uptime (10 ms), the VMM then SIGKILLed.
+- Row 8: row 1's guest and method, vmm against vmm with `--gdb
+  unix:PATH` and no client: the stub's thread sleeps in poll(), the vCPUs
+  run without guest debugging, so the ratio should be 1.
+- Row 9: `bench/msrs.c` on a vCPU that never runs (CPUID set, as long
+  mode's MSRs need): N MSRs (SYSENTER_CS/ESP/EIP, STAR, LSTAR, CSTAR,
+  SFMASK, FS_BASE, GS_BASE, KERNEL_GS_BASE; N = 10 or 1) set or read by one
+  KVM_SET/GET_MSRS against N KVM_SET/GET_ONE_REG; 2000 batches per
+  measurement, thread CPU time, the four ways interleaved and reversed
+  every other repetition. ONE_REG needs a host that serves MSRs that way
+  (Linux 6.18 and later); elsewhere the row says so.
 - Row 6a: `bench/guests/spin32.S` (one byte out, then `jmp .`) with `-m 3M`;
   once its byte arrives, VmHWM from /proc/PID/status minus the Rss of the one
   3072 kB mapping in /proc/PID/smaps (the guest RAM: pages the guest and
@@ -731,11 +784,11 @@ METHOD = """## Method
   here), so exec→first byte bounds exec→first KVM_RUN from above. For QEMU
   the same figure includes its firmware (qboot, multiboot option ROM): it
   is QEMU's time until the guest runs, not until its first KVM_RUN.
-- Row 8: `bench/guests/idle64.S` writes one byte and halts. With interrupts
-  on (8a, 8b) nothing wakes it: it idles, and the host CPU per second is
+- Row 10: `bench/guests/idle64.S` writes one byte and halts. With interrupts
+  on (10a, 10b) nothing wakes it: it idles, and the host CPU per second is
   the CPU time of all of vmm's threads (the first field of each
   `/proc/PID/task/TID/schedstat`, in ns) over 2 s, from 0.3 s after the
-  guest's byte; with interrupts off (8c) vmm must notice the halt to end
+  guest's byte; with interrupts off (10c) vmm must notice the halt to end
   the run. The "before" arm is another vmm binary given as
   `BENCH_BASELINE=PATH make bench` (the results here: the commit before the
   watch of vm/watch.c, which kicked every vCPU every 10 ms and asked
@@ -749,12 +802,14 @@ def main():
     ap.add_argument("--out", default="bench/results.md")
     ap.add_argument("--reps", type=int, default=int(os.environ.get("BENCH_REPS", 31)))
     ap.add_argument("--target", type=float, default=float(os.environ.get("BENCH_TARGET", 0.3)))
-    ap.add_argument("--rows", default=os.environ.get("BENCH_ROWS", "12345678"))
+    # Rows to run: "1,2,10", or single-digit rows run together ("1234").
+    ap.add_argument("--rows", default=os.environ.get("BENCH_ROWS", "1,2,3,4,5,6,7,8,9,10"))
     ap.add_argument("-v", "--verbose", action="store_true", default=bool(os.environ.get("BENCH_V")))
     args = ap.parse_args()
+    wanted = set(args.rows.split(",")) if "," in args.rows else set(args.rows)
 
     b = Bench(args)
-    for path in (b.vmm, b.launch_bin, b.bare):
+    for path in (b.vmm, b.launch_bin, b.bare, os.path.join(b.build, "msrs")):
         if not os.access(path, os.X_OK):
             sys.exit(f"bench: {path} missing: build it first (make bench does)")
     if not os.access("/dev/kvm", os.R_OK | os.W_OK):
@@ -771,14 +826,18 @@ def main():
             ("3", b.row_sync_regs, "sync_regs"), ("4", b.row_serial, "Coalesced serial"),
             ("6", b.row_footprint, "Footprint")]
     for number, fn, title in rows:
-        if number in args.rows:
+        if number in wanted:
             b.run_row(fn, number, title)
-        if number == "4" and "5" in args.rows:
+        if number == "4" and "5" in wanted:
             b.run_row(b.row_fb, "5", "Framebuffer")
-    if "7" in args.rows:
+    if "8" in wanted:
+        b.run_row(b.row_gdb, "8", "--gdb")
+    if "9" in wanted:
+        b.run_row(b.row_msrs, "9", "MSRs")
+    if "7" in wanted:
         b.run_row(b.row_linux, "7", "Linux boot")
-    if "8" in args.rows:
-        b.run_row(b.row_idle, "8", "Idle guest")
+    if "10" in wanted:
+        b.run_row(b.row_idle, "10", "Idle guest")
     b.load1 = " ".join(f"{x:.2f}" for x in os.getloadavg())
     b.elapsed = time.monotonic() - t0
     text = b.report()

@@ -33,6 +33,8 @@ enum {
 	OPT_FB,
 	OPT_FB_PNG,
 	OPT_FB_RAM,
+	OPT_GDB,
+	OPT_GDB_WAIT,
 };
 
 static const struct option long_opts[] = {
@@ -57,6 +59,8 @@ static const struct option long_opts[] = {
 	{ "fb", required_argument, NULL, OPT_FB },
 	{ "fb-png", required_argument, NULL, OPT_FB_PNG },
 	{ "fb-ram", no_argument, NULL, OPT_FB_RAM },
+	{ "gdb", required_argument, NULL, OPT_GDB },
+	{ "gdb-wait", no_argument, NULL, OPT_GDB_WAIT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -90,6 +94,9 @@ void options_usage(FILE *f)
 	      "      --fb WxH          framebuffer: W x H pixels, XRGB8888, at 0xe0000000\n"
 	      "      --fb-png FILE     its picture as PNG: at exit, on SIGUSR1 and Ctrl-A s\n"
 	      "      --fb-ram          back the framebuffer with RAM (dirty log), not MMIO\n"
+	      "      --gdb [HOST:]PORT a gdb remote stub on 127.0.0.1:PORT (or HOST:PORT);\n"
+	      "      --gdb unix:PATH   or on a unix socket (gdb: target remote PATH)\n"
+	      "      --gdb-wait        with --gdb: stop before the first instruction\n"
 	      "      --no-sandbox      run without the seccomp filter (for debuggers, valgrind)\n"
 	      "      --kvm-device PATH KVM device (default /dev/kvm, or $VMM_KVM_DEVICE)\n"
 	      "  -h, --help            this text;  --version  the version\n"
@@ -98,7 +105,8 @@ void options_usage(FILE *f)
 	      "sends Ctrl-A.\n"
 	      "Exit status: guest's (V << 1) | 1 after writing V to port 0xf4; 0 halted;\n"
 	      "2 usage; 4 bad image; 6 KVM/host failure; 8 triple fault; 10 KVM internal\n"
-	      "error; 12 reset; 14 Ctrl-A x; 124 timeout; 130 SIGINT; 143 SIGTERM.\n",
+	      "error; 12 reset; 14 Ctrl-A x; 16 gdb's kill; 124 timeout; 130 SIGINT; 143 "
+	      "SIGTERM.\n",
 	      f);
 }
 
@@ -240,6 +248,37 @@ static int repeated(struct options *o, int c, const char *before, const char *ar
 	return 0;
 }
 
+/* --gdb unix:PATH, [HOST:]PORT or [IPV6]:PORT. */
+static int parse_gdb(struct gdb_addr *a, const char *s, char *err, size_t errlen)
+{
+	const char *colon = strrchr(s, ':'), *port = colon ? colon + 1 : s;
+	size_t hostlen = colon ? (size_t)(colon - s) : 0;
+	uint64_t n;
+
+	memset(a, 0, sizeof(*a));
+	if (!strncmp(s, "unix:", 5)) {
+		if (!s[5] || strlen(s + 5) >= sizeof(a->path))
+			return snprintf(err, errlen, "--gdb '%s': a socket path of 1 to %zu bytes",
+					s, sizeof(a->path) - 1),
+			       -1;
+		a->is_unix = true;
+		memcpy(a->path, s + 5, strlen(s + 5) + 1);
+		return 0;
+	}
+	if (hostlen >= 2 && s[0] == '[' && s[hostlen - 1] == ']') { /* [::1]:1234 */
+		s++;
+		hostlen -= 2;
+	}
+	if ((colon && !hostlen) || hostlen >= sizeof(a->host) || !isdigit((unsigned char)*port) ||
+	    parse_u64(port, &n) < 0 || n > 65535 || (port[0] == '0' && port[1]))
+		return snprintf(err, errlen,
+				"bad --gdb '%s' (PORT, HOST:PORT or unix:PATH; PORT 0-65535)", s),
+		       -1;
+	memcpy(a->host, s, hostlen);
+	a->port = (int)n;
+	return 0;
+}
+
 /* One option; returns -1 with err filled when its argument is bad. */
 static int parse_one(struct options *o, int c, const char *arg, char *err, size_t errlen)
 {
@@ -316,6 +355,9 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	case OPT_FB_PNG:
 		o->fb_png = arg;
 		return check_path(c, arg, err, errlen);
+	case OPT_GDB:
+		o->gdb = true;
+		return parse_gdb(&o->gdb_addr, arg, err, errlen);
 	}
 	return 0;
 }
@@ -349,6 +391,9 @@ static void set_flag(struct options *o, int c)
 		break;
 	case OPT_FB_RAM:
 		o->fb_ram = true;
+		break;
+	case OPT_GDB_WAIT:
+		o->gdb_wait = true;
 		break;
 	case 'h':
 		o->help = true;
@@ -421,6 +466,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		return snprintf(err, errlen, "%s needs a framebuffer (--fb WIDTHxHEIGHT)",
 				o->fb_png ? "--fb-png" : "--fb-ram"),
 		       -1;
+	if (o->gdb_wait && !o->gdb)
+		return snprintf(err, errlen, "--gdb-wait needs --gdb [HOST:]PORT"), -1;
 	if (optind < argc && o->guest.image)
 		return snprintf(err, errlen, "both --kernel and an image given: '%s'",
 				argv[optind]),

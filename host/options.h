@@ -16,6 +16,14 @@
 #define OPTIONS_MAX_NOTES 8  /* warnings about the command line */
 #define TIMEOUT_MAX 10000000 /* seconds: 115 days */
 
+/* Where --gdb listens: "[HOST:]PORT" or "unix:PATH". */
+struct gdb_addr {
+	bool is_unix;
+	char host[256]; /* empty: 127.0.0.1 */
+	int port;       /* 0: any free port, announced */
+	char path[108]; /* sizeof(sun_path), NUL included */
+};
+
 struct options {
 	struct guest_spec guest; /* IMAGE or --kernel, --initrd, --append, --mode ... */
 	uint64_t ram_size;
@@ -27,6 +35,8 @@ struct options {
 	const char *fb_png;           /* --fb-png */
 	bool fb_ram;
 	const char *kvm_device;
+	bool gdb, gdb_wait; /* --gdb ADDR, --gdb-wait */
+	struct gdb_addr gdb_addr;
 	/* Said on stderr before the run: a setting given twice (the last one
 	 * counts, as in QEMU). */
 	char notes[OPTIONS_MAX_NOTES][OPTIONS_ERR_LEN];

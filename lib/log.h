@@ -15,6 +15,7 @@ enum vmm_status {
 	STATUS_INTERNAL = 10, /* KVM internal error or failed entry */
 	STATUS_RESET = 12,    /* guest asked for a reset */
 	STATUS_QUIT = 14,     /* user typed the escape sequence Ctrl-A x */
+	STATUS_GDB_KILL = 16, /* gdb's kill command (--gdb) */
 	STATUS_TIMEOUT = 124, /* --timeout expired, as timeout(1) */
 	STATUS_SIGINT = 130,  /* 128 + signal number, as the shell */
 	STATUS_SIGTERM = 143,

@@ -135,14 +135,34 @@
 #define CR4_OSFXSR 0x200
 #define CR4_OSXMMEXCPT 0x400
 #define CR4_LA57 0x1000
+#define MSR_IA32_TSC 0x10
+#define MSR_IA32_APIC_BASE 0x1b
+#define MSR_IA32_SYSENTER_CS 0x174
+#define MSR_IA32_PAT 0x277
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
 #define MSR_EFER 0xc0000080
 #define EFER_LME 0x100
 #define EFER_LMA 0x400
 #define EFER_NXE 0x800
+#define MSR_FS_BASE 0xc0000100
+#define MSR_GS_BASE 0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
 #define MSR_IA32_MISC_ENABLE 0x1a0
 #define MISC_ENABLE_FAST_STRING 0x1
 #define RFLAGS_RESERVED 0x2 /* bit 1 always reads as one */
+#define RFLAGS_TF 0x100
 #define RFLAGS_IF 0x200
+/* Debug registers (vol. 3, 18.2): DR6 says what hit, DR7 arms DR0-DR3. */
+#define DR6_B0 0x1      /* DR0 matched; DR1-DR3 are the next bits */
+#define DR6_BS 0x4000   /* single step */
+#define DR7_L0 0x1      /* DR0 enabled locally; DRn at bit 2n */
+#define DR7_FIXED 0x600 /* GE, and bit 10, which reads as one */
+#define DR7_RW_SHIFT 16 /* then 2 bits RW, 2 bits LEN per register */
+#define DR7_RW_EXEC 0
+#define DR7_RW_WRITE 1
+#define DR7_RW_ACCESS 3
+#define INSN_INT3 0xcc
 #define PTE_PRESENT 0x1
 #define PTE_WRITE 0x2
 #define PTE_HUGE 0x80 /* PS: a 2 MiB or 1 GiB page (4 MiB without PAE) */

@@ -69,11 +69,11 @@ page() {
 	page linux.md
 }
 
-@test "docs/one-reg.md: KVM_GET/SET_ONE_REG (stub)" {
+@test "docs/one-reg.md: KVM_GET/SET_ONE_REG" {
 	page one-reg.md
 }
 
-@test "docs/debugging.md: debugging a guest (stub)" {
+@test "docs/debugging.md: debugging a guest" {
 	page debugging.md
 }
 

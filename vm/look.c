@@ -29,9 +29,8 @@ static void look_at(struct run_thread *t)
 /* Wait outside KVM_RUN until the host thread has read every record; take
  * this vCPU's record once every thread has parked, so that no guest code
  * runs between the first record and the last (an IPI sent after one vCPU
- * recorded would be missed). Clears immediate_exit before the caller
- * checks for another look: a look the host starts after that check finds
- * it clear. */
+ * recorded would be missed). immediate_exit stays as the kick left it: a
+ * debugger's hold may have set it meanwhile. */
 void look_park(struct run_thread *t)
 {
 	struct run *r = t->run;
@@ -56,14 +55,23 @@ void look_park(struct run_thread *t)
 		}
 	}
 	pthread_mutex_unlock(&r->look_lock);
-	__atomic_store_n(&t->vcpu->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+}
+
+/* A debugger holds some vCPU (run_hold): it stays out of looks, and the
+ * run is not over while it does. */
+static bool any_held(struct run *r)
+{
+	for (int i = 0; i < r->nr; i++)
+		if (__atomic_load_n(&r->threads[i].held, __ATOMIC_SEQ_CST))
+			return true;
+	return false;
 }
 
 /* Wait, under look_lock, until *count reaches every vCPU; false if the
  * run stops or RUN_PARK_MS pass first. */
 static bool wait_all(struct run *r, const int *count, const struct timespec *limit)
 {
-	while (*count < r->nr && !run_stopping(r) &&
+	while (*count < r->nr && !run_stopping(r) && !any_held(r) &&
 	       pthread_cond_timedwait(&r->look_cond, &r->look_lock, limit) == 0)
 		;
 	return *count == r->nr;
@@ -110,7 +118,7 @@ static void unpark(struct run *r)
  * none can ever run again. Only a look sees them all at once. */
 void look_check_over(struct run *r)
 {
-	bool over = look(r);
+	bool over = !any_held(r) && look(r);
 
 	for (int i = 0; over && i < r->nr; i++)
 		over = watch_waits_for_good(&r->threads[i].seen);
@@ -129,6 +137,10 @@ void look_report(struct run *r, FILE *f)
 
 		if (t->seen_look == r->look)
 			watch_print(f, i, &t->seen);
+		else if (__atomic_load_n(&t->held, __ATOMIC_SEQ_CST))
+			warn("cpu %d: held by the debugger", i);
+		else if (any_held(r))
+			warn("cpu %d: not looked at while the debugger holds another", i);
 		else
 			warn("cpu %d: did not leave KVM_RUN within %d ms", i, RUN_PARK_MS);
 	}

@@ -108,6 +108,10 @@ static void dispatch(struct run *r, struct vcpu *v)
 	case KVM_EXIT_SYSTEM_EVENT:
 		handle_system_event(r, v);
 		break;
+	case KVM_EXIT_DEBUG: /* only while a debugger has set KVM_SET_GUEST_DEBUG */
+		if (r->debug.on_exit && r->debug.on_exit(r->debug.ctx, v))
+			break;
+		/* fall through */
 	default: /* KVM_EXIT_INTERNAL_ERROR, KVM_EXIT_FAIL_ENTRY, the unexpected */
 		dump_fatal(v, NULL);
 		run_request_stop(r, STATUS_INTERNAL);
@@ -128,6 +132,21 @@ static void count_exit(struct run_thread *t)
 	__atomic_store_n(&t->exits, t->exits + 1, __ATOMIC_RELAXED); /* one writer */
 }
 
+/* A held vCPU, settled, waits here without using CPU until released. */
+static void park(struct run_thread *t)
+{
+	struct run *r = t->run;
+
+	pthread_mutex_lock(&r->park_lock);
+	t->parked = true;
+	pthread_cond_broadcast(&r->park_cond);
+	while (__atomic_load_n(&t->held, __ATOMIC_SEQ_CST) && !run_stopping(r))
+		pthread_cond_wait(&r->park_cond, &r->park_lock);
+	t->parked = false;
+	pthread_mutex_unlock(&r->park_lock);
+	vcpu_end_stop(t->vcpu);
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct run_thread *t = arg;
@@ -135,20 +154,29 @@ static void *vcpu_thread(void *arg)
 	struct vcpu *v = t->vcpu;
 
 	while (!run_stopping(r)) {
+		bool hold;
+		int ret, err;
+
 		if (__atomic_load_n(&r->looking, __ATOMIC_SEQ_CST)) {
 			look_park(t);
 			continue;
 		}
-		int ret = vcpu_enter(v);
-		int err = errno;
-
-		/* Cleared before the next check of looking or stopping: a request
-		 * made after that check sets it again and finds it set. */
+		hold = __atomic_load_n(&t->held, __ATOMIC_SEQ_CST);
+		if (hold)
+			vcpu_prepare_stop(v); /* this KVM_RUN only settles it */
+		ret = vcpu_enter(v);
+		err = errno;
+		/* Cleared before the next check of looking, held or stopping: a
+		 * request made after that check sets it again and finds it set. */
 		__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 		if (ret < 0 && err == EAGAIN)
 			continue; /* an AP woken by INIT/SIPI: KVM wants KVM_RUN again */
+		if (ret < 0 && err == EINTR && hold) {
+			park(t);
+			continue;
+		}
 		if (ret < 0 && err == EINTR) {
-			stats_exit(&v->stats, KVM_EXIT_INTR); /* a kick: a look or a stop */
+			stats_exit(&v->stats, KVM_EXIT_INTR); /* a kick: a look, a hold or a stop */
 			continue;
 		}
 		count_exit(t);
@@ -262,6 +290,8 @@ void run_init(struct run *r, struct vm *vm, struct vcpu *vcpus, int n, double ti
 	pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
 	pthread_cond_init(&r->look_cond, &monotonic);
 	pthread_condattr_destroy(&monotonic);
+	pthread_mutex_init(&r->park_lock, NULL);
+	pthread_cond_init(&r->park_cond, NULL);
 	r->threads = calloc(n, sizeof(*r->threads));
 	if (!r->threads)
 		die_errno("calloc");
@@ -295,6 +325,10 @@ void run_request_stop(struct run *r, int status)
 	pthread_mutex_lock(&r->look_lock); /* a look waiting for threads gives up */
 	pthread_cond_broadcast(&r->look_cond);
 	pthread_mutex_unlock(&r->look_lock);
+	/* Held vCPUs and a debugger waiting for them see the end too. */
+	pthread_mutex_lock(&r->park_lock);
+	pthread_cond_broadcast(&r->park_cond);
+	pthread_mutex_unlock(&r->park_lock);
 }
 
 void run_request_report(struct run *r)
@@ -361,4 +395,52 @@ void run_destroy(struct run *r)
 	pthread_mutex_destroy(&r->io_lock);
 	pthread_mutex_destroy(&r->look_lock);
 	pthread_cond_destroy(&r->look_cond);
+	pthread_mutex_destroy(&r->park_lock);
+	pthread_cond_destroy(&r->park_cond);
+}
+
+void run_hold(struct run *r, int i)
+{
+	/* Under the lock that run_request_stop() takes before stop_vcpus()
+	 * joins the threads, so no kick goes to a joined thread. */
+	pthread_mutex_lock(&r->park_lock);
+	for (int k = i < 0 ? 0 : i; k < (i < 0 ? r->nr : i + 1); k++) {
+		struct run_thread *t = &r->threads[k];
+
+		__atomic_store_n(&t->held, 1, __ATOMIC_SEQ_CST);
+		/* Out of a KVM_RUN in progress; the loop checks held before the next. */
+		__atomic_store_n(&t->vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+		if (t->thread && !run_stopping(r))
+			pthread_kill(t->thread, RUN_KICK_SIGNAL);
+	}
+	pthread_mutex_unlock(&r->park_lock);
+	pthread_mutex_lock(&r->look_lock); /* a look waiting for this thread gives up */
+	pthread_cond_broadcast(&r->look_cond);
+	pthread_mutex_unlock(&r->look_lock);
+}
+
+bool run_wait_held(struct run *r)
+{
+	bool waiting = true;
+
+	pthread_mutex_lock(&r->park_lock);
+	while (waiting && !run_stopping(r)) {
+		waiting = false;
+		for (int k = 0; k < r->nr; k++)
+			waiting |= __atomic_load_n(&r->threads[k].held, __ATOMIC_SEQ_CST) &&
+				   !r->threads[k].parked;
+		if (waiting)
+			pthread_cond_wait(&r->park_cond, &r->park_lock);
+	}
+	pthread_mutex_unlock(&r->park_lock);
+	return !run_stopping(r);
+}
+
+void run_release(struct run *r, int i)
+{
+	pthread_mutex_lock(&r->park_lock);
+	for (int k = i < 0 ? 0 : i; k < (i < 0 ? r->nr : i + 1); k++)
+		__atomic_store_n(&r->threads[k].held, 0, __ATOMIC_SEQ_CST);
+	pthread_cond_broadcast(&r->park_cond);
+	pthread_mutex_unlock(&r->park_lock);
 }

@@ -41,6 +41,17 @@ struct run_thread {
 	 * host thread reads them while the thread is parked, or after. */
 	struct vcpu_seen seen;
 	unsigned seen_look;
+	int held;    /* run_hold(): stop outside KVM_RUN (atomic) */
+	bool parked; /* stopped for run_hold(), under park_lock */
+};
+
+/* A debugger's handler of KVM_EXIT_DEBUG (host/gdb.c sets it): called in
+ * the vCPU's thread with the I/O lock held; must not block. Returns false
+ * when the exit is none of its doing (the run then ends as on any
+ * unexpected exit). */
+struct run_debug {
+	bool (*on_exit)(void *ctx, struct vcpu *v);
+	void *ctx;
 };
 
 /* The run loop's own state: what the threads share while the guest runs. */
@@ -68,6 +79,10 @@ struct run {
 	unsigned look_recording; /* the look whose records are to be taken now */
 	int look_parked, look_recorded;
 	int report; /* print the vCPUs' state at the next tick (atomic) */
+	/* All-stop for a debugger: held vCPU threads park on park_cond. */
+	pthread_mutex_t park_lock;
+	pthread_cond_t park_cond;
+	struct run_debug debug;
 };
 
 /* After the vCPUs exist (the coalesced ring is found through the first). */
@@ -91,5 +106,15 @@ int run_machine(struct run *r, const struct run_hooks *hooks);
 /* ms left before --timeout's deadline (0 once past); INT64_MAX without. */
 int64_t run_time_left(const struct run *r);
 void run_destroy(struct run *r);
+
+/* All-stop, for a debugger. run_hold() asks vCPU i (-1: every one) to stop
+ * outside KVM_RUN with its registers settled in kvm_run (vcpu.h,
+ * vcpu_prepare_stop); it never blocks, so a vCPU thread may call it too.
+ * run_wait_held() waits until every held vCPU has stopped and returns
+ * false if the run ends first. run_release() lets vCPU i (-1: all) go on.
+ * A stopped vCPU costs no CPU, and the run is never over while one is. */
+void run_hold(struct run *r, int i);
+bool run_wait_held(struct run *r);
+void run_release(struct run *r, int i);
 
 #endif

@@ -140,6 +140,35 @@ void vcpu_sregs(struct vcpu *v, struct kvm_sregs *sregs)
 	KVM_MUST(v->vm, v->fd, KVM_GET_SREGS, sregs);
 }
 
+struct kvm_sregs *vcpu_sregs_view(struct vcpu *v)
+{
+	if (v->sync_regs)
+		return &v->run->s.regs.sregs;
+	if (!v->sregs_valid) {
+		vcpu_sregs(v, &v->sregs);
+		v->sregs_valid = true;
+	}
+	return &v->sregs;
+}
+
+int vcpu_sregs_write(struct vcpu *v)
+{
+	return KVM_CALL(v->vm, v->fd, KVM_SET_SREGS, vcpu_sregs_view(v));
+}
+
+void vcpu_prepare_stop(struct vcpu *v)
+{
+	if (v->sync_regs)
+		v->run->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+	v->run->immediate_exit = 1;
+}
+
+void vcpu_end_stop(struct vcpu *v)
+{
+	if (v->sync_regs)
+		v->run->kvm_valid_regs = KVM_SYNC_X86_REGS; /* as vcpu_create() left it */
+}
+
 int vcpu_enter(struct vcpu *v)
 {
 	if (v->regs_dirty) {
@@ -147,6 +176,7 @@ int vcpu_enter(struct vcpu *v)
 		v->regs_dirty = false;
 	}
 	v->regs_valid = false;
+	v->sregs_valid = false;
 	return KVM_CALL(v->vm, v->fd, KVM_RUN, NULL);
 }
 

@@ -22,6 +22,8 @@ struct vcpu {
 	struct kvm_regs regs;
 	bool regs_valid;
 	bool regs_dirty;
+	struct kvm_sregs sregs; /* without sync_regs: KVM_GET_SREGS once a stop */
+	bool sregs_valid;
 	uint32_t cpu_signature; /* CPUID.1 EAX and EDX, for the MP table */
 	uint32_t cpu_features;
 	struct exit_stats stats;
@@ -46,6 +48,19 @@ void vcpu_regs_dirty(struct vcpu *v);
 struct io_regs vcpu_io_regs(struct vcpu *v);
 /* Special registers, for the cold paths (register dumps): an ioctl. */
 void vcpu_sregs(struct vcpu *v, struct kvm_sregs *sregs);
+/* Special registers of a stopped vCPU (a debugger's view): in kvm_run with
+ * sync_regs, once vcpu_prepare_stop() has had KVM store them there, else
+ * one KVM_GET_SREGS. Change them with vcpu_sregs_write(): KVM_SET_SREGS,
+ * at once, so that a value KVM refuses comes back as an error (-1, errno)
+ * instead of failing the next KVM_RUN. */
+struct kvm_sregs *vcpu_sregs_view(struct vcpu *v);
+int vcpu_sregs_write(struct vcpu *v);
+/* Make the next KVM_RUN a settling one: it finishes the pending I/O or
+ * MMIO exit, stores every register in kvm_run and returns EINTR without
+ * running a guest instruction (api.rst, immediate_exit). For a vCPU about
+ * to stop for a debugger; vcpu_end_stop() undoes it. */
+void vcpu_prepare_stop(struct vcpu *v);
+void vcpu_end_stop(struct vcpu *v);
 /* One KVM_RUN; returns 0, or -1 with errno (EINTR when interrupted). */
 int vcpu_enter(struct vcpu *v);
 void vcpu_destroy(struct vcpu *v);
