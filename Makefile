@@ -36,6 +36,12 @@ GUEST_BINS := $(patsubst %,$(BUILD)/guests/%.bin,$(GUESTS16) $(GUESTS))
 # Multiboot ELF32 kernels (gcc -m32, guests/mb.ld): the .elf is the guest.
 GUESTS_MB32 := mbelf
 GUEST_BINS += $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS_MB32))
+# Multiboot test kernels in freestanding C (guests/mblib.c, guests/mbrt.S),
+# run under vmm and QEMU alike: QEMU's test devices, CPU models, BIOS state.
+GUESTS_MBC := biosstate rtc s3 cpumodel pctestdev pcitestdev
+GUEST_BINS += $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS_MBC))
+MBC_CFLAGS := -m32 -std=gnu11 -O2 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
+              -fno-asynchronous-unwind-tables -mgeneral-regs-only -Wall -Wextra -I.
 
 ifeq ($(V),1)
 Q :=
@@ -44,7 +50,12 @@ Q := @
 endif
 
 .PHONY: all guests run test check bench clean install format check-format
-all: vmm guests
+all: vmm guests $(BUILD)/qemu-system-x86_64
+
+# vmm under QEMU's name takes QEMU's command line (host/qemu_args.c).
+$(BUILD)/qemu-system-x86_64: vmm
+	@mkdir -p $(BUILD)
+	$(Q)ln -sf ../vmm $@
 
 vmm: $(OBJS)
 	@$(if $(Q),echo "  LD      $@")
@@ -104,6 +115,21 @@ $(GUESTS_MB32:%=$(BUILD)/guests/%.elf): $(BUILD)/guests/%.elf: $(BUILD)/guests/%
 
 $(BUILD)/guests/mbaout.o: guests/mbelf.S # mbelf.S with the a.out kludge
 
+$(BUILD)/guests/c/%.o: guests/%.c guests/mblib.h lib/machine.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $< (guest)")
+	$(Q)$(CC) $(MBC_CFLAGS) -c -o $@ $<
+
+$(BUILD)/guests/c/mbrt.o: guests/mbrt.S lib/machine.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) -m32 -c -nostdlib -ffreestanding -I. -o $@ $<
+
+$(GUESTS_MBC:%=$(BUILD)/guests/%.elf): $(BUILD)/guests/%.elf: $(BUILD)/guests/c/mbrt.o \
+		$(BUILD)/guests/c/mblib.o $(BUILD)/guests/c/%.o guests/mb.ld
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)ld -m elf_i386 -T guests/mb.ld -o $@ $(filter %.o,$^)
+
 .PRECIOUS: $(BUILD)/guests/%.elf $(BUILD)/guests/%16.elf $(BUILD)/guests/%.o
 
 run: all
@@ -151,20 +177,18 @@ fuzz-run: fuzz guests
 valgrind: vmm guests
 	tests/unit/valgrind.sh ./vmm $(BUILD)/guests
 
-# C unit tests, built with the VMM's own flags (tests/sandbox.bats and
-# tests/paging.bats, tests/gdb.bats run them).
-$(BUILD)/unit/sandbox_test: tests/unit/sandbox_test.c $(BUILD)/host/sandbox.o $(BUILD)/lib/log.o
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-$(BUILD)/unit/paging_test: tests/unit/paging_test.c $(BUILD)/vm/paging.o $(BUILD)/vm/mem.o
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
+# C unit tests, built with the VMM's own flags and linked with the objects
+# they test (tests/sandbox.bats, paging.bats, gdb.bats and qemu.bats run them).
+UNIT_TESTS := sandbox_test paging_test debug_test cpuid_test qemu_args_test
 VM_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard vm/*.c)))
-$(BUILD)/unit/debug_test: tests/unit/debug_test.c $(VM_OBJS) $(BUILD)/lib/log.o
+$(BUILD)/unit/sandbox_test: $(BUILD)/host/sandbox.o $(BUILD)/lib/log.o
+$(BUILD)/unit/paging_test: $(BUILD)/vm/paging.o $(BUILD)/vm/mem.o
+$(BUILD)/unit/debug_test: $(VM_OBJS) $(BUILD)/lib/log.o
+$(BUILD)/unit/cpuid_test: $(BUILD)/vm/cpuid.o $(BUILD)/vm/cpu_models.o
+$(BUILD)/unit/qemu_args_test: $(BUILD)/host/qemu_args.o $(BUILD)/host/options.o \
+		$(BUILD)/host/device_opts.o $(BUILD)/vm/cpu_models.o $(BUILD)/lib/log.o
+
+$(UNIT_TESTS:%=$(BUILD)/unit/%): $(BUILD)/unit/%: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -173,6 +197,7 @@ $(BUILD)/unit/debug_test: tests/unit/debug_test.c $(VM_OBJS) $(BUILD)/lib/log.o
 
 install: vmm
 	install -D -m 0755 vmm $(DESTDIR)$(PREFIX)/bin/vmm
+	ln -sf vmm $(DESTDIR)$(PREFIX)/bin/qemu-system-x86_64
 
 # Every C file but the guests' (assembly macros), in the style of .clang-format.
 FORMAT_FILES := $(filter-out guests/%,$(sort $(wildcard *.c */*.[ch] */*/*.[ch])))

@@ -523,10 +523,10 @@ class Bench:
         return (c1 - c0) / 1e9 / (t1 - t0)
 
     def row_idle(self):
-        self.log("10. idle guest: host CPU per second of `sti; hlt`, and the end after `cli; hlt`")
+        self.log("11. idle guest: host CPU per second of `sti; hlt`, and the end after `cli; hlt`")
         bins = self.idle_arms()
         reps = min(self.reps, 9)
-        for number, smp in (("10a", 1), ("10b", 4)):
+        for number, smp in (("11a", 1), ("11b", 4)):
             per = {a: [] for a in bins}
             for rep in range(reps):
                 for a in (list(bins) if rep % 2 == 0 else list(bins)[::-1]):
@@ -548,7 +548,7 @@ class Bench:
         self.row_idle_end(bins, reps)
 
     def row_idle_end(self, bins, reps):
-        """From the guest's byte to vmm reaped: `cli; hlt` noticed (10c)."""
+        """From the guest's byte to vmm reaped: `cli; hlt` noticed (11c)."""
         arms = {a: (lambda a=a: [bins[a], self.guest("idle64", 1)]) for a in bins}
         res = self.singles(arms, self.reps, want_bytes=1, want_status=0)
         gone = {a: [r["exit"] - r["first"] for r in res[a]] for a in bins}
@@ -557,11 +557,11 @@ class Bench:
         note = (f"{self.reps} runs each, wall time; includes closing the VM (~20 ms here, "
                 f"see the start-up note)")
         if "before" in bins:
-            self.add_row("10c", what + ", before ÷ after", f"after {med('vmm')}",
+            self.add_row("11c", what + ", before ÷ after", f"after {med('vmm')}",
                          f"before {med('before')}", self.ratios(gone["before"], gone["vmm"]),
                          "≥ 0.9× (no later, within noise)", lambda r: r >= 0.9, note)
         else:
-            self.add_row("10c", what, f"vmm {med('vmm')}", "before: n/a", None, "", "n/a", note)
+            self.add_row("11c", what, f"vmm {med('vmm')}", "before: n/a", None, "", "n/a", note)
 
     LINUX_REPS = int(os.environ.get("BENCH_LINUX_REPS", 3))
 
@@ -665,6 +665,70 @@ class Bench:
                          self.ratios(one, lists), "(the price of one register per ioctl)",
                          "n/a", "2000 batches per measurement, CPU time of the thread, "
                          "4 ways interleaved (bench/msrs.c)")
+
+    # Row 8: test kernels through QEMU's command line, as a runner starts them.
+    BATCH = [("pctestdev", []), ("pcitestdev", []),
+             ("cpumodel", ["-cpu", "qemu64", "-append", "+lm"]), ("mbelf", [])]
+    BATCH_KVM_REPS = int(os.environ.get("BENCH_QEMU_KVM_REPS", 3))
+
+    def batch_cmds(self, qemu, accel):
+        """x86/run's command line (kvm-unit-tests) for each kernel of the batch."""
+        env = os.path.join(self.build, "environ")
+        with open(env, "w") as f:
+            f.write("QEMU_MAJOR=7\nQEMU_MINOR=2\n")
+        cmds = []
+        for name, extra in self.BATCH:
+            kernel = os.path.join("build", "guests", f"{name}.elf")
+            r = subprocess.run(["make", "-s", kernel], capture_output=True, text=True)
+            if r.returncode != 0:
+                raise RunError(f"cannot build {kernel}: {r.stderr.strip()}")
+            cmds.append([qemu, "--no-reboot", "-nodefaults", "-global",
+                         "kvm-pit.lost_tick_policy=discard", "-device", "pc-testdev", "-device",
+                         "isa-debug-exit,iobase=0xf4,iosize=0x4", "-display", "none", "-serial",
+                         "stdio", "-device", "pci-testdev", "-machine", f"accel={accel}",
+                         "-kernel", kernel, "-smp", "1", "-initrd", env, *extra])
+        return cmds
+
+    def batch(self, cmds):
+        """Wall time of the batch, one kernel after another, as a runner goes."""
+        return sum(self.launch(c)["exit"] for c in cmds)
+
+    def row_runner(self):
+        self.log("10. a batch of test kernels through QEMU's command line: vmm against QEMU")
+        title = (f"Batch of {len(self.BATCH)} test kernels through QEMU's command line "
+                 f"(x86/run's options), wall time")
+        link = os.path.join(self.build, "qemu-system-x86_64")
+        if os.path.lexists(link):
+            os.remove(link)
+        os.symlink(self.vmm, link)
+        if not self.qemu:
+            self.add_row("10", title, "n/a", "n/a", None, "", "n/a", self.qemu_missing)
+            return
+        arms = {"vmm": self.batch_cmds(link, "kvm"), "tcg": self.batch_cmds(self.qemu, "tcg")}
+        reps = max(11, self.reps // 3)
+        res = {a: [] for a in arms}
+        for rep in range(reps):
+            for a in (list(arms) if rep % 2 == 0 else list(arms)[::-1]):
+                res[a].append(self.batch(arms[a]))
+        ratio = self.ratios(res["tcg"], res["vmm"])
+        med = lambda a: fmt_time(statistics.median(res[a]))
+        note = f"{reps} batches each, interleaved"
+        kvm = []
+        try:
+            kvm_cmds = self.batch_cmds(self.qemu, "kvm")
+            for _ in range(self.BATCH_KVM_REPS):
+                v = self.batch(arms["vmm"])
+                kvm.append((self.batch(kvm_cmds), v))
+        except RunError as e:
+            note += f"; QEMU with -accel kvm failed: {str(e)[-200:]}"
+        if kvm:
+            kr = self.ratios([k for k, _ in kvm], [v for _, v in kvm])
+            note += (f"; QEMU -accel kvm (SeaBIOS on this host's emulating KVM): "
+                     f"{fmt_time(statistics.median(k for k, _ in kvm))} per batch, "
+                     f"{fmt_ratio(kr)} of vmm ({fmt_spread(kr)})")
+        self.add_row("10", title + ", QEMU (TCG) ÷ vmm", f"vmm {med('vmm')}",
+                     f"QEMU TCG {med('tcg')}", ratio, "≥ 2× (a fraction of QEMU's time)",
+                     lambda r: r >= 2, note)
 
     def run_row(self, fn, number, title):
         try:
@@ -784,15 +848,28 @@ METHOD = """## Method
   here), so exec→first byte bounds exec→first KVM_RUN from above. For QEMU
   the same figure includes its firmware (qboot, multiboot option ROM): it
   is QEMU's time until the guest runs, not until its first KVM_RUN.
-- Row 10: `bench/guests/idle64.S` writes one byte and halts. With interrupts
-  on (10a, 10b) nothing wakes it: it idles, and the host CPU per second is
+- Row 8: the test kernels pctestdev, pcitestdev, cpumodel (`-cpu qemu64`)
+  and mbelf (none waits for a timer: biosstate, rtc and s3 spend their time
+  waiting for PIT ticks and RTC seconds, the same under both), each started with kvm-unit-tests' x86/run command line
+  (`--no-reboot -nodefaults -global kvm-pit.lost_tick_policy=discard -device
+  pc-testdev -device isa-debug-exit,iobase=0xf4,iosize=0x4 -display none
+  -serial stdio -device pci-testdev -machine accel=... -kernel K -smp 1
+  -initrd ENV`), one after another; a batch's time is the sum of the runs'
+  exec-to-reaped wall times. vmm runs as `qemu-system-x86_64` (a link);
+  QEMU 7.2 with `accel=tcg` (its firmware, SeaBIOS, and the kernels on TCG:
+  the faster QEMU on this host), batches interleaved; then a few batches of
+  QEMU with `accel=kvm` against vmm for the Notes (SeaBIOS on this host's
+  emulating KVM is slow).
+- Row 11: `bench/guests/idle64.S` writes one byte and halts. With interrupts
+  on (11a, 11b) nothing wakes it: it idles, and the host CPU per second is
   the CPU time of all of vmm's threads (the first field of each
   `/proc/PID/task/TID/schedstat`, in ns) over 2 s, from 0.3 s after the
-  guest's byte; with interrupts off (10c) vmm must notice the halt to end
+  guest's byte; with interrupts off (11c) vmm must notice the halt to end
   the run. The "before" arm is another vmm binary given as
   `BENCH_BASELINE=PATH make bench` (the results here: the commit before the
   watch of vm/watch.c, which kicked every vCPU every 10 ms and asked
   KVM_GET_MP_STATE); without it the rows give vmm's own figure."""
+
 
 
 def main():
@@ -802,12 +879,13 @@ def main():
     ap.add_argument("--out", default="bench/results.md")
     ap.add_argument("--reps", type=int, default=int(os.environ.get("BENCH_REPS", 31)))
     ap.add_argument("--target", type=float, default=float(os.environ.get("BENCH_TARGET", 0.3)))
-    # Rows to run: "1,2,10", or single-digit rows run together ("1234").
-    ap.add_argument("--rows", default=os.environ.get("BENCH_ROWS", "1,2,3,4,5,6,7,8,9,10"))
+    ap.add_argument("--rows", default=os.environ.get("BENCH_ROWS", "all"),
+                    help="rows to run: all, or numbers separated by commas (e.g. 1,3,10)")
     ap.add_argument("-v", "--verbose", action="store_true", default=bool(os.environ.get("BENCH_V")))
     args = ap.parse_args()
-    wanted = set(args.rows.split(",")) if "," in args.rows else set(args.rows)
 
+    chosen = args.rows.split(",")
+    want = lambda row: "all" in chosen or row in chosen
     b = Bench(args)
     for path in (b.vmm, b.launch_bin, b.bare, os.path.join(b.build, "msrs")):
         if not os.access(path, os.X_OK):
@@ -826,18 +904,20 @@ def main():
             ("3", b.row_sync_regs, "sync_regs"), ("4", b.row_serial, "Coalesced serial"),
             ("6", b.row_footprint, "Footprint")]
     for number, fn, title in rows:
-        if number in wanted:
+        if want(number):
             b.run_row(fn, number, title)
-        if number == "4" and "5" in wanted:
+        if number == "4" and want("5"):
             b.run_row(b.row_fb, "5", "Framebuffer")
-    if "8" in wanted:
+    if want("8"):
         b.run_row(b.row_gdb, "8", "--gdb")
-    if "9" in wanted:
+    if want("9"):
         b.run_row(b.row_msrs, "9", "MSRs")
-    if "7" in wanted:
+    if want("10"):
+        b.run_row(b.row_runner, "10", "Test kernels through QEMU's command line")
+    if want("7"):
         b.run_row(b.row_linux, "7", "Linux boot")
-    if "10" in wanted:
-        b.run_row(b.row_idle, "10", "Idle guest")
+    if want("11"):
+        b.run_row(b.row_idle, "11", "Idle guest")
     b.load1 = " ".join(f"{x:.2f}" for x in os.getloadavg())
     b.elapsed = time.monotonic() - t0
     text = b.report()

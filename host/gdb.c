@@ -41,7 +41,7 @@ void gdb_init(struct gdb *g, const struct gdb_addr *addr, bool wait, struct vm *
 	if (g->wake_fd < 0)
 		die_errno("eventfd");
 	if (wait)
-		run_hold(r, -1); /* the vCPUs stop before their first instruction */
+		run_hold(r, -1, RUN_HOLD_DEBUG); /* the vCPUs stop before their first instruction */
 	warn("gdb: listening on %s%s (gdb: target remote %s)", g->where,
 	     wait ? ", the guest waits for it" : "", g->where);
 }
@@ -214,10 +214,10 @@ static void close_client(struct gdb *g)
  * guest running on. */
 void gdb_detach(struct gdb *g)
 {
-	run_hold(g->run, -1);
+	run_hold(g->run, -1, RUN_HOLD_DEBUG);
 	run_wait_held(g->run);
 	debug_detach(&g->debug);
-	run_release(g->run, -1);
+	run_release(g->run, -1, RUN_HOLD_DEBUG);
 }
 
 void gdb_kill(struct gdb *g)
@@ -242,7 +242,7 @@ void gdb_begin_session(struct gdb *g, int fd)
 	g->xml_len = 0;
 	g->last_len = 0;
 	g->last_stop = (struct debug_stop){ .why = STOP_NONE };
-	run_hold(g->run, -1); /* gdb finds the machine stopped */
+	run_hold(g->run, -1, RUN_HOLD_DEBUG); /* gdb finds the machine stopped */
 	run_wait_held(g->run);
 	debug_attach(&g->debug);
 	warn("gdb: connected; the guest is stopped");
@@ -294,7 +294,7 @@ static void on_client_input(struct gdb *g)
 			break;
 		case RSP_INTERRUPT:
 			if (g->running) {
-				run_hold(g->run, -1);
+				run_hold(g->run, -1, RUN_HOLD_DEBUG);
 				on_stop(g, true);
 			}
 			break;

@@ -8,6 +8,7 @@
 
 #include "boot/bzimage.h"
 #include "devices/fb.h"
+#include "host/device_opts.h"
 #include "host/options.h"
 #include "lib/machine.h"
 
@@ -33,6 +34,8 @@ enum {
 	OPT_FB,
 	OPT_FB_PNG,
 	OPT_FB_RAM,
+	OPT_CPU,
+	OPT_DEVICE,
 	OPT_GDB,
 	OPT_GDB_WAIT,
 };
@@ -59,6 +62,8 @@ static const struct option long_opts[] = {
 	{ "fb", required_argument, NULL, OPT_FB },
 	{ "fb-png", required_argument, NULL, OPT_FB_PNG },
 	{ "fb-ram", no_argument, NULL, OPT_FB_RAM },
+	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "device", required_argument, NULL, OPT_DEVICE },
 	{ "gdb", required_argument, NULL, OPT_GDB },
 	{ "gdb-wait", no_argument, NULL, OPT_GDB_WAIT },
 	{ "help", no_argument, NULL, 'h' },
@@ -94,6 +99,12 @@ void options_usage(FILE *f)
 	      "      --fb WxH          framebuffer: W x H pixels, XRGB8888, at 0xe0000000\n"
 	      "      --fb-png FILE     its picture as PNG: at exit, on SIGUSR1 and Ctrl-A s\n"
 	      "      --fb-ram          back the framebuffer with RAM (dirty log), not MMIO\n"
+	      "      --cpu MODEL[,+F,-F] CPU model from what KVM supports (default host;\n"
+	      "                        --cpu help lists models and features)\n"
+	      "      --device NAME     pc-testdev, pci-testdev, or\n"
+	      "                        isa-debug-exit,iobase=PORT,iosize=N (default 0xf4, 4)\n"
+	      "      --qemu ARGS...    take QEMU's command line instead (also when run as\n"
+	      "                        qemu-system-x86_64); --qemu --help lists it\n"
 	      "      --gdb [HOST:]PORT a gdb remote stub on 127.0.0.1:PORT (or HOST:PORT);\n"
 	      "      --gdb unix:PATH   or on a unix socket (gdb: target remote PATH)\n"
 	      "      --gdb-wait        with --gdb: stop before the first instruction\n"
@@ -249,7 +260,7 @@ static int repeated(struct options *o, int c, const char *before, const char *ar
 }
 
 /* --gdb unix:PATH, [HOST:]PORT or [IPV6]:PORT. */
-static int parse_gdb(struct gdb_addr *a, const char *s, char *err, size_t errlen)
+int options_parse_gdb(struct gdb_addr *a, const char *s, char *err, size_t errlen)
 {
 	const char *colon = strrchr(s, ':'), *port = colon ? colon + 1 : s;
 	size_t hostlen = colon ? (size_t)(colon - s) : 0;
@@ -355,9 +366,17 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	case OPT_FB_PNG:
 		o->fb_png = arg;
 		return check_path(c, arg, err, errlen);
+	case OPT_CPU:
+		if (!strcmp(arg, "help"))
+			return o->cpu_help = true, 0;
+		return cpu_model_parse(arg, &o->cpu, err, errlen);
+	case OPT_DEVICE:
+		if (!strcmp(arg, "help") || !strcmp(arg, "?"))
+			return o->device_help = true, 0;
+		return device_opts_parse(o, arg, false, err, errlen);
 	case OPT_GDB:
 		o->gdb = true;
-		return parse_gdb(&o->gdb_addr, arg, err, errlen);
+		return options_parse_gdb(&o->gdb_addr, arg, err, errlen);
 	}
 	return 0;
 }
@@ -435,16 +454,26 @@ static int bad_option(const char *word, char *err, size_t errlen)
 	return -1;
 }
 
-int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
+void options_defaults(struct options *o)
 {
 	const char *env = getenv("VMM_KVM_DEVICE");
-	const char *given[sizeof(long_opts) / sizeof(long_opts[0])] = { NULL };
-	int c;
+	char err[CPU_MODEL_ERR_LEN];
 
 	memset(o, 0, sizeof(*o));
 	o->ram_size = RAM_SIZE_DEFAULT;
 	o->smp = 1;
 	o->kvm_device = env && *env ? env : KVM_DEVICE_DEFAULT;
+	o->debug_exit_port = DEBUG_EXIT_PORT;
+	o->debug_exit_size = DEBUG_EXIT_SIZE;
+	cpu_model_parse(CPU_MODEL_DEFAULT, &o->cpu, err, sizeof(err));
+}
+
+int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
+{
+	const char *given[sizeof(long_opts) / sizeof(long_opts[0])] = { NULL };
+	int c;
+
+	options_defaults(o);
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+m:h", long_opts, NULL)) != -1) {
@@ -460,7 +489,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			return -1;
 		set_flag(o, c);
 	}
-	if (o->help || o->version || o->caps)
+	if (o->help || o->version || o->caps || o->cpu_help || o->device_help)
 		return 0;
 	if ((o->fb_png || o->fb_ram) && !o->fb_width)
 		return snprintf(err, errlen, "%s needs a framebuffer (--fb WIDTHxHEIGHT)",

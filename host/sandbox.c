@@ -18,7 +18,7 @@
 #include "lib/log.h"
 
 #define X32_SYSCALL_BIT 0x40000000
-#define MAX_VALUES 24
+#define MAX_VALUES 28
 #define PROG_MAX 224
 
 /* A syscall and, optionally, the values one argument may take. */
@@ -101,20 +101,25 @@ static int build(struct sock_filter *p, const struct rule *rules, int nr_rules)
 /* The ioctls a debugger adds (host/gdb.c, vm/debug.c): guest debugging,
  * registers one at a time or in lists, x87/SSE state, translations. */
 static const uint32_t gdb_ioctls[] = {
-	KVM_SET_GUEST_DEBUG, KVM_GET_ONE_REG, KVM_SET_ONE_REG, KVM_GET_MSRS,  KVM_SET_MSRS,
-	KVM_SET_SREGS,       KVM_GET_FPU,     KVM_SET_FPU,     KVM_TRANSLATE, KVM_GET_REG_LIST,
+	KVM_SET_GUEST_DEBUG, KVM_GET_ONE_REG, KVM_SET_ONE_REG, KVM_GET_MSRS,     KVM_SET_MSRS,
+	KVM_GET_FPU,         KVM_SET_FPU,     KVM_TRANSLATE,   KVM_GET_REG_LIST,
 };
 
 void sandbox_install(const struct sandbox_fds *fds)
 {
 	struct rule rules[] = {
 		{ SYS_read, 0, 0, 1, { STDIN_FILENO } },
+		/* From KVM_SET_SREGS: what an ACPI S3 resume sets (vmm.c's
+		 * on_resume) and a debugger writes; KVM_IOEVENTFD: pci-testdev's
+		 * eventfd tests. */
 		{ SYS_ioctl,
 		  1,
 		  0,
-		  11,
+		  18,
 		  { KVM_RUN, KVM_IRQ_LINE, KVM_GET_MP_STATE, KVM_GET_VCPU_EVENTS, KVM_GET_REGS,
-		    KVM_SET_REGS, KVM_GET_SREGS, KVM_GET_DIRTY_LOG, TCGETS, TCSETS, TCSETSW } },
+		    KVM_SET_REGS, KVM_GET_SREGS, KVM_GET_DIRTY_LOG, TCGETS, TCSETS, TCSETSW,
+		    KVM_SET_SREGS, KVM_SET_MP_STATE, KVM_GET_PIT2, KVM_SET_PIT2, KVM_GET_IRQCHIP,
+		    KVM_SET_IRQCHIP, KVM_IOEVENTFD } },
 		{ SYS_openat, 2, O_ACCMODE, 1, { O_WRONLY } },
 		{ SYS_accept4, 0, 0, 1, { (uint32_t)fds->listen } },
 		{ SYS_recvfrom, -1, 0, 0, { 0 } },

@@ -12,12 +12,15 @@
 
 /* Handlers can only reach file scope; there is one set per process. */
 static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_sender; /* the pid that sent it */
 static volatile sig_atomic_t snapshot_signal;
 static volatile sig_atomic_t report_signal;
 static void (*volatile fatal_cleanup)(void);
 
-static void on_stop(int sig)
+static void on_stop(int sig, siginfo_t *info, void *ctx)
 {
+	(void)ctx;
+	stop_sender = info->si_pid;
 	stop_signal = sig;
 }
 
@@ -87,18 +90,18 @@ static const int stops[] = { SIGHUP,  SIGINT,  SIGTERM, SIGALRM,   SIGVTALRM,
 void signals_install(void)
 {
 	struct sigaction sys = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO };
+	struct sigaction stop = { .sa_sigaction = on_stop, .sa_flags = SA_SIGINFO };
 	sigset_t handled;
 
 	sigemptyset(&handled);
+	sigemptyset(&stop.sa_mask);
 	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
-		handle(stops[i], on_stop);
-	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++) { /* default: terminate */
-		struct sigaction sa = { .sa_handler = on_stop };
-
-		/* Not fatal: valgrind keeps one for itself (EINVAL). */
-		sigemptyset(&sa.sa_mask);
-		sigaction(sig, &sa, NULL);
-	}
+		if (sigaction(stops[i], &stop, NULL) < 0)
+			die_errno("sigaction");
+	/* The real-time signals' default is to terminate too. Not fatal to
+	 * fail: valgrind keeps one for itself (EINVAL). */
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		sigaction(sig, &stop, NULL);
 	handle(SIGUSR1, on_snapshot);
 	handle(SIGQUIT, on_report);
 	handle(RUN_KICK_SIGNAL, on_kick);
@@ -127,6 +130,11 @@ void signals_on_fatal(void (*cleanup)(void))
 bool signals_stop_pending(void)
 {
 	return stop_signal != 0;
+}
+
+int signals_stop_sender(void)
+{
+	return stop_sender;
 }
 
 int signals_take_stop(void)

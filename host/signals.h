@@ -38,6 +38,8 @@ int signals_take_stop(void);
 /* Whether one came and was not taken: after the run, it cuts vmm's last
  * words short. */
 bool signals_stop_pending(void);
+/* The pid that sent the last stop signal (0: the kernel, or none). */
+int signals_stop_sender(void);
 /* Whether SIGUSR1 came since the last call (several make one). */
 bool signals_take_snapshot(void);
 /* The same for SIGQUIT. */

@@ -19,6 +19,7 @@ enum vmm_status {
 	STATUS_TIMEOUT = 124, /* --timeout expired, as timeout(1) */
 	STATUS_SIGINT = 130,  /* 128 + signal number, as the shell */
 	STATUS_SIGTERM = 143,
+	STATUS_QEMU_ERROR = 1, /* QEMU's command line: QEMU's status for any failure to start */
 };
 
 /* Print "vmm: message" to stderr and exit with the given status. */
@@ -31,5 +32,9 @@ void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * (host/console.c). */
 FILE *log_stream(void);
 void log_set_stream(FILE *f);
+/* Report as QEMU does, for runners that read its stderr and status: each
+ * warning says "warning: " (kvm-unit-tests ignores only those lines), and
+ * die() exits with STATUS_QEMU_ERROR. Set once, before the VM exists. */
+void log_qemu_style(void);
 
 #endif

@@ -118,7 +118,7 @@ static void record(struct debug *d, struct vcpu *v, enum stop_why why, uint64_t 
 	pthread_mutex_lock(&d->lock);
 	d->stops[v->id] = (struct debug_stop){ why, addr, ++d->seq };
 	pthread_mutex_unlock(&d->lock);
-	run_hold(d->run, -1);
+	run_hold(d->run, -1, RUN_HOLD_DEBUG);
 	if (write(d->notify_fd, &one, sizeof(one)) < 0)
 		warn("gdb: eventfd write: %s", strerror(errno));
 }
@@ -214,7 +214,7 @@ bool debug_resume(struct debug *d, const enum debug_action *act)
 	bp_watch_rebase(d);
 	for (int i = 0; i < d->nr; i++)
 		if (act[i] != ACT_STAY)
-			run_release(d->run, i);
+			run_release(d->run, i, RUN_HOLD_DEBUG);
 	return true;
 }
 

@@ -314,6 +314,48 @@ struct stop_line run_stop_line(struct run *r)
 	return (struct stop_line){ pull_stop, r };
 }
 
+/* From the vCPU that wrote SLP_EN: it parks before its next KVM_RUN, the
+ * others as soon as the kick gets them out of theirs. */
+static void pull_sleep(void *ctx)
+{
+	run_hold(ctx, -1, RUN_HOLD_SLEEP);
+}
+
+/* From the host thread's tick (an RTC alarm, a key): run_machine resumes
+ * the machine once every vCPU has parked. */
+static void pull_wake(void *ctx)
+{
+	struct run *r = ctx;
+
+	pthread_mutex_lock(&r->park_lock);
+	r->woken = __atomic_load_n(&r->threads[0].held, __ATOMIC_SEQ_CST) & RUN_HOLD_SLEEP;
+	pthread_mutex_unlock(&r->park_lock);
+}
+
+struct sleep_line run_sleep_line(struct run *r)
+{
+	return (struct sleep_line){ pull_sleep, pull_wake, r };
+}
+
+/* Woken from S3 once every vCPU has parked: firmware's resume (the hook),
+ * then let them run. */
+static void resume_if_woken(struct run *r, const struct run_hooks *h)
+{
+	bool all = true;
+
+	pthread_mutex_lock(&r->park_lock);
+	for (int i = 0; i < r->nr; i++)
+		all = all && r->threads[i].parked;
+	if (!r->woken || !all) {
+		pthread_mutex_unlock(&r->park_lock);
+		return;
+	}
+	r->woken = false;
+	pthread_mutex_unlock(&r->park_lock);
+	h->resume(h->ctx);
+	run_release(r, -1, RUN_HOLD_SLEEP);
+}
+
 void run_request_stop(struct run *r, int status)
 {
 	int running = -1;
@@ -361,6 +403,7 @@ int run_machine(struct run *r, const struct run_hooks *hooks)
 				next_tick = now + RUN_TICK_MS; /* woken from a nap */
 			continue;
 		}
+		resume_if_woken(r, hooks);
 		for (int i = 0; i < r->nr; i++)
 			moved |= watch_note(
 				&r->watch, i,
@@ -399,7 +442,7 @@ void run_destroy(struct run *r)
 	pthread_cond_destroy(&r->park_cond);
 }
 
-void run_hold(struct run *r, int i)
+void run_hold(struct run *r, int i, int reason)
 {
 	/* Under the lock that run_request_stop() takes before stop_vcpus()
 	 * joins the threads, so no kick goes to a joined thread. */
@@ -407,7 +450,7 @@ void run_hold(struct run *r, int i)
 	for (int k = i < 0 ? 0 : i; k < (i < 0 ? r->nr : i + 1); k++) {
 		struct run_thread *t = &r->threads[k];
 
-		__atomic_store_n(&t->held, 1, __ATOMIC_SEQ_CST);
+		__atomic_or_fetch(&t->held, reason, __ATOMIC_SEQ_CST);
 		/* Out of a KVM_RUN in progress; the loop checks held before the next. */
 		__atomic_store_n(&t->vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 		if (t->thread && !run_stopping(r))
@@ -436,11 +479,11 @@ bool run_wait_held(struct run *r)
 	return !run_stopping(r);
 }
 
-void run_release(struct run *r, int i)
+void run_release(struct run *r, int i, int reason)
 {
 	pthread_mutex_lock(&r->park_lock);
 	for (int k = i < 0 ? 0 : i; k < (i < 0 ? r->nr : i + 1); k++)
-		__atomic_store_n(&r->threads[k].held, 0, __ATOMIC_SEQ_CST);
+		__atomic_and_fetch(&r->threads[k].held, ~reason, __ATOMIC_SEQ_CST);
 	pthread_cond_broadcast(&r->park_cond);
 	pthread_mutex_unlock(&r->park_lock);
 }

@@ -25,7 +25,16 @@ struct run_hooks {
 	 * a vCPU stuck in a write while holding the lock cannot hold it off. */
 	void (*watch)(void *ctx);
 	int (*input_fd)(void *ctx); /* an fd whose input wakes the host thread, or -1 */
+	/* Waking from ACPI S3, every vCPU stopped: set their state as
+	 * firmware does on resume. */
+	void (*resume)(void *ctx);
 	void *ctx;
+};
+
+/* Why a vCPU is held out of KVM_RUN (run_hold): bits, several at once. */
+enum run_hold_reason {
+	RUN_HOLD_DEBUG = 1, /* a debugger's all-stop */
+	RUN_HOLD_SLEEP = 2, /* ACPI S3 */
 };
 
 struct run;
@@ -41,7 +50,7 @@ struct run_thread {
 	 * host thread reads them while the thread is parked, or after. */
 	struct vcpu_seen seen;
 	unsigned seen_look;
-	int held;    /* run_hold(): stop outside KVM_RUN (atomic) */
+	int held;    /* run_hold() reasons: stop outside KVM_RUN (atomic) */
 	bool parked; /* stopped for run_hold(), under park_lock */
 };
 
@@ -79,9 +88,10 @@ struct run {
 	unsigned look_recording; /* the look whose records are to be taken now */
 	int look_parked, look_recorded;
 	int report; /* print the vCPUs' state at the next tick (atomic) */
-	/* All-stop for a debugger: held vCPU threads park on park_cond. */
+	/* All-stop (a debugger, S3): held vCPU threads park on park_cond. */
 	pthread_mutex_t park_lock;
 	pthread_cond_t park_cond;
+	bool woken; /* S3: a wake event came; resume once all are parked (park_lock) */
 	struct run_debug debug;
 };
 
@@ -89,6 +99,9 @@ struct run {
 void run_init(struct run *r, struct vm *vm, struct vcpu *vcpus, int n, double timeout);
 /* The stop line devices pull (vm/wires.h): run_request_stop(). */
 struct stop_line run_stop_line(struct run *r);
+/* The sleep line the ACPI PM pulls (vm/wires.h): S3 holds every vCPU
+ * (RUN_HOLD_SLEEP); a wake resumes them through the resume hook. */
+struct sleep_line run_sleep_line(struct run *r);
 /* Ask the run to end with this status (first request wins); any thread. */
 void run_request_stop(struct run *r, int status);
 bool run_stopping(struct run *r);
@@ -107,14 +120,16 @@ int run_machine(struct run *r, const struct run_hooks *hooks);
 int64_t run_time_left(const struct run *r);
 void run_destroy(struct run *r);
 
-/* All-stop, for a debugger. run_hold() asks vCPU i (-1: every one) to stop
- * outside KVM_RUN with its registers settled in kvm_run (vcpu.h,
- * vcpu_prepare_stop); it never blocks, so a vCPU thread may call it too.
- * run_wait_held() waits until every held vCPU has stopped and returns
- * false if the run ends first. run_release() lets vCPU i (-1: all) go on.
- * A stopped vCPU costs no CPU, and the run is never over while one is. */
-void run_hold(struct run *r, int i);
+/* All-stop, for a debugger and for S3. run_hold() asks vCPU i (-1: every
+ * one) to stop outside KVM_RUN for a reason (run_hold_reason) with its
+ * registers settled in kvm_run (vcpu.h, vcpu_prepare_stop); it never
+ * blocks, so a vCPU thread may call it too. run_wait_held() waits until
+ * every held vCPU has stopped and returns false if the run ends first.
+ * run_release() drops the reason for vCPU i (-1: all); a vCPU goes on once
+ * no reason holds it. A stopped vCPU costs no CPU, and the run is never
+ * over while one is. */
+void run_hold(struct run *r, int i, int reason);
 bool run_wait_held(struct run *r);
-void run_release(struct run *r, int i);
+void run_release(struct run *r, int i, int reason);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "vm/bus.h"
+#include "vm/cpuid.h"
 #include "vm/vm.h"
 
 struct vcpu {
@@ -30,9 +31,11 @@ struct vcpu {
 };
 
 void vcpu_create(struct vcpu *v, struct vm *vm, int id, bool sync_regs);
-/* CPUID from KVM_GET_SUPPORTED_CPUID, with this vCPU's APIC id and the
- * hypervisor bit; long mode needs it (KVM checks EFER.LME against it). */
-void vcpu_setup_cpuid(struct vcpu *v);
+/* CPUID from KVM_GET_SUPPORTED_CPUID shaped into the model (vm/cpuid.c),
+ * with this vCPU's APIC id and the hypervisor bit; long mode needs it (KVM
+ * checks EFER.LME against it). Features the host lacks are warned about
+ * once (vCPU 0), as QEMU does, or refused with the model's enforce. */
+void vcpu_setup_cpuid(struct vcpu *v, const struct cpu_model *model);
 /* MSRs firmware sets before an OS starts: fast strings in MISC_ENABLE. */
 void vcpu_setup_msrs(struct vcpu *v);
 /* LINT0 as ExtINT on the boot CPU and LINT1 as NMI on all, as firmware
@@ -41,6 +44,9 @@ void vcpu_setup_msrs(struct vcpu *v);
 void vcpu_setup_lapic(struct vcpu *v);
 /* Initial state: through kvm_dirty_regs with sync_regs, else SET ioctls. */
 void vcpu_set_state(struct vcpu *v, const struct kvm_regs *regs, const struct kvm_sregs *sregs);
+/* KVM_SET_MP_STATE: KVM_MP_STATE_INIT_RECEIVED makes an AP wait for a SIPI
+ * again (after an S3 resume, as after INIT). */
+void vcpu_set_mp_state(struct vcpu *v, uint32_t state);
 /* The registers of the last exit; call vcpu_regs_dirty() after changing them. */
 struct kvm_regs *vcpu_regs(struct vcpu *v);
 void vcpu_regs_dirty(struct vcpu *v);

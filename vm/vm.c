@@ -76,7 +76,7 @@ static void add_memslot(struct vm *vm, uint32_t slot, const struct mem_region *r
 	KVM_MUST(vm, vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region);
 }
 
-void vm_create(struct vm *vm, uint64_t ram_size)
+void vm_create(struct vm *vm, uint64_t ram_size, bool pit_on)
 {
 	uint64_t identity = KVM_IDENTITY_MAP_ADDR;
 	struct kvm_pit_config pit = { .flags = 0 };
@@ -96,9 +96,49 @@ void vm_create(struct vm *vm, uint64_t ram_size)
 	KVM_MUST(vm, vm->vm_fd, KVM_SET_TSS_ADDR, (void *)KVM_TSS_ADDR);
 	/* The irqchip before any vCPU, so each vCPU gets an in-kernel LAPIC. */
 	KVM_MUST(vm, vm->vm_fd, KVM_CREATE_IRQCHIP, NULL);
-	KVM_MUST(vm, vm->vm_fd, KVM_CREATE_PIT2, &pit);
+	if (pit_on)
+		KVM_MUST(vm, vm->vm_fd, KVM_CREATE_PIT2, &pit);
 	bus_init(&vm->pio, "port");
 	bus_init(&vm->mmio, "mmio");
+}
+
+void vm_pit_discard(struct vm *vm)
+{
+	struct kvm_reinject_control control = { .pit_reinject = 0 };
+
+	KVM_MUST(vm, vm->vm_fd, KVM_REINJECT_CONTROL, &control);
+}
+
+void vm_pit_program(struct vm *vm, int mode, uint16_t count)
+{
+	struct kvm_pit_state2 pit;
+	struct kvm_pit_channel_state *c = &pit.channels[0];
+
+	KVM_MUST(vm, vm->vm_fd, KVM_GET_PIT2, &pit);
+	c->mode = mode;
+	c->count = count; /* KVM reloads it: 0 is 65536, and the timer starts */
+	c->bcd = 0;
+	c->rw_mode = c->read_state = c->write_state = 3; /* low byte, then high byte */
+	c->gate = 1;
+	KVM_MUST(vm, vm->vm_fd, KVM_SET_PIT2, &pit);
+}
+
+void vm_pic_program(struct vm *vm, uint8_t base1, uint8_t base2, uint8_t mask1, uint8_t mask2)
+{
+	for (int chip = KVM_IRQCHIP_PIC_MASTER; chip <= KVM_IRQCHIP_PIC_SLAVE; chip++) {
+		struct kvm_irqchip ic = { .chip_id = chip };
+		struct kvm_pic_state *p = &ic.chip.pic;
+
+		KVM_MUST(vm, vm->vm_fd, KVM_GET_IRQCHIP, &ic);
+		p->irq_base = chip == KVM_IRQCHIP_PIC_MASTER ? base1 : base2;
+		p->imr = chip == KVM_IRQCHIP_PIC_MASTER ? mask1 : mask2;
+		p->irr = p->isr = p->last_irr = 0;
+		p->init_state = 0; /* the ICW sequence is over */
+		p->init4 = 1;
+		p->auto_eoi = p->rotate_on_auto_eoi = p->special_fully_nested_mode = 0;
+		p->read_reg_select = p->poll = p->special_mask = p->priority_add = 0;
+		KVM_MUST(vm, vm->vm_fd, KVM_SET_IRQCHIP, &ic);
+	}
 }
 
 void vm_add_coalesced(struct vm *vm, uint64_t addr, uint32_t size, bool pio)
@@ -143,6 +183,33 @@ static void set_irq(void *ctx, int irq, int level)
 struct irq_line vm_irq_line(struct vm *vm, int irq)
 {
 	return (struct irq_line){ set_irq, vm, irq };
+}
+
+/* A refusal (the guest moved a BAR onto another eventfd) is the guest's
+ * doing: reported, and the device takes the writes itself. */
+static bool set_ioeventfd(void *ctx, const struct ioeventfd *e, bool assign)
+{
+	struct vm *vm = ctx;
+	struct kvm_ioeventfd io = {
+		.datamatch = e->data,
+		.addr = e->addr,
+		.len = e->len,
+		.fd = e->fd,
+		.flags = (e->pio ? KVM_IOEVENTFD_FLAG_PIO : 0) |
+			 (e->datamatch ? KVM_IOEVENTFD_FLAG_DATAMATCH : 0) |
+			 (assign ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN),
+	};
+
+	if (KVM_CALL(vm, vm->vm_fd, KVM_IOEVENTFD, &io) == 0)
+		return true;
+	warn("KVM_IOEVENTFD at %s %#llx: %s", e->pio ? "port" : "mmio", (unsigned long long)e->addr,
+	     strerror(errno));
+	return false;
+}
+
+struct ioeventfd_line vm_ioeventfd_line(struct vm *vm)
+{
+	return (struct ioeventfd_line){ set_ioeventfd, vm };
 }
 
 void vm_destroy(struct vm *vm)
