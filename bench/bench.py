@@ -526,16 +526,18 @@ class Bench:
         self.log("11. idle guest: host CPU per second of `sti; hlt`, and the end after `cli; hlt`")
         bins = self.idle_arms()
         reps = min(self.reps, 9)
-        for number, smp in (("11a", 1), ("11b", 4)):
+        for number, smp, n in (("11a", 1, 0), ("11b", 4, 0), ("11d", 1, 2)):
             per = {a: [] for a in bins}
             for rep in range(reps):
                 for a in (list(bins) if rep % 2 == 0 else list(bins)[::-1]):
                     per[a].append(self.idle_cpu([bins[a], "--smp", str(smp), "--timeout", "60",
-                                                 self.guest("idle64", 0)]))
+                                                 self.guest("idle64", n)]))
             desc = lambda a, who: (f"{who} {statistics.median(per[a]) * 1e3:.3f} ms of CPU per s "
                                    f"({statistics.median(per[a]) * 100:.3f}% of a CPU)")
             what = (f"Idle guest (`sti; hlt`, {smp} vCPU{'s' if smp > 1 else ''}"
-                    f"{', the APs never started' if smp > 1 else ''}): host CPU per second")
+                    f"{', the APs never started' if smp > 1 else ''}"
+                    f"{', woken by the PIT 18.2 times a second' if n else ', nothing wakes it'}"
+                    f"): host CPU per second")
             note = (f"{reps} runs each, {self.IDLE_SPAN} s each from /proc/PID/task/*/schedstat; "
                     f"vmm alone: {fmt_spread(summary([x * 1e3 for x in per['vmm']]), ' ms/s')}")
             if "before" in bins:
@@ -861,7 +863,9 @@ METHOD = """## Method
   QEMU with `accel=kvm` against vmm for the Notes (SeaBIOS on this host's
   emulating KVM is slow).
 - Row 11: `bench/guests/idle64.S` writes one byte and halts. With interrupts
-  on (11a, 11b) nothing wakes it: it idles, and the host CPU per second is
+  on and the PICs masked (11a, 11b) nothing wakes it, and with the PIT as a
+  BIOS leaves it (11d) its timer wakes it 18.2 times a second (an EOI and
+  `iretq`, then `hlt` again): it idles, and the host CPU per second is
   the CPU time of all of vmm's threads (the first field of each
   `/proc/PID/task/TID/schedstat`, in ns) over 2 s, from 0.3 s after the
   guest's byte; with interrupts off (11c) vmm must notice the halt to end

@@ -12,9 +12,13 @@
  *      whose handler prints "woken by NMI" and writes 2 to the debug exit
  *      port: status 5.  A VMM that took the halted BSP for the end while an
  *      AP still ran would end with status 0 instead.
- *   p  The APs start and park in cli; hlt, the BSP prints "all parked"
- *      and idles in sti; hlt: not the end (only --timeout or a signal
- *      ends it), and SIGQUIT shows each vCPU's state.
+ *   p  The APs start and park in cli; hlt, the BSP masks the PICs (as
+ *      kernels that want no timer do), prints "all parked" and idles in
+ *      sti; hlt: not the end (only --timeout or a signal ends it), and
+ *      SIGQUIT shows each vCPU's state.
+ *   t  The same, but the BSP leaves the PIT and PICs as a BIOS leaves
+ *      them (IRQ 0 on vector 0x08, 18.2 times a second) and handles the
+ *      timer: an idle guest that its timer wakes, never the end either.
  * With one CPU, or another byte, it writes 1 to the debug exit port
  * (status 3).
  */
@@ -28,6 +32,7 @@
 #define ICR_NMI		(APIC_ICR_ASSERT | APIC_MODE_NMI)	/* to the APIC id in ICR_HI */
 #define NMI_VECTOR	2
 #define GATE_INTR64	0x8e00		/* present, DPL 0, 64-bit interrupt gate */
+#define IDT_VECTORS	(PIC1_BIOS_VECTOR + 1)
 
 	.code64
 	.text
@@ -71,6 +76,8 @@ _start:
 	je	nmi_wake
 	cmp	$'p', %al
 	je	park
+	cmp	$'t', %al
+	je	park
 fail:	mov	$1, %al
 	out	%al, $DEBUG_EXIT_PORT
 	jmp	halt
@@ -81,21 +88,26 @@ init_only:
 	jmp	halt
 
 nmi_wake:
-	lea	idt(%rip), %rdi			/* the NMI gate: handler, CS, type */
-	lea	nmi_handler(%rip), %rax
-	mov	%ax, NMI_VECTOR * 16(%rdi)
-	movw	$BOOT_CS, NMI_VECTOR * 16 + 2(%rdi)
-	movw	$GATE_INTR64, NMI_VECTOR * 16 + 4(%rdi)
-	shr	$16, %rax
-	mov	%ax, NMI_VECTOR * 16 + 6(%rdi)
-	shr	$16, %rax
-	mov	%eax, NMI_VECTOR * 16 + 8(%rdi)
+	lea	idt(%rip), %rdi			/* the NMI gate */
+	lea	nmi_handler(%rip), %rsi
+	mov	$NMI_VECTOR, %ecx
+	call	set_gate
 	lidt	idtr(%rip)
 	call	start_aps
 	jmp	halt				/* until the NMI */
 
 park:
-	call	start_aps
+	lea	idt(%rip), %rdi			/* the timer's gate: IRQ 0, vector 0x08 */
+	lea	timer_handler(%rip), %rsi
+	mov	$PIC1_BIOS_VECTOR, %ecx
+	call	set_gate
+	lidt	idtr(%rip)
+	cmpb	$'t', mode(%rip)
+	je	1f
+	mov	$0xff, %al			/* 'p': no timer, no interrupt at all */
+	out	%al, $PIC1_DATA
+	out	%al, $PIC2_DATA
+1:	call	start_aps
 	mov	ncpus(%rip), %ebx
 	dec	%ebx
 1:	cmp	%ebx, count(%rip)		/* every AP up and about to halt */
@@ -105,6 +117,27 @@ park:
 1:	sti
 	hlt
 	jmp	1b
+
+timer_handler:
+	push	%rax
+	mov	$PIC_EOI, %al
+	out	%al, $PIC1_CMD
+	pop	%rax
+	iretq
+
+/* set_gate: IDT at RDI, vector ECX -> handler RSI (64-bit interrupt gate). */
+set_gate:
+	shl	$4, %ecx
+	add	%rcx, %rdi
+	mov	%rsi, %rax
+	mov	%ax, (%rdi)
+	movw	$BOOT_CS, 2(%rdi)
+	movw	$GATE_INTR64, 4(%rdi)
+	shr	$16, %rax
+	mov	%ax, 6(%rdi)
+	shr	$16, %rax
+	mov	%eax, 8(%rdi)
+	ret
 
 nmi_handler:
 	lea	woken_msg(%rip), %rsi
@@ -219,12 +252,12 @@ waking_msg:	.asciz	"waking cpu 0\r\n"
 woken_msg:	.asciz	"woken by NMI\r\n"
 
 	.balign	16
-idtr:	.word	3 * 16 - 1			/* vectors 0-2: only the NMI is used */
+idtr:	.word	IDT_VECTORS * 16 - 1		/* 0-8: the NMI and the timer are used */
 	.quad	idt
 
 	.bss
 	.balign	16
-idt:	.skip	3 * 16
+idt:	.skip	IDT_VECTORS * 16
 count:	.skip	4				/* APs up */
 ncpus:	.skip	4
 mode:	.skip	1

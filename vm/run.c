@@ -383,9 +383,10 @@ bool run_stopping(struct run *r)
 	return __atomic_load_n(&r->stop_status, __ATOMIC_SEQ_CST) >= 0;
 }
 
-/* The host thread's loop: ticks every RUN_TICK_MS while anything happens,
- * ever further apart (up to RUN_NAP_MAX_MS) while nothing does; then the
- * first exit wakes it (vcpu_thread). */
+/* The host thread's loop: ticks every RUN_TICK_MS while the guest makes
+ * exits or the host has work, ever further apart (up to RUN_NAP_MAX_MS)
+ * otherwise, since an idle guest's timer interrupts need no host thread;
+ * then the first exit wakes it (vcpu_thread). */
 int run_machine(struct run *r, const struct run_hooks *hooks)
 {
 	int64_t interval = RUN_TICK_MS, next_tick = now_ms() + interval;
@@ -393,7 +394,8 @@ int run_machine(struct run *r, const struct run_hooks *hooks)
 	r->deadline = now_ms() + (int64_t)(r->timeout * 1000);
 	start_vcpus(r);
 	while (!run_stopping(r)) {
-		bool busy = host_wait(r, hooks, next_tick), moved = busy;
+		bool busy = host_wait(r, hooks, next_tick);
+		unsigned moved = busy ? WATCH_EXITS : 0;
 		int64_t now = now_ms();
 
 		if (__atomic_exchange_n(&r->report, 0, __ATOMIC_SEQ_CST))
@@ -410,8 +412,9 @@ int run_machine(struct run *r, const struct run_hooks *hooks)
 				__atomic_load_n(&r->threads[i].exits, __ATOMIC_RELAXED));
 		if (watch_due(&r->watch, moved, now) && !run_stopping(r))
 			look_check_over(r);
-		interval = moved ? RUN_TICK_MS
-				 : (interval * 2 < RUN_NAP_MAX_MS ? interval * 2 : RUN_NAP_MAX_MS);
+		interval = (moved & WATCH_EXITS) ? RUN_TICK_MS
+						 : (interval * 2 < RUN_NAP_MAX_MS ? interval * 2
+										  : RUN_NAP_MAX_MS);
 		next_tick = now + interval;
 		__atomic_store_n(&r->napping, interval > RUN_TICK_MS, __ATOMIC_SEQ_CST);
 	}

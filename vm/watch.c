@@ -4,8 +4,10 @@
 #include "vm/stats.h"
 #include "vm/watch.h"
 
-/* KVM's names for what moves when a vCPU halts or wakes (virt/kvm). */
-static const char *const halt_counters[] = { "halt_exits", "halt_wakeup" };
+/* KVM's count of the HLTs a vCPU executed (arch/x86/kvm). Not
+ * halt_wakeup: a timer interrupt kicks a vCPU halted with interrupts off
+ * too, which then goes back to sleep without running. */
+static const char *const halt_counters[] = { "halt_exits" };
 
 /* The x86 states of KVM_GET_MP_STATE (api.rst 4.38). An AP waits for INIT
  * and SIPI, which only another vCPU sends; a HLT with interrupts off wakes
@@ -53,37 +55,42 @@ void watch_init(struct watch *w, struct vm *vm, struct vcpu *vcpus, int nr)
 {
 	w->nr = nr;
 	w->halts = calloc(nr, sizeof(*w->halts));
-	w->last = calloc(nr, sizeof(*w->last));
-	if (!w->halts || !w->last)
+	w->exits = calloc(nr, sizeof(*w->exits));
+	w->hlts = calloc(nr, sizeof(*w->hlts));
+	if (!w->halts || !w->exits || !w->hlts)
 		die_errno("calloc");
 	for (int i = 0; i < nr; i++)
-		kvmstats_open(&w->halts[i], vm, vcpus[i].fd, halt_counters, 2);
+		kvmstats_open(&w->halts[i], vm, vcpus[i].fd, halt_counters, 1);
 	w->next_look = 0;
 	w->wait = WATCH_QUIET_MS;
 }
 
-bool watch_note(struct watch *w, int i, uint64_t exits)
+unsigned watch_note(struct watch *w, int i, uint64_t exits)
 {
-	uint64_t now = exits + kvmstats_sum(&w->halts[i]);
-	bool moved = now != w->last[i];
+	uint64_t hlts = kvmstats_sum(&w->halts[i]);
+	unsigned moved = (exits != w->exits[i] ? WATCH_EXITS : 0) |
+			 (hlts != w->hlts[i] ? WATCH_HALTS : 0);
 
-	w->last[i] = now;
+	w->exits[i] = exits;
+	w->hlts[i] = hlts;
 	return moved;
 }
 
-/* A look comes WATCH_QUIET_MS after the last activity, the next ones twice
- * as far apart each time, up to WATCH_WAIT_MAX_MS. A vCPU halted for good
- * leaves its counters still, one idle with interrupts on moves them each
- * time an interrupt wakes it. (Without KVM's counters only the exits tell,
- * and a guest that wakes without exits is looked at on the slow schedule.) */
-bool watch_due(struct watch *w, bool moved, int64_t now)
+/* A look comes WATCH_QUIET_MS after the last exit, the next ones twice as
+ * far apart each time, up to WATCH_WAIT_MAX_MS, and only in a tick in
+ * which nothing moved. A vCPU halted for good moves nothing; one idle
+ * with interrupts on executes HLT again each time its timer wakes it, and
+ * the looks at it stay far apart: only an exit (output, a device) says the
+ * guest may have done something new. (Without KVM's counter only the exits
+ * tell: the looks then follow the same schedule.) */
+bool watch_due(struct watch *w, unsigned moved, int64_t now)
 {
-	if (moved) {
+	if (moved & WATCH_EXITS) {
 		w->wait = WATCH_QUIET_MS;
 		w->next_look = now + w->wait;
 		return false;
 	}
-	if (now < w->next_look)
+	if (moved || now < w->next_look)
 		return false;
 	w->wait = w->wait * 2 < WATCH_WAIT_MAX_MS ? w->wait * 2 : WATCH_WAIT_MAX_MS;
 	w->next_look = now + w->wait;
@@ -95,7 +102,8 @@ void watch_destroy(struct watch *w)
 	for (int i = 0; w->halts && i < w->nr; i++)
 		kvmstats_close(&w->halts[i]);
 	free(w->halts);
-	free(w->last);
+	free(w->exits);
+	free(w->hlts);
 	w->halts = NULL;
-	w->last = NULL;
+	w->exits = w->hlts = NULL;
 }
