@@ -32,6 +32,8 @@ GUESTS   += timer64 ps2aux64
 
 # A guest to look inside with gdb (README "Debugging with gdb").
 GUESTS   += debug64
+# When a run with several vCPUs is over by itself (tests/smp.bats).
+GUESTS   += smphalt64
 GUEST_BINS := $(patsubst %,$(BUILD)/guests/%.bin,$(GUESTS16) $(GUESTS))
 # Multiboot ELF32 kernels (gcc -m32, guests/mb.ld): the .elf is the guest.
 GUESTS_MB32 := mbelf

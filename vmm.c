@@ -80,6 +80,8 @@ static void parse_command_line(struct options *opt, int argc, char **argv)
 	}
 	if (options_parse(opt, argc, argv, err, sizeof(err)) < 0)
 		die(STATUS_USAGE, "%s", err);
+	for (int i = 0; i < opt->nr_notes; i++)
+		warn("%s", opt->notes[i]);
 	if (opt->help)
 		options_usage(stdout);
 	else if (opt->version)
@@ -168,8 +170,9 @@ static void snapshot(struct machine *m)
 		warn("snapshot asked for, but there is no framebuffer (--fb WIDTHxHEIGHT)");
 }
 
-/* The host thread's work at each tick, under the I/O lock. */
-static void on_tick(void *ctx)
+/* The host thread's work at each tick, under the I/O lock: whether it
+ * needs the next tick soon. */
+static bool on_tick(void *ctx)
 {
 	struct machine *m = ctx;
 
@@ -180,10 +183,15 @@ static void on_tick(void *ctx)
 	console_flush(&m->console);
 	if (console_take_snapshot(&m->console) | signals_take_snapshot())
 		snapshot(m);
+	if (console_take_report(&m->console))
+		run_request_report(&m->run); /* done outside the lock: it waits for vCPUs */
 	if (console_quit_due(&m->console)) {
 		warn("quit (Ctrl-A x)");
 		run_request_stop(&m->run, STATUS_QUIT);
 	}
+	/* A guest waiting for the RTC's interrupt is quiet, but the tick is
+	 * what raises it. */
+	return console_busy(&m->console) || rtc_wants_ticks(&m->board.rtc);
 }
 
 /* And without the lock: what ends the run. */
@@ -192,6 +200,8 @@ static void on_watch(void *ctx)
 	struct machine *m = ctx;
 	int sig = signals_take_stop();
 
+	if (signals_take_report())
+		run_request_report(&m->run);
 	if (sig && m->opt.qemu) {
 		/* As QEMU: a message runners parse, and a clean exit. */
 		warn("terminating on signal %d from pid %d", sig, signals_stop_sender());
@@ -256,6 +266,7 @@ static int run(struct machine *m)
 	int status;
 
 	console_init(&m->console, STDIN_FILENO, STDOUT_FILENO);
+	m->stats.out = log_stream(); /* --trace and --stats: never blocking for long */
 	if (m->opt.gdb)
 		gdb_init(&m->gdb, &m->opt.gdb_addr, m->opt.gdb_wait, &m->vm, m->vcpus, m->opt.smp,
 			 &m->run);
@@ -265,7 +276,11 @@ static int run(struct machine *m)
 	status = run_machine(&m->run, &hooks);
 	if (m->opt.gdb)
 		gdb_finish(&m->gdb, status);
-	console_destroy(&m->console);
+	/* Every write from here on is bounded: CONSOLE_DRAIN_MS in all, no
+	 * later than --timeout's deadline, nothing more after a stop signal. */
+	console_destroy(&m->console, run_time_left(&m->run) < CONSOLE_DRAIN_MS
+					     ? run_time_left(&m->run)
+					     : CONSOLE_DRAIN_MS);
 	m->stats.tx_dropped = m->console.dropped;
 	if (m->console.dropped)
 		warn("%llu bytes of guest output dropped: stdout did not take them",
@@ -292,7 +307,7 @@ static void print_stats(struct machine *m)
 	stats_print(&m->stats, per_vcpu, m->opt.smp);
 	free(per_vcpu);
 	if (m->board.has_fb)
-		display_print_stats(&m->display, stderr);
+		display_print_stats(&m->display, log_stream());
 }
 
 static void destroy(struct machine *m)

@@ -87,6 +87,7 @@ class Bench:
         self.verbose = args.verbose
         self.qemu = shutil.which(QEMU)
         self.qemu_missing = f"{QEMU} not found"
+        self.baseline = os.environ.get("BENCH_BASELINE") or None  # an older vmm, for row 8
         self.rows = []
         self.notes = []
         self.built = {}
@@ -195,13 +196,14 @@ class Bench:
                          + " µs")
         return out
 
-    def singles(self, arms, reps, want_bytes=None):
+    def singles(self, arms, reps, want_bytes=None, want_status=STATUS_OK):
         """One run of each arm per rep, A B C, C B A, ...: lists of results."""
         names = list(arms)
         res = {a: [] for a in names}
         for rep in range(reps):
             for a in (names if rep % 2 == 0 else names[::-1]):
-                res[a].append(self.launch(arms[a](), want_bytes=want_bytes))
+                res[a].append(self.launch(arms[a](), want_status=want_status,
+                                          want_bytes=want_bytes))
         return res
 
     def add_row(self, number, what, a, b, ratio, goal, met, notes=""):
@@ -612,6 +614,90 @@ class Bench:
         else:
             self.add_row("6b", "exec to guest running (≈ first KVM_RUN)", f"vmm {fmt_time(fv)}",
                          "QEMU n/a", None, "vmm ≤ 2 ms", ok, f"{spread}; {self.qemu_missing}")
+
+    IDLE_SETTLE, IDLE_SPAN = 0.3, 2.0  # s: after the guest's byte, then measured
+
+    def idle_arms(self):
+        """vmm, and the baseline vmm when BENCH_BASELINE names one."""
+        arms = {"vmm": self.vmm}
+        if self.baseline:
+            arms["before"] = self.baseline
+        return arms
+
+    @staticmethod
+    def cpu_ns(pid):
+        """CPU time of all of pid's threads so far, in ns: the first field
+        of each /proc/PID/task/TID/schedstat (exact, where /proc/PID/stat
+        counts in 10 ms ticks)."""
+        total = 0
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                    total += int(f.read().split()[0])
+            except (OSError, ValueError, IndexError):
+                pass  # a thread that just ended
+        return total
+
+    def idle_cpu(self, cmd):
+        """CPU seconds per second of a running guest, measured from IDLE_SETTLE
+        s after its first byte, over IDLE_SPAN s."""
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL)
+        try:
+            if not p.stdout.read(1):
+                raise RunError(f"{' '.join(cmd)}: no output from the idle guest")
+            time.sleep(self.IDLE_SETTLE)
+            t0, c0 = time.monotonic(), self.cpu_ns(p.pid)
+            time.sleep(self.IDLE_SPAN)
+            t1, c1 = time.monotonic(), self.cpu_ns(p.pid)
+        finally:
+            p.terminate()
+            p.wait()
+        return (c1 - c0) / 1e9 / (t1 - t0)
+
+    def row_idle(self):
+        self.log("11. idle guest: host CPU per second of `sti; hlt`, and the end after `cli; hlt`")
+        bins = self.idle_arms()
+        reps = min(self.reps, 9)
+        for number, smp, n in (("11a", 1, 0), ("11b", 4, 0), ("11d", 1, 2)):
+            per = {a: [] for a in bins}
+            for rep in range(reps):
+                for a in (list(bins) if rep % 2 == 0 else list(bins)[::-1]):
+                    per[a].append(self.idle_cpu([bins[a], "--smp", str(smp), "--timeout", "60",
+                                                 self.guest("idle64", n)]))
+            desc = lambda a, who: (f"{who} {statistics.median(per[a]) * 1e3:.3f} ms of CPU per s "
+                                   f"({statistics.median(per[a]) * 100:.3f}% of a CPU)")
+            what = (f"Idle guest (`sti; hlt`, {smp} vCPU{'s' if smp > 1 else ''}"
+                    f"{', the APs never started' if smp > 1 else ''}"
+                    f"{', woken by the PIT 18.2 times a second' if n else ', nothing wakes it'}"
+                    f"): host CPU per second")
+            note = (f"{reps} runs each, {self.IDLE_SPAN} s each from /proc/PID/task/*/schedstat; "
+                    f"vmm alone: {fmt_spread(summary([x * 1e3 for x in per['vmm']]), ' ms/s')}")
+            if "before" in bins:
+                self.add_row(number, what + ", before ÷ after", desc("vmm", "after"),
+                             desc("before", "before"), self.ratios(per["before"], per["vmm"]),
+                             "≥ 5×", lambda r: r >= 5, note + f"; before: {self.baseline}")
+            else:
+                self.add_row(number, what, desc("vmm", "vmm"), "before: n/a", None, "", "n/a",
+                             note + "; BENCH_BASELINE=OLD-VMM gives the ratio")
+        self.row_idle_end(bins, reps)
+
+    def row_idle_end(self, bins, reps):
+        """From the guest's byte to vmm reaped: `cli; hlt` noticed (11c)."""
+        arms = {a: (lambda a=a: [bins[a], self.guest("idle64", 1)]) for a in bins}
+        res = self.singles(arms, self.reps, want_bytes=1, want_status=0)
+        gone = {a: [r["exit"] - r["first"] for r in res[a]] for a in bins}
+        med = lambda a: fmt_time(statistics.median(gone[a]))
+        what = "End of a run by `cli; hlt` (1 vCPU): guest's last byte to vmm reaped"
+        note = (f"{self.reps} runs each, wall time; includes closing the VM (~20 ms here, "
+                f"see the start-up note)")
+        if "before" in bins:
+            self.add_row("11c", what + ", before ÷ after", f"after {med('vmm')}",
+                         f"before {med('before')}", self.ratios(gone["before"], gone["vmm"]),
+                         "≥ 0.9× (no later, within noise)", lambda r: r >= 0.9, note)
+        else:
+            self.add_row("11c", what, f"vmm {med('vmm')}", "before: n/a", None, "", "n/a", note)
+
 
     LINUX_REPS = int(os.environ.get("BENCH_LINUX_REPS", 10))
 
@@ -1257,7 +1343,19 @@ METHOD = """## Method
   QEMU 7.2 with `accel=tcg` (its firmware, SeaBIOS, and the kernels on TCG:
   the faster QEMU on this host), batches interleaved; then a few batches of
   QEMU with `accel=kvm` against vmm for the Notes (SeaBIOS on this host's
-  emulating KVM is slow)."""
+  emulating KVM is slow).
+- Row 11: `bench/guests/idle64.S` writes one byte and halts. With interrupts
+  on and the PICs masked (11a, 11b) nothing wakes it, and with the PIT as a
+  BIOS leaves it (11d) its timer wakes it 18.2 times a second (an EOI and
+  `iretq`, then `hlt` again): it idles, and the host CPU per second is
+  the CPU time of all of vmm's threads (the first field of each
+  `/proc/PID/task/TID/schedstat`, in ns) over 2 s, from 0.3 s after the
+  guest's byte; with interrupts off (11c) vmm must notice the halt to end
+  the run. The "before" arm is another vmm binary given as
+  `BENCH_BASELINE=PATH make bench` (the results here: the commit before the
+  watch of vm/watch.c, which kicked every vCPU every 10 ms and asked
+  KVM_GET_MP_STATE); without it the rows give vmm's own figure."""
+
 
 
 def main():
@@ -1307,6 +1405,8 @@ def main():
     if want("7"):
         b.run_row(b.row_linux, "7", "Linux boot")
         b.run_row(b.row_linux_exits, "7b", "Linux boot's exits")
+    if want("11"):
+        b.run_row(b.row_idle, "11", "Idle guest")
     b.draw_summaries()
     b.load1 = " ".join(f"{x:.2f}" for x in os.getloadavg())
     b.elapsed = time.monotonic() - t0

@@ -116,6 +116,11 @@ static bool alarm_due(const struct rtc *r, time_t t)
 	return true;
 }
 
+bool rtc_wants_ticks(const struct rtc *r)
+{
+	return r->cmos[REG_B] & (RTC_B_PIE | RTC_B_AIE | RTC_B_UIE);
+}
+
 /* IRQF and IRQ 8 follow the flags and their enables. */
 static void update_irq(struct rtc *r)
 {

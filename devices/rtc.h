@@ -1,6 +1,7 @@
 #ifndef RTC_H
 #define RTC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lib/machine.h"
@@ -30,5 +31,8 @@ int rtc_init(struct rtc *r, struct bus *pio, uint64_t ram_size, struct irq_line 
 /* Account for the updates since the last call (the host thread calls this
  * every tick; reads of register C do too). */
 void rtc_poll(struct rtc *r);
+/* Whether an interrupt is enabled that only those calls raise: the host
+ * thread then keeps ticking every RUN_TICK_MS, even for a quiet guest. */
+bool rtc_wants_ticks(const struct rtc *r);
 
 #endif

@@ -112,7 +112,8 @@ void options_usage(FILE *f)
 	      "      --kvm-device PATH KVM device (default /dev/kvm, or $VMM_KVM_DEVICE)\n"
 	      "  -h, --help            this text;  --version  the version\n"
 	      "Console: guest serial on stdin/stdout; Ctrl-A x quits, Ctrl-A s snapshots the\n"
-	      "framebuffer, Ctrl-A Ctrl-A sends Ctrl-A.\n"
+	      "framebuffer, Ctrl-A w (or SIGQUIT) prints each vCPU's state, Ctrl-A Ctrl-A\n"
+	      "sends Ctrl-A.\n"
 	      "Exit status: guest's (V << 1) | 1 after writing V to port 0xf4; 0 halted;\n"
 	      "2 usage; 4 bad image; 6 KVM/host failure; 8 triple fault; 10 KVM internal\n"
 	      "error; 12 reset; 14 Ctrl-A x; 16 gdb's kill; 124 timeout; 130 SIGINT; 143 "
@@ -124,10 +125,13 @@ int parse_u64(const char *s, uint64_t *out)
 {
 	char *end;
 
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+
+	/* strtoull would also take a sign, spaces, and octal after a 0. */
+	if (!(hex ? isxdigit((unsigned char)s[2]) : isdigit((unsigned char)s[0])))
 		return -1;
 	errno = 0;
-	*out = strtoull(s, &end, 0);
+	*out = strtoull(s, &end, hex ? 16 : 10);
 	return (errno || *end) ? -1 : 0;
 }
 
@@ -172,9 +176,8 @@ static int parse_timeout(const char *s, double *out)
 {
 	char *end;
 
-	errno = 0;
 	*out = strtod(s, &end);
-	return (errno || *end || end == s || !isfinite(*out) || *out <= 0 || *out > 1e7) ? -1 : 0;
+	return (*end || end == s || isspace((unsigned char)*s)) ? -1 : 0;
 }
 
 /* WIDTHxHEIGHT in decimal, each within the framebuffer's limits. */
@@ -203,6 +206,60 @@ static int parse_geometry(struct options *o, const char *s, char *err, size_t er
 	return 0;
 }
 
+/* The name of an option as the user would type it: -m, --mode. */
+static const struct option *find(int c)
+{
+	const struct option *o = long_opts;
+
+	while (o->name && o->val != c)
+		o++;
+	return o;
+}
+
+static void name_of(int c, char *buf, size_t len)
+{
+	snprintf(buf, len, c == 'm' ? "-m" : "--%s", find(c)->name);
+}
+
+/* A file name may not be empty: it would fail later with half a message. */
+static int check_path(int c, const char *arg, char *err, size_t errlen)
+{
+	char name[32];
+
+	if (*arg)
+		return 0;
+	name_of(c, name, sizeof(name));
+	return snprintf(err, errlen, "%s needs a file name, not ''", name), -1;
+}
+
+/* An option given again. The settings QEMU has too (-m, --smp...) keep
+ * the last value, as QEMU does, and vmm says so; a second kernel, initrd,
+ * command line or snapshot file is refused, since keeping the last would
+ * drop what the user meant to add. --module adds one each time; flags are
+ * the same once or twice. */
+static int repeated(struct options *o, int c, const char *before, const char *arg, char *err,
+		    size_t errlen)
+{
+	char name[32];
+
+	name_of(c, name, sizeof(name));
+	switch (c) {
+	case OPT_KERNEL:
+	case OPT_INITRD:
+	case OPT_APPEND:
+	case OPT_FB_PNG:
+		return snprintf(err, errlen, "%s given twice ('%s', then '%s'): give it once", name,
+				before, arg),
+		       -1;
+	}
+	if (o->nr_notes < OPTIONS_MAX_NOTES)
+		snprintf(o->notes[o->nr_notes++], OPTIONS_ERR_LEN,
+			 "%s given twice: the last one, '%s', counts ('%s' does not)", name, arg,
+			 before);
+	return 0;
+}
+
+/* --gdb unix:PATH, [HOST:]PORT or [IPV6]:PORT. */
 int options_parse_gdb(struct gdb_addr *a, const char *s, char *err, size_t errlen)
 {
 	const char *colon = strrchr(s, ':'), *port = colon ? colon + 1 : s;
@@ -243,6 +300,11 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 		if (o->ram_size < RAM_SIZE_MIN || o->ram_size > RAM_SIZE_MAX)
 			return snprintf(err, errlen, "memory size '%s' out of range 1M..64G", arg),
 			       -1;
+		if (o->ram_size % PAGE_SIZE) /* KVM maps RAM in pages */
+			return snprintf(err, errlen,
+					"memory size '%s' for -m is not a multiple of the 4K page",
+					arg),
+			       -1;
 		return 0;
 	case OPT_MODE:
 		if (parse_mode(arg, &o->guest.mode) < 0)
@@ -260,14 +322,22 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 		return 0;
 	case OPT_TIMEOUT:
 		if (parse_timeout(arg, &o->timeout) < 0)
-			return snprintf(err, errlen, "bad timeout '%s' (seconds > 0)", arg), -1;
+			return snprintf(err, errlen,
+					"bad timeout '%s' for --timeout (seconds, e.g. 2.5)", arg),
+			       -1;
+		if (!(o->timeout > 0 && o->timeout <= TIMEOUT_MAX)) /* NaN too */
+			return snprintf(err, errlen,
+					"timeout '%s' out of range: --timeout takes more than 0 and"
+					" at most %d seconds",
+					arg, TIMEOUT_MAX),
+			       -1;
 		return 0;
 	case OPT_KVM_DEVICE:
 		o->kvm_device = arg;
-		return 0;
+		return check_path(c, arg, err, errlen);
 	case OPT_KERNEL:
 		o->guest.image = arg;
-		return 0;
+		return check_path(c, arg, err, errlen);
 	case OPT_SMP: {
 		uint64_t n;
 
@@ -280,14 +350,14 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	}
 	case OPT_INITRD:
 		o->guest.initrd = arg;
-		return 0;
+		return check_path(c, arg, err, errlen);
 	case OPT_MODULE:
 		if (o->guest.nr_modules == MULTIBOOT_MAX_MODULES)
 			return snprintf(err, errlen, "more than %d --module options",
 					MULTIBOOT_MAX_MODULES),
 			       -1;
 		o->guest.modules[o->guest.nr_modules++] = arg;
-		return 0;
+		return check_path(c, arg, err, errlen);
 	case OPT_APPEND:
 		o->guest.cmdline = arg;
 		return 0;
@@ -295,7 +365,7 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 		return parse_geometry(o, arg, err, errlen);
 	case OPT_FB_PNG:
 		o->fb_png = arg;
-		return 0;
+		return check_path(c, arg, err, errlen);
 	case OPT_CPU:
 		if (!strcmp(arg, "help"))
 			return o->cpu_help = true, 0;
@@ -350,8 +420,23 @@ static void set_flag(struct options *o, int c)
 	}
 }
 
+/* A prefix of several long options (getopt_long takes a prefix of one). */
+static int ambiguous(const char *word, char *err, size_t errlen)
+{
+	size_t len = strcspn(word + 2, "="), at;
+	int n = 0;
+
+	if (strncmp(word, "--", 2) || len == 0)
+		return 0;
+	at = snprintf(err, errlen, "ambiguous option '%.*s': it could be", (int)len + 2, word);
+	for (const struct option *o = long_opts; o->name; o++)
+		if (!strncmp(o->name, word + 2, len) && at < errlen)
+			at += snprintf(err + at, errlen - at, "%s --%s", n++ ? "," : "", o->name);
+	return n > 1 ? -1 : 0;
+}
+
 /* getopt's '?': optopt holds the option's value when its argument is
- * missing or unwanted, 0 for an unknown long option. */
+ * missing or unwanted, 0 for an unknown or ambiguous long option. */
 static int bad_option(const char *word, char *err, size_t errlen)
 {
 	for (const struct option *o = long_opts; o->name; o++) {
@@ -364,7 +449,7 @@ static int bad_option(const char *word, char *err, size_t errlen)
 	}
 	if (optopt)
 		snprintf(err, errlen, "unknown option -%c", optopt);
-	else
+	else if (ambiguous(word, err, errlen) == 0)
 		snprintf(err, errlen, "unknown option '%s'", word);
 	return -1;
 }
@@ -385,14 +470,21 @@ void options_defaults(struct options *o)
 
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
 {
+	const char *given[sizeof(long_opts) / sizeof(long_opts[0])] = { NULL };
 	int c;
 
 	options_defaults(o);
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+m:h", long_opts, NULL)) != -1) {
+		const char **before = &given[find(c) - long_opts];
+
 		if (c == '?')
 			return bad_option(argv[optind - 1], err, errlen);
+		if (optarg && *before && c != OPT_MODULE &&
+		    repeated(o, c, *before, optarg, err, errlen) < 0)
+			return -1;
+		*before = optarg;
 		if (parse_one(o, c, optarg, err, errlen) < 0)
 			return -1;
 		set_flag(o, c);
@@ -412,6 +504,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	if (argc - optind > 1)
 		return snprintf(err, errlen, "more than one image given: '%s'", argv[optind + 1]),
 		       -1;
+	if (optind < argc && !*argv[optind])
+		return snprintf(err, errlen, "the image needs a file name, not ''"), -1;
 	if (optind < argc)
 		o->guest.image = argv[optind];
 	if (!o->guest.image)

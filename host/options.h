@@ -14,6 +14,8 @@
 #define KVM_DEVICE_DEFAULT "/dev/kvm"
 #define SMP_MAX 254 /* APIC ids 0..254 fit the MP table and the MADT */
 #define OPTIONS_ERR_LEN 256
+#define OPTIONS_MAX_NOTES 8  /* warnings about the command line */
+#define TIMEOUT_MAX 10000000 /* seconds: 115 days */
 
 /* Where --gdb listens: "[HOST:]PORT" or "unix:PATH". */
 struct gdb_addr {
@@ -44,6 +46,10 @@ struct options {
 	bool no_reboot;           /* -no-reboot: a reset or triple fault ends with 0 */
 	bool gdb, gdb_wait;       /* --gdb ADDR, --gdb-wait */
 	struct gdb_addr gdb_addr;
+	/* Said on stderr before the run: a setting given twice (the last one
+	 * counts, as in QEMU). */
+	char notes[OPTIONS_MAX_NOTES][OPTIONS_ERR_LEN];
+	int nr_notes;
 };
 
 /* --gdb unix:PATH, [HOST:]PORT or [IPV6]:PORT. */
@@ -53,7 +59,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 void options_usage(FILE *f);
 /* Defaults, as options_parse starts from them (the QEMU translation too). */
 void options_defaults(struct options *o);
-/* "64M", "0x1000", "2G": for sizes and addresses. */
+/* "64M", "0x1000", "2G": for sizes and addresses. Decimal, or hex after
+ * 0x; never octal ("010M" is ten MiB). */
 int parse_size(const char *s, uint64_t *out);
 int parse_u64(const char *s, uint64_t *out);
 

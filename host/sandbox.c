@@ -39,7 +39,7 @@ static const int plain[] = {
 	SYS_exit, SYS_exit_group, SYS_brk, SYS_mmap, SYS_munmap, SYS_mprotect, SYS_madvise,
 	SYS_clone, SYS_clone3, SYS_set_robust_list, SYS_rseq, SYS_sched_yield,
 	SYS_fstat, SYS_newfstatat, SYS_lseek, SYS_fsync, SYS_rename, SYS_renameat,
-	SYS_unlink, SYS_unlinkat, SYS_getrandom, SYS_dup2, SYS_dup3,
+	SYS_unlink, SYS_unlinkat, SYS_getrandom, SYS_dup2, SYS_dup3, SYS_pread64,
 };
 /* clang-format on */
 
@@ -115,11 +115,11 @@ void sandbox_install(const struct sandbox_fds *fds)
 		{ SYS_ioctl,
 		  1,
 		  0,
-		  17,
-		  { KVM_RUN, KVM_IRQ_LINE, KVM_GET_MP_STATE, KVM_GET_REGS, KVM_SET_REGS,
-		    KVM_GET_SREGS, KVM_GET_DIRTY_LOG, TCGETS, TCSETS, TCSETSW, KVM_SET_SREGS,
-		    KVM_SET_MP_STATE, KVM_GET_PIT2, KVM_SET_PIT2, KVM_GET_IRQCHIP, KVM_SET_IRQCHIP,
-		    KVM_IOEVENTFD } },
+		  18,
+		  { KVM_RUN, KVM_IRQ_LINE, KVM_GET_MP_STATE, KVM_GET_VCPU_EVENTS, KVM_GET_REGS,
+		    KVM_SET_REGS, KVM_GET_SREGS, KVM_GET_DIRTY_LOG, TCGETS, TCSETS, TCSETSW,
+		    KVM_SET_SREGS, KVM_SET_MP_STATE, KVM_GET_PIT2, KVM_SET_PIT2, KVM_GET_IRQCHIP,
+		    KVM_SET_IRQCHIP, KVM_IOEVENTFD } },
 		{ SYS_openat, 2, O_ACCMODE, 1, { O_WRONLY } },
 		{ SYS_accept4, 0, 0, 1, { (uint32_t)fds->listen } },
 		{ SYS_recvfrom, -1, 0, 0, { 0 } },

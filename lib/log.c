@@ -7,19 +7,36 @@
 
 #include "lib/log.h"
 
+static FILE *out;       /* one per process; NULL: stderr */
 static bool qemu_style; /* one way of reporting per process, set before anything runs */
+
+FILE *log_stream(void)
+{
+	return out ? out : stderr;
+}
+
+void log_set_stream(FILE *f)
+{
+	out = f;
+}
 
 void log_qemu_style(void)
 {
 	qemu_style = true;
 }
 
+/* One write per message where the stream allows: formatted first. */
 static void vmessage(const char *kind, const char *fmt, va_list ap)
 {
-	fputs("vmm: ", stderr);
-	fputs(kind, stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char msg[1024];
+	int n = vsnprintf(msg, sizeof(msg) - 1, fmt, ap);
+
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(msg) - 2)
+		n = sizeof(msg) - 2;
+	msg[n++] = '\n';
+	fprintf(log_stream(), "vmm: %s%.*s", kind, n, msg);
 }
 
 void warn(const char *fmt, ...)

@@ -1,6 +1,7 @@
 #ifndef LOG_H
 #define LOG_H
 
+#include <stdio.h>
 #include <stdnoreturn.h>
 
 /* Exit statuses of vmm. Even numbers only: a guest's debug-exit status
@@ -26,6 +27,11 @@ noreturn void die(int status, const char *fmt, ...) __attribute__((format(printf
 /* Host failure: "vmm: what: strerror(errno)", exit STATUS_HOST. */
 noreturn void die_errno(const char *what);
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Where vmm's own words go (warnings, --stats, --trace, register dumps):
+ * stderr, until the console gives a stream that never blocks for long
+ * (host/console.c). */
+FILE *log_stream(void);
+void log_set_stream(FILE *f);
 /* Report as QEMU does, for runners that read its stderr and status: each
  * warning says "warning: " (kvm-unit-tests ignores only those lines), and
  * die() exits with STATUS_QEMU_ERROR. Set once, before the VM exists. */

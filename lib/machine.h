@@ -61,7 +61,8 @@
 #define BOOT_TSS_ADDR 0x1080
 #define BOOT_PML4_ADDR 0x2000
 #define BOOT_PDPT_ADDR 0x3000
-#define BOOT_PD_ADDR 0x4000 /* four page directories: 4 GiB in 2 MiB pages */
+#define BOOT_PD_ADDR 0x4000           /* four page directories: 4 GiB in 2 MiB pages */
+#define BOOT_MAP_END U64(0x100000000) /* what they map, and all protected mode reaches */
 #define BOOT_AREA_START 0x1000
 #define BOOT_AREA_END 0x8000
 #define BZ_ZERO_PAGE 0x8000 /* struct boot_params */

@@ -317,6 +317,18 @@ VARIANTS=("" --no-sync-regs --no-coalesce "--no-sync-regs --no-coalesce")
 	assert_stdout $'spinning\r\n'
 }
 
+@test "SIGQUIT prints the vCPU's state and the guest runs on" {
+	vmm_bg "$GUESTS/spin64.bin"
+	wait_until grep -q spinning "$OUT"
+	kill -QUIT "$VMM_PID"
+	wait_until grep -q '^vmm: cpu 0: ' "$ERR"
+	kill -TERM "$VMM_PID"
+	vmm_reap
+	assert_status 143
+	grep -q '^vmm: cpu 0: mp_state RUNNABLE, interrupts off, rip 0x10[0-9a-f]*, last exit IO, [0-9]* exits$' "$ERR" ||
+		{ show; false; }
+}
+
 # --- console: output ordering under load ---------------------------------
 
 @test "flood64: 4096 bytes in guest order, divisor latch writes not printed" {
@@ -460,6 +472,22 @@ VARIANTS=("" --no-sync-regs --no-coalesce "--no-sync-regs --no-coalesce")
 			>"$OUT" 2>"$ERR" || status=$?
 	assert_status 14
 	assert_stdout $'spinning\r\n'
+}
+
+@test "Ctrl-A w prints the vCPUs' state; the guest goes on" {
+	mkfifo "$T/keys"
+	IN=$T/keys vmm_bg "$GUESTS/echo64.bin"
+	exec 4>"$T/keys"
+	printf 'a' >&4
+	wait_until grep -q a "$OUT"
+	printf '\x01w' >&4
+	wait_until grep -q '^vmm: cpu 0: mp_state ' "$ERR"
+	printf '\x01x' >&4
+	exec 4>&-
+	vmm_reap
+	assert_status 14
+	assert_stdout 'a'
+	grep -q '^vmm: cpu 0: mp_state RUNNABLE, .*last exit IO, [0-9]* exits$' "$ERR" || { show; false; }
 }
 
 @test "Ctrl-A Ctrl-A sends one Ctrl-A to the guest" {

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/log.h"
 #include "vm/dump.h"
 #include "vm/paging.h"
 #include "vm/stats.h"
@@ -77,7 +78,7 @@ static void print_seg(FILE *f, const char *name, const struct kvm_segment *s)
 
 void dump_fatal(struct vcpu *v, const char *why)
 {
-	FILE *f = stderr;
+	FILE *f = log_stream();
 	const struct kvm_regs *r = vcpu_regs(v);
 	struct kvm_sregs s;
 

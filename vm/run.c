@@ -9,6 +9,7 @@
 #include "lib/log.h"
 #include "lib/machine.h"
 #include "vm/dump.h"
+#include "vm/look.h"
 #include "vm/run.h"
 #include "vm/vm.h"
 
@@ -117,20 +118,18 @@ static void dispatch(struct run *r, struct vcpu *v)
 	}
 }
 
-/* With an in-kernel LAPIC, HLT never exits: look at the vCPU when a kick
- * gets it out. Halted with interrupts off, or never started (an AP waiting
- * for INIT/SIPI), it can only be woken by another vCPU. */
-static void check_halted(struct run_thread *t)
+static void wake_host(struct run *r)
 {
-	struct vcpu *v = t->vcpu;
-	struct kvm_mp_state mp;
-	bool halted = false;
+	uint64_t one = 1;
 
-	if (KVM_CALL(v->vm, v->fd, KVM_GET_MP_STATE, &mp) == 0)
-		halted = mp.mp_state == KVM_MP_STATE_UNINITIALIZED ||
-			 (mp.mp_state == KVM_MP_STATE_HALTED &&
-			  !(vcpu_regs(v)->rflags & RFLAGS_IF));
-	__atomic_store_n(&t->halted_ticks, halted ? t->halted_ticks + 1 : 0, __ATOMIC_RELAXED);
+	if (write(r->wake_fd, &one, sizeof(one)) < 0)
+		warn("eventfd write: %s", strerror(errno));
+}
+
+static void count_exit(struct run_thread *t)
+{
+	t->last_exit = t->vcpu->run->exit_reason;
+	__atomic_store_n(&t->exits, t->exits + 1, __ATOMIC_RELAXED); /* one writer */
 }
 
 /* A held vCPU, settled, waits here without using CPU until released. */
@@ -138,7 +137,6 @@ static void park(struct run_thread *t)
 {
 	struct run *r = t->run;
 
-	__atomic_store_n(&t->halted_ticks, 0, __ATOMIC_RELAXED); /* held is not halted */
 	pthread_mutex_lock(&r->park_lock);
 	t->parked = true;
 	pthread_cond_broadcast(&r->park_cond);
@@ -156,14 +154,21 @@ static void *vcpu_thread(void *arg)
 	struct vcpu *v = t->vcpu;
 
 	while (!run_stopping(r)) {
-		bool hold = __atomic_load_n(&t->held, __ATOMIC_SEQ_CST);
+		bool hold;
 		int ret, err;
 
+		if (__atomic_load_n(&r->looking, __ATOMIC_SEQ_CST)) {
+			look_park(t);
+			continue;
+		}
+		hold = __atomic_load_n(&t->held, __ATOMIC_SEQ_CST);
 		if (hold)
 			vcpu_prepare_stop(v); /* this KVM_RUN only settles it */
 		ret = vcpu_enter(v);
 		err = errno;
-		v->run->immediate_exit = 0;
+		/* Cleared before the next check of looking, held or stopping: a
+		 * request made after that check sets it again and finds it set. */
+		__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 		if (ret < 0 && err == EAGAIN)
 			continue; /* an AP woken by INIT/SIPI: KVM wants KVM_RUN again */
 		if (ret < 0 && err == EINTR && hold) {
@@ -171,12 +176,13 @@ static void *vcpu_thread(void *arg)
 			continue;
 		}
 		if (ret < 0 && err == EINTR) {
-			stats_exit(&v->stats, KVM_EXIT_INTR);
-			check_halted(t);
+			stats_exit(&v->stats, KVM_EXIT_INTR); /* a kick: a look, a hold or a stop */
 			continue;
 		}
-		__atomic_store_n(&t->halted_ticks, 0, __ATOMIC_RELAXED);
-		__atomic_add_fetch(&t->exits, 1, __ATOMIC_RELAXED);
+		count_exit(t);
+		if (__atomic_load_n(&r->napping, __ATOMIC_RELAXED) &&
+		    __atomic_exchange_n(&r->napping, 0, __ATOMIC_SEQ_CST))
+			wake_host(r); /* back to ticks: the guest is doing something */
 		pthread_mutex_lock(&r->io_lock);
 		/* Writes queued before this exit happened before it: replay them
 		 * first, so devices see every access in guest order. */
@@ -216,17 +222,6 @@ static void start_vcpus(struct run *r)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
-/* Every vCPU halted for good, seen twice in a row when there are several
- * (a vCPU seen halted a tick ago may since have been woken by another). */
-static bool all_halted(const struct run *r)
-{
-	for (int i = 0; i < r->nr; i++)
-		if (__atomic_load_n(&r->threads[i].halted_ticks, __ATOMIC_RELAXED) <
-		    (r->nr > 1 ? 2 : 1))
-			return false;
-	return true;
-}
-
 static int64_t now_ms(void)
 {
 	struct timespec t;
@@ -235,70 +230,66 @@ static int64_t now_ms(void)
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-static bool past(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec > t->tv_sec || (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
-}
-
-/* Sleep until the next tick, a stop request or input; then do host work. */
-static void host_wait(struct run *r, const struct run_hooks *h, int64_t next_tick)
+/* Sleep until the next tick, the timeout, a wake-up or input; then do host
+ * work. Returns whether there was any: input, a wake-up, output. */
+static bool host_wait(struct run *r, const struct run_hooks *h, int64_t next_tick)
 {
 	struct pollfd fds[2] = { { r->wake_fd, POLLIN, 0 }, { h->input_fd(h->ctx), POLLIN, 0 } };
-	int64_t wait = next_tick - now_ms();
+	int64_t until = r->timeout > 0 && r->deadline < next_tick ? r->deadline : next_tick;
+	int64_t wait = until - now_ms();
 	uint64_t count;
+	bool busy;
 
-	if (poll(fds, fds[1].fd >= 0 ? 2 : 1, wait > 0 ? (int)wait : 0) > 0 &&
-	    (fds[0].revents & POLLIN) && read(r->wake_fd, &count, sizeof(count)) < 0)
+	busy = poll(fds, fds[1].fd >= 0 ? 2 : 1, wait > 0 ? (int)wait : 0) > 0;
+	if (busy && (fds[0].revents & POLLIN) && read(r->wake_fd, &count, sizeof(count)) < 0)
 		warn("eventfd read: %s", strerror(errno));
 	h->watch(h->ctx);
-	if (r->timeout > 0 && past(&r->deadline) && !run_stopping(r)) {
+	if (r->timeout > 0 && now_ms() >= r->deadline && !run_stopping(r)) {
 		warn("timeout: guest still running after %g s", r->timeout);
 		run_request_stop(r, STATUS_TIMEOUT);
 	}
 	/* Never wait for the lock here: a vCPU holding it drains the ring
 	 * itself, and the kicks that follow must go out whatever it does. */
 	if (pthread_mutex_trylock(&r->io_lock) != 0)
-		return;
-	ring_drain(&r->ring); /* output the guest wrote and then went quiet on */
-	h->tick(h->ctx);
+		return true;
+	busy |= ring_drain(&r->ring) > 0; /* output the guest wrote and then went quiet on */
+	busy |= h->tick(h->ctx);
 	pthread_mutex_unlock(&r->io_lock);
+	return busy;
 }
 
-/* Kick a vCPU for check_halted, unless it exited since the last tick: one
- * that exits is not halted, and a kick costs it an exit (a Linux boot
- * exits all the time, and would take 100 kicks a second for nothing). */
-static void kick_if_quiet(struct run_thread *t)
+/* Out of KVM_RUN, after setting the flag the thread checks (stopping or
+ * looking): one running returns at once, one about to start returns
+ * without entering (immediate_exit), one outside sees the flag. */
+void run_kick(struct run_thread *t)
 {
-	unsigned exits = __atomic_load_n(&t->exits, __ATOMIC_RELAXED);
-
-	if (exits != t->exits_seen) {
-		t->exits_seen = exits;
-		return;
-	}
+	__atomic_store_n(&t->vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 	pthread_kill(t->thread, RUN_KICK_SIGNAL);
 }
 
 static void stop_vcpus(struct run *r)
 {
-	for (int i = 0; i < r->nr; i++) {
-		r->threads[i].vcpu->run->immediate_exit = 1; /* a KVM_RUN about to start returns */
-		pthread_kill(r->threads[i].thread, RUN_KICK_SIGNAL);
-	}
+	for (int i = 0; i < r->nr; i++)
+		run_kick(&r->threads[i]);
 	for (int i = 0; i < r->nr; i++)
 		pthread_join(r->threads[i].thread, NULL);
 }
 
 void run_init(struct run *r, struct vm *vm, struct vcpu *vcpus, int n, double timeout)
 {
+	pthread_condattr_t monotonic;
+
 	memset(r, 0, sizeof(*r));
 	r->vm = vm;
 	r->nr = n;
 	r->stop_status = -1;
 	r->timeout = timeout;
 	pthread_mutex_init(&r->io_lock, NULL);
+	pthread_mutex_init(&r->look_lock, NULL);
+	pthread_condattr_init(&monotonic);
+	pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+	pthread_cond_init(&r->look_cond, &monotonic);
+	pthread_condattr_destroy(&monotonic);
 	pthread_mutex_init(&r->park_lock, NULL);
 	pthread_cond_init(&r->park_cond, NULL);
 	r->threads = calloc(n, sizeof(*r->threads));
@@ -307,6 +298,7 @@ void run_init(struct run *r, struct vm *vm, struct vcpu *vcpus, int n, double ti
 	for (int i = 0; i < n; i++)
 		r->threads[i] = (struct run_thread){ .run = r, .vcpu = &vcpus[i] };
 	ring_init(&r->ring, vm, &vcpus[0]);
+	watch_init(&r->watch, vm, vcpus, n);
 	r->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (r->wake_fd < 0)
 		die_errno("eventfd");
@@ -367,16 +359,23 @@ static void resume_if_woken(struct run *r, const struct run_hooks *h)
 void run_request_stop(struct run *r, int status)
 {
 	int running = -1;
-	uint64_t one = 1;
 
-	if (__atomic_compare_exchange_n(&r->stop_status, &running, status, false, __ATOMIC_SEQ_CST,
-					__ATOMIC_SEQ_CST) &&
-	    write(r->wake_fd, &one, sizeof(one)) < 0)
-		warn("eventfd write: %s", strerror(errno));
+	if (!__atomic_compare_exchange_n(&r->stop_status, &running, status, false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_SEQ_CST))
+		return;
+	wake_host(r);
+	pthread_mutex_lock(&r->look_lock); /* a look waiting for threads gives up */
+	pthread_cond_broadcast(&r->look_cond);
+	pthread_mutex_unlock(&r->look_lock);
 	/* Held vCPUs and a debugger waiting for them see the end too. */
 	pthread_mutex_lock(&r->park_lock);
 	pthread_cond_broadcast(&r->park_cond);
 	pthread_mutex_unlock(&r->park_lock);
+}
+
+void run_request_report(struct run *r)
+{
+	__atomic_store_n(&r->report, 1, __ATOMIC_SEQ_CST);
 }
 
 bool run_stopping(struct run *r)
@@ -384,37 +383,51 @@ bool run_stopping(struct run *r)
 	return __atomic_load_n(&r->stop_status, __ATOMIC_SEQ_CST) >= 0;
 }
 
-static void set_deadline(struct run *r)
-{
-	clock_gettime(CLOCK_MONOTONIC, &r->deadline);
-	r->deadline.tv_sec += (time_t)r->timeout;
-	r->deadline.tv_nsec += (long)((r->timeout - (time_t)r->timeout) * 1e9);
-	if (r->deadline.tv_nsec >= 1000000000L) {
-		r->deadline.tv_sec++;
-		r->deadline.tv_nsec -= 1000000000L;
-	}
-}
-
+/* The host thread's loop: ticks every RUN_TICK_MS while the guest makes
+ * exits or the host has work, ever further apart (up to RUN_NAP_MAX_MS)
+ * otherwise, since an idle guest's timer interrupts need no host thread;
+ * then the first exit wakes it (vcpu_thread). */
 int run_machine(struct run *r, const struct run_hooks *hooks)
 {
-	int64_t next_tick = now_ms() + RUN_TICK_MS;
+	int64_t interval = RUN_TICK_MS, next_tick = now_ms() + interval;
 
-	set_deadline(r);
+	r->deadline = now_ms() + (int64_t)(r->timeout * 1000);
 	start_vcpus(r);
 	while (!run_stopping(r)) {
-		host_wait(r, hooks, next_tick);
-		if (now_ms() < next_tick)
+		bool busy = host_wait(r, hooks, next_tick);
+		unsigned moved = busy ? WATCH_EXITS : 0;
+		int64_t now = now_ms();
+
+		if (__atomic_exchange_n(&r->report, 0, __ATOMIC_SEQ_CST))
+			look_report(r, log_stream());
+		if (now < next_tick) {
+			if (busy && next_tick > now + RUN_TICK_MS)
+				next_tick = now + RUN_TICK_MS; /* woken from a nap */
 			continue;
-		next_tick = now_ms() + RUN_TICK_MS;
+		}
 		resume_if_woken(r, hooks);
-		if (all_halted(r))
-			run_request_stop(r, STATUS_HALT);
-		for (int i = 0; i < r->nr && !run_stopping(r); i++)
-			kick_if_quiet(&r->threads[i]);
+		for (int i = 0; i < r->nr; i++)
+			moved |= watch_note(
+				&r->watch, i,
+				__atomic_load_n(&r->threads[i].exits, __ATOMIC_RELAXED));
+		if (watch_due(&r->watch, moved, now) && !run_stopping(r))
+			look_check_over(r);
+		interval = (moved & WATCH_EXITS) ? RUN_TICK_MS
+						 : (interval * 2 < RUN_NAP_MAX_MS ? interval * 2
+										  : RUN_NAP_MAX_MS);
+		next_tick = now + interval;
+		__atomic_store_n(&r->napping, interval > RUN_TICK_MS, __ATOMIC_SEQ_CST);
 	}
 	stop_vcpus(r);
 	ring_drain(&r->ring);
 	return r->stop_status;
+}
+
+int64_t run_time_left(const struct run *r)
+{
+	int64_t left = r->deadline - now_ms();
+
+	return r->timeout <= 0 ? INT64_MAX : left > 0 ? left : 0;
 }
 
 void run_destroy(struct run *r)
@@ -424,7 +437,10 @@ void run_destroy(struct run *r)
 	r->wake_fd = -1;
 	free(r->threads);
 	r->threads = NULL;
+	watch_destroy(&r->watch);
 	pthread_mutex_destroy(&r->io_lock);
+	pthread_mutex_destroy(&r->look_lock);
+	pthread_cond_destroy(&r->look_cond);
 	pthread_mutex_destroy(&r->park_lock);
 	pthread_cond_destroy(&r->park_cond);
 }
@@ -444,6 +460,9 @@ void run_hold(struct run *r, int i, int reason)
 			pthread_kill(t->thread, RUN_KICK_SIGNAL);
 	}
 	pthread_mutex_unlock(&r->park_lock);
+	pthread_mutex_lock(&r->look_lock); /* a look waiting for this thread gives up */
+	pthread_cond_broadcast(&r->look_cond);
+	pthread_mutex_unlock(&r->look_lock);
 }
 
 bool run_wait_held(struct run *r)
