@@ -23,14 +23,27 @@ CHECK_OBJS := $(SRCS:%.c=$(BUILD)/check/%.o)
 
 GUESTS16 := hello16 irqecho16
 GUESTS   := hello32 hello64 echo64 exit64 triple64 hypercall64 spin64 flood64 \
-            fbdemo64 fbread64 fbspin64 mbaout fwcfg64 smp64
+            fbdemo64 fbread64 fbspin64 mbaout fwcfg64 smp64 zeropage64
 # Hostile guests (tests/hostile.bats): each attacks one part of the VMM.
 GUESTS   += evilio64 evilrep64 evilflood64 eviluart64 evilfb64 evilint64 evilexit64 \
             evilstorm64
+# The timers and the i8042 as Linux probes them (tests/core.bats).
+GUESTS   += timer64 ps2aux64
+
+# A guest to look inside with gdb (README "Debugging with gdb").
+GUESTS   += debug64
+# When a run with several vCPUs is over by itself (tests/smp.bats).
+GUESTS   += smphalt64
 GUEST_BINS := $(patsubst %,$(BUILD)/guests/%.bin,$(GUESTS16) $(GUESTS))
 # Multiboot ELF32 kernels (gcc -m32, guests/mb.ld): the .elf is the guest.
 GUESTS_MB32 := mbelf
 GUEST_BINS += $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS_MB32))
+# Multiboot test kernels in freestanding C (guests/mblib.c, guests/mbrt.S),
+# run under vmm and QEMU alike: QEMU's test devices, CPU models, BIOS state.
+GUESTS_MBC := biosstate rtc s3 cpumodel pctestdev pcitestdev
+GUEST_BINS += $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS_MBC))
+MBC_CFLAGS := -m32 -std=gnu11 -O2 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
+              -fno-asynchronous-unwind-tables -mgeneral-regs-only -Wall -Wextra -I.
 
 ifeq ($(V),1)
 Q :=
@@ -39,7 +52,12 @@ Q := @
 endif
 
 .PHONY: all guests run test check bench clean install format check-format
-all: vmm guests
+all: vmm guests $(BUILD)/qemu-system-x86_64
+
+# vmm under QEMU's name takes QEMU's command line (host/qemu_args.c).
+$(BUILD)/qemu-system-x86_64: vmm
+	@mkdir -p $(BUILD)
+	$(Q)ln -sf ../vmm $@
 
 vmm: $(OBJS)
 	@$(if $(Q),echo "  LD      $@")
@@ -73,7 +91,7 @@ guests: $(GUEST_BINS)
 $(BUILD)/guests/%.o: guests/%.S guests/guest.h lib/machine.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
-	$(Q)$(CC) -c -nostdlib -ffreestanding -I. -Iguests -o $@ $<
+	$(Q)$(CC) -c -g -nostdlib -ffreestanding -I. -Iguests -o $@ $<
 
 $(BUILD)/guests/%16.elf: $(BUILD)/guests/%16.o guests/guest.ld
 	$(Q)ld -m elf_x86_64 -T guests/guest.ld -Ttext=0x7c00 -o $@ $<
@@ -81,18 +99,38 @@ $(BUILD)/guests/%16.elf: $(BUILD)/guests/%16.o guests/guest.ld
 $(BUILD)/guests/%.elf: $(BUILD)/guests/%.o guests/guest.ld
 	$(Q)ld -m elf_x86_64 -T guests/guest.ld -o $@ $<
 
+# A bzImage: the file starts 5 sectors of setup below its payload, which a
+# loader puts at 1 MiB (0x100000 - 0xa00).
+$(BUILD)/guests/zeropage64.elf: $(BUILD)/guests/zeropage64.o guests/guest.ld
+	$(Q)ld -m elf_x86_64 -T guests/guest.ld -Ttext=0xff600 -o $@ $<
+
 $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 	$(Q)objcopy -O binary $< $@
 
 $(GUESTS_MB32:%=$(BUILD)/guests/%.o): $(BUILD)/guests/%.o: guests/%.S guests/guest.h lib/machine.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
-	$(Q)$(CC) -m32 -c -nostdlib -ffreestanding -I. -Iguests -o $@ $<
+	$(Q)$(CC) -m32 -c -g -nostdlib -ffreestanding -I. -Iguests -o $@ $<
 
 $(GUESTS_MB32:%=$(BUILD)/guests/%.elf): $(BUILD)/guests/%.elf: $(BUILD)/guests/%.o guests/mb.ld
 	$(Q)ld -m elf_i386 -T guests/mb.ld -o $@ $<
 
 $(BUILD)/guests/mbaout.o: guests/mbelf.S # mbelf.S with the a.out kludge
+
+$(BUILD)/guests/c/%.o: guests/%.c guests/mblib.h lib/machine.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $< (guest)")
+	$(Q)$(CC) $(MBC_CFLAGS) -c -o $@ $<
+
+$(BUILD)/guests/c/mbrt.o: guests/mbrt.S lib/machine.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) -m32 -c -nostdlib -ffreestanding -I. -o $@ $<
+
+$(GUESTS_MBC:%=$(BUILD)/guests/%.elf): $(BUILD)/guests/%.elf: $(BUILD)/guests/c/mbrt.o \
+		$(BUILD)/guests/c/mblib.o $(BUILD)/guests/c/%.o guests/mb.ld
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)ld -m elf_i386 -T guests/mb.ld -o $@ $(filter %.o,$^)
 
 .PRECIOUS: $(BUILD)/guests/%.elf $(BUILD)/guests/%16.elf $(BUILD)/guests/%.o
 
@@ -116,7 +154,7 @@ bench: vmm
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
                 -Wno-gnu-variable-sized-type-not-at-end # vcpu.c's kvm_msrs, fine with gcc
-FUZZ_NAMES   := flat bzimage multiboot serial devices fb ring
+FUZZ_NAMES   := flat bzimage multiboot serial devices fb ring paging rsp
 FUZZ_SRCS    := $(filter-out vmm.c lib/log.c,$(SRCS)) fuzz/support.c # support.c: log.c for fuzzing
 FUZZ_OBJS    := $(FUZZ_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
 FUZZ_SECONDS ?= 60
@@ -141,8 +179,18 @@ fuzz-run: fuzz guests
 valgrind: vmm guests
 	tests/unit/valgrind.sh ./vmm $(BUILD)/guests
 
-# C unit tests, built with the VMM's own flags (tests/sandbox.bats runs this one).
-$(BUILD)/unit/sandbox_test: tests/unit/sandbox_test.c $(BUILD)/host/sandbox.o $(BUILD)/lib/log.o
+# C unit tests, built with the VMM's own flags and linked with the objects
+# they test (tests/sandbox.bats, paging.bats, gdb.bats and qemu.bats run them).
+UNIT_TESTS := sandbox_test paging_test debug_test cpuid_test qemu_args_test
+VM_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard vm/*.c)))
+$(BUILD)/unit/sandbox_test: $(BUILD)/host/sandbox.o $(BUILD)/lib/log.o
+$(BUILD)/unit/paging_test: $(BUILD)/vm/paging.o $(BUILD)/vm/mem.o
+$(BUILD)/unit/debug_test: $(VM_OBJS) $(BUILD)/lib/log.o
+$(BUILD)/unit/cpuid_test: $(BUILD)/vm/cpuid.o $(BUILD)/vm/cpu_models.o
+$(BUILD)/unit/qemu_args_test: $(BUILD)/host/qemu_args.o $(BUILD)/host/options.o \
+		$(BUILD)/host/device_opts.o $(BUILD)/vm/cpu_models.o $(BUILD)/lib/log.o
+
+$(UNIT_TESTS:%=$(BUILD)/unit/%): $(BUILD)/unit/%: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -151,6 +199,7 @@ $(BUILD)/unit/sandbox_test: tests/unit/sandbox_test.c $(BUILD)/host/sandbox.o $(
 
 install: vmm
 	install -D -m 0755 vmm $(DESTDIR)$(PREFIX)/bin/vmm
+	ln -sf vmm $(DESTDIR)$(PREFIX)/bin/qemu-system-x86_64
 
 # Every C file but the guests' (assembly macros), in the style of .clang-format.
 FORMAT_FILES := $(filter-out guests/%,$(sort $(wildcard *.c */*.[ch] */*/*.[ch])))

@@ -2,15 +2,21 @@
  * table of contents: signals, options, VM, vCPUs, board, guest, run. Each
  * step is one folder: host/ (the host side), vm/ (the KVM layer),
  * devices/ (the board), boot/ (the guest's loaders). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "boot/bios.h"
 #include "boot/load.h"
 #include "devices/board.h"
 #include "host/console.h"
+#include "host/device_opts.h"
 #include "host/display.h"
+#include "host/gdb.h"
 #include "host/options.h"
+#include "host/qemu_args.h"
 #include "host/sandbox.h"
 #include "host/signals.h"
 #include "lib/log.h"
@@ -31,33 +37,83 @@ struct machine {
 	struct run run;
 	struct console console; /* the serial line's host side */
 	struct display display; /* the framebuffer's */
+	struct gdb gdb;         /* --gdb: the remote stub */
 };
+
+/* QEMU's command line (host/qemu_args.c): vmm answers its probes and
+ * reports as QEMU does from here on (lib/log.h). */
+static void parse_qemu_command_line(struct options *opt, int argc, char **argv, int first)
+{
+	char err[OPTIONS_ERR_LEN];
+	enum qemu_probe probe;
+
+	log_qemu_style();
+	if (qemu_args_parse(opt, argc, argv, first, &probe, err, sizeof(err)) < 0)
+		die(STATUS_QEMU_ERROR, "%s", err);
+	if (probe == QEMU_HELP)
+		qemu_args_usage(stdout, VMM_VERSION);
+	else if (probe == QEMU_VERSION_LINE)
+		qemu_args_version(stdout, VMM_VERSION);
+	else if (probe == QEMU_DEVICE_HELP)
+		device_opts_help(stdout);
+	else if (probe == QEMU_MACHINE_HELP)
+		qemu_args_machine_help(stdout);
+	else if (probe == QEMU_CPU_HELP)
+		cpu_model_help(stdout);
+	if (probe != QEMU_RUN)
+		exit(0);
+	/* In QEMU's words: runners look for them (kvm-unit-tests' probe with
+	 * a kernel that does not exist). */
+	if (access(opt->guest.image, R_OK) < 0)
+		die(STATUS_QEMU_ERROR, "could not open kernel file '%s': %s", opt->guest.image,
+		    strerror(errno));
+}
 
 static void parse_command_line(struct options *opt, int argc, char **argv)
 {
 	char err[OPTIONS_ERR_LEN];
+	int first = qemu_args_first(argc, argv);
 
+	if (first) {
+		parse_qemu_command_line(opt, argc, argv, first);
+		return;
+	}
 	if (options_parse(opt, argc, argv, err, sizeof(err)) < 0)
 		die(STATUS_USAGE, "%s", err);
-	if (opt->help) {
+	for (int i = 0; i < opt->nr_notes; i++)
+		warn("%s", opt->notes[i]);
+	if (opt->help)
 		options_usage(stdout);
-		exit(0);
-	}
-	if (opt->version) {
+	else if (opt->version)
 		printf("vmm %s\n", VMM_VERSION);
-		exit(0);
-	}
+	else if (opt->cpu_help)
+		cpu_model_help(stdout);
+	else if (opt->device_help)
+		device_opts_help(stdout);
+	else
+		return;
+	exit(0);
 }
 
 /* The devices, wired to the in-kernel irqchip, the run's stop line and
  * the console. */
 static void create_board(struct machine *m)
 {
-	struct board_config config = { m->opt.ram_size, m->opt.smp, m->opt.fb_width,
-				       m->opt.fb_height, m->opt.fb_ram };
+	struct board_config config = { .ram_size = m->opt.ram_size,
+				       .ncpus = m->opt.smp,
+				       .fb_width = m->opt.fb_width,
+				       .fb_height = m->opt.fb_height,
+				       .fb_ram = m->opt.fb_ram,
+				       .debug_exit_port = m->opt.debug_exit_port,
+				       .debug_exit_size = m->opt.debug_exit_size,
+				       .pc_testdev = m->opt.pc_testdev,
+				       .pci_testdev = m->opt.pci_testdev,
+				       .mem = &m->vm.mem };
 	struct board_wires wires = { vm_irq_line(&m->vm, 0),
 				     run_stop_line(&m->run),
-				     { console_tx, console_read, &m->console } };
+				     { console_tx, console_read, &m->console },
+				     run_sleep_line(&m->run),
+				     vm_ioeventfd_line(&m->vm) };
 
 	if (board_create(&m->board, &m->vm.pio, &m->vm.mmio, &config, &wires) < 0)
 		die(STATUS_HOST, "device ranges overlap");
@@ -82,7 +138,7 @@ static void create_vcpus(struct machine *m)
 		struct vcpu *v = &m->vcpus[i];
 
 		vcpu_create(v, &m->vm, i, !m->opt.no_sync_regs);
-		vcpu_setup_cpuid(v);
+		vcpu_setup_cpuid(v, &m->opt.cpu);
 		vcpu_setup_msrs(v);
 		vcpu_setup_lapic(v);
 	}
@@ -114,19 +170,28 @@ static void snapshot(struct machine *m)
 		warn("snapshot asked for, but there is no framebuffer (--fb WIDTHxHEIGHT)");
 }
 
-/* The host thread's work at each tick, under the I/O lock. */
-static void on_tick(void *ctx)
+/* The host thread's work at each tick, under the I/O lock: whether it
+ * needs the next tick soon. */
+static bool on_tick(void *ctx)
 {
 	struct machine *m = ctx;
 
 	serial_poll(&m->board.com1);
+	rtc_poll(&m->board.rtc);
+	if (acpi_pm_asleep(&m->board.acpi_pm) && m->board.com1.rx_count)
+		acpi_pm_wake(&m->board.acpi_pm); /* a key wakes the machine from S3 */
 	console_flush(&m->console);
 	if (console_take_snapshot(&m->console) | signals_take_snapshot())
 		snapshot(m);
+	if (console_take_report(&m->console))
+		run_request_report(&m->run); /* done outside the lock: it waits for vCPUs */
 	if (console_quit_due(&m->console)) {
 		warn("quit (Ctrl-A x)");
 		run_request_stop(&m->run, STATUS_QUIT);
 	}
+	/* A guest waiting for the RTC's interrupt is quiet, but the tick is
+	 * what raises it. */
+	return console_busy(&m->console) || rtc_wants_ticks(&m->board.rtc);
 }
 
 /* And without the lock: what ends the run. */
@@ -135,10 +200,36 @@ static void on_watch(void *ctx)
 	struct machine *m = ctx;
 	int sig = signals_take_stop();
 
-	if (sig) {
+	if (signals_take_report())
+		run_request_report(&m->run);
+	if (sig && m->opt.qemu) {
+		/* As QEMU: a message runners parse, and a clean exit. */
+		warn("terminating on signal %d from pid %d", sig, signals_stop_sender());
+		run_request_stop(&m->run, 0);
+	} else if (sig) {
 		warn("stopped by signal %d", sig);
 		run_request_stop(&m->run, sig == SIGINT ? STATUS_SIGINT : 128 + sig);
 	}
+}
+
+/* ACPI S3 resume, every vCPU stopped: what firmware does when the machine
+ * wakes (boot/bios.c), then the boot vCPU runs from the waking vector and
+ * the others wait for INIT/SIPI, as after a reset. */
+static void on_resume(void *ctx)
+{
+	struct machine *m = ctx;
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+
+	if (bios_resume_state(&m->vm, !m->opt.no_pit, &regs, &sregs) < 0) {
+		warn("S3 resume: the guest set no waking vector in the FACS: reset");
+		run_request_stop(&m->run, STATUS_RESET);
+		return;
+	}
+	vcpu_set_state(&m->vcpus[0], &regs, &sregs);
+	vcpu_set_mp_state(&m->vcpus[0], KVM_MP_STATE_RUNNABLE);
+	for (int i = 1; i < m->opt.smp; i++)
+		vcpu_set_mp_state(&m->vcpus[i], KVM_MP_STATE_INIT_RECEIVED);
 }
 
 static int input_fd(void *ctx)
@@ -148,26 +239,61 @@ static int input_fd(void *ctx)
 	return console_input_fd(&m->console);
 }
 
+/* Everything is open and mapped: from here on the guest drives vmm, so
+ * vmm can do only what running needs: read its eventfds, accept on the gdb
+ * stub's socket. The sanitizers' runtime needs more (it is a debugging
+ * build anyway). */
+static void sandbox(struct machine *m)
+{
+	struct sandbox_fds fds = { { m->run.wake_fd, -1, -1, -1 }, -1 };
+
+	if (m->opt.no_sandbox)
+		return;
+	if (m->opt.gdb)
+		fds = (struct sandbox_fds){ { m->run.wake_fd, m->gdb.wake_fd,
+					      m->gdb.debug.notify_fd, -1 },
+					    m->gdb.listen_fd };
+#ifdef __SANITIZE_ADDRESS__
+	(void)fds;
+#else
+	sandbox_install(&fds);
+#endif
+}
+
 static int run(struct machine *m)
 {
-	struct run_hooks hooks = { on_tick, on_watch, input_fd, m };
+	struct run_hooks hooks = { on_tick, on_watch, input_fd, on_resume, m };
 	int status;
 
 	console_init(&m->console, STDIN_FILENO, STDOUT_FILENO);
-	/* Everything is open and mapped: from here on the guest drives vmm, so
-	 * vmm can do only what running needs. The sanitizers' runtime needs
-	 * more (it is a debugging build anyway). */
-#ifndef __SANITIZE_ADDRESS__
-	if (!m->opt.no_sandbox)
-		sandbox_install(m->run.wake_fd);
-#endif
+	m->stats.out = log_stream(); /* --trace and --stats: never blocking for long */
+	if (m->opt.gdb)
+		gdb_init(&m->gdb, &m->opt.gdb_addr, m->opt.gdb_wait, &m->vm, m->vcpus, m->opt.smp,
+			 &m->run);
+	sandbox(m);
+	if (m->opt.gdb)
+		gdb_start(&m->gdb); /* its thread inherits the filter */
 	status = run_machine(&m->run, &hooks);
-	console_destroy(&m->console);
+	if (m->opt.gdb)
+		gdb_finish(&m->gdb, status);
+	/* Every write from here on is bounded: CONSOLE_DRAIN_MS in all, no
+	 * later than --timeout's deadline, nothing more after a stop signal. */
+	console_destroy(&m->console, run_time_left(&m->run) < CONSOLE_DRAIN_MS
+					     ? run_time_left(&m->run)
+					     : CONSOLE_DRAIN_MS);
 	m->stats.tx_dropped = m->console.dropped;
 	if (m->console.dropped)
 		warn("%llu bytes of guest output dropped: stdout did not take them",
 		     (unsigned long long)m->console.dropped);
 	return status;
+}
+
+/* QEMU's status for how the run ended (host/qemu_args.c). */
+static int qemu_status(const struct options *opt, int status)
+{
+	if ((status == STATUS_SHUTDOWN || status == STATUS_RESET) && !opt->no_reboot)
+		warn("QEMU would reboot the guest here; vmm ends the run (-no-reboot: status 0)");
+	return qemu_args_status(opt, status);
 }
 
 static void print_stats(struct machine *m)
@@ -181,7 +307,7 @@ static void print_stats(struct machine *m)
 	stats_print(&m->stats, per_vcpu, m->opt.smp);
 	free(per_vcpu);
 	if (m->board.has_fb)
-		display_print_stats(&m->display, stderr);
+		display_print_stats(&m->display, log_stream());
 }
 
 static void destroy(struct machine *m)
@@ -211,12 +337,17 @@ int main(int argc, char **argv)
 	}
 	caps_require(&m.vm, !m.opt.no_sync_regs, !m.opt.no_coalesce);
 	guest_read(&img, &m.opt.guest, m.opt.ram_size);
-	vm_create(&m.vm, m.opt.ram_size);
+	vm_create(&m.vm, m.opt.ram_size, !m.opt.no_pit);
+	if (m.opt.pit_discard && !m.opt.no_pit)
+		vm_pit_discard(&m.vm);
+	bios_leave_state(&m.vm, !m.opt.no_pit);
 	create_vcpus(&m);
 	run_init(&m.run, &m.vm, m.vcpus, m.opt.smp, m.opt.timeout);
 	create_board(&m);
 	load_guest(&m, &img);
 	status = run(&m);
+	if (m.opt.qemu)
+		status = qemu_status(&m.opt, status);
 	if (m.opt.fb_png)
 		display_snapshot(&m.display); /* a failure is a warning: status stands */
 	if (m.opt.stats)

@@ -22,7 +22,7 @@ endif
 run: tools
 	$(Q)$(PYTHON) bench/bench.py --vmm ./vmm --build $(BB) --out bench/results.md
 
-tools: $(BB)/bare $(BB)/launch
+tools: $(BB)/bare $(BB)/launch $(BB)/msrs $(BB)/teardown
 
 $(BB)/%: bench/%.c
 	@mkdir -p $(dir $@)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/linux-boot-inner.sh - runs inside the TCG harness's outer VM for
-# bench/linux-boot.sh (busybox sh): sh linux-boot-inner.sh REPS TIMEOUT QEMU(0|1)
-REPS=$1 T=$2 HAVE_QEMU=$3
+# bench/linux-boot.sh (busybox sh): sh linux-boot-inner.sh REPS TIMEOUT QEMU(0|1) [NC(0|1)]
+# NC=1 adds a third arm, vmm --no-coalesce ("vmmnc").
+REPS=$1 T=$2 HAVE_QEMU=$3 NC=${4:-0}
 export LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu
 VMM_APPEND="console=ttyS0 reboot=k panic=-1 noxsave"
 QEMU_APPEND="console=ttyS0 reboot=t panic=-1 noxsave"
@@ -32,6 +33,9 @@ boot() {
 run_vmm() {
     boot vmm "$@" ./vmm -m 128M --kernel kernel --initrd initrd --append "$VMM_APPEND"
 }
+run_vmmnc() {
+    boot vmmnc "$@" ./vmm --no-coalesce -m 128M --kernel kernel --initrd initrd --append "$VMM_APPEND"
+}
 run_qemu() {
     # shellcheck disable=SC2086  # QCPU: zero or two words
     boot qemu "$@" /work/qemu/qemu-system-x86_64 -L /work/qemu/share -M microvm -enable-kvm \
@@ -51,10 +55,15 @@ if [ "$HAVE_QEMU" = 1 ]; then
     done
 fi
 if [ -n "$QOK" ]; then echo "BENCH-QEMU-CPU: ${QCPU:-default}"; else echo "BENCH-QEMU-CPU: none"; fi
+arms="vmm"
+[ -z "$QOK" ] || arms="$arms qemu"
+[ "$NC" != 1 ] || arms="$arms vmmnc"
+rev=
+for a in $arms; do rev="$a $rev"; done
 i=1
 while [ "$i" -le "$REPS" ]; do
-    if [ -z "$QOK" ]; then run_vmm "$i" /work/boot.log
-    elif [ $((i % 2)) = 1 ]; then run_vmm "$i" /work/boot.log; run_qemu "$i" /work/boot.log
-    else run_qemu "$i" /work/boot.log; run_vmm "$i" /work/boot.log; fi
+    order=$arms
+    [ $((i % 2)) = 1 ] || order=$rev
+    for a in $order; do "run_$a" "$i" /work/boot.log; done
     i=$((i + 1))
 done

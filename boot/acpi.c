@@ -95,8 +95,13 @@ struct madt_lapic_nmi { /* type 4 */
 #define FADT_RESET_REG_SUP 0x400
 #define RESET_VALUE 0x06 /* reset CPU, hard reset */
 
-/* The DSDT's whole body, in AML: Name (_S5, Package (4) { 5, 5, 0, 0 }). */
+/* The DSDT's whole body, in AML: the sleep states' SLP_TYP values,
+ * Name (_S3, Package (4) { 1, 1, 0, 0 }) and Name (_S5, Package (4) { 5, 5, 0, 0 }). */
 static const uint8_t dsdt_aml[] = {
+	0x08, '_',          'S',  '3',          '_', /* NameOp "_S3_" */
+	0x12, 0x08,         0x04,                    /* PackageOp, PkgLength 8, 4 elements */
+	0x0a, ACPI_S3_TYPE, 0x0a, ACPI_S3_TYPE,      /* BytePrefix 1, BytePrefix 1 */
+	0x00, 0x00,                                  /* Zero, Zero */
 	0x08, '_',          'S',  '5',          '_', /* NameOp "_S5_" */
 	0x12, 0x08,         0x04,                    /* PackageOp, PkgLength 8, 4 elements */
 	0x0a, ACPI_S5_TYPE, 0x0a, ACPI_S5_TYPE,      /* BytePrefix 5, BytePrefix 5 */
@@ -111,7 +116,8 @@ enum {
 	OFF_FADT = 0x80,
 	OFF_FACS = 0x180,
 	OFF_DSDT = 0x1c0,
-	OFF_MADT = 0x200,
+	OFF_MADT = 0x200, /* up to 0xa2e with 254 CPUs */
+	OFF_RSDT = 0xb00,
 	ACPI_AREA_SIZE = 0x1000
 };
 
@@ -186,7 +192,9 @@ uint64_t acpi_write(const struct guest_mem *m, uint64_t base, int ncpus)
 	uint8_t *area = mem_ptr(m, base, ACPI_AREA_SIZE);
 	struct rsdp *rsdp = (struct rsdp *)(area + OFF_RSDP);
 	struct sdt_header *xsdt = (struct sdt_header *)(area + OFF_XSDT);
+	struct sdt_header *rsdt = (struct sdt_header *)(area + OFF_RSDT);
 	uint64_t tables[2] = { base + OFF_FADT, base + OFF_MADT };
+	uint32_t tables32[2] = { base + OFF_FADT, base + OFF_MADT };
 	struct facs *facs = (struct facs *)(area + OFF_FACS);
 	struct sdt_header *dsdt = (struct sdt_header *)(area + OFF_DSDT);
 
@@ -205,13 +213,27 @@ uint64_t acpi_write(const struct guest_mem *m, uint64_t base, int ncpus)
 	header(xsdt, "XSDT", sizeof(*xsdt) + sizeof(tables), 1);
 	memcpy(xsdt + 1, tables, sizeof(tables));
 	xsdt->checksum = table_checksum(xsdt, xsdt->length);
+	/* The RSDT too, with 32-bit pointers: what ACPI 1.0 readers walk
+	 * (kvm-unit-tests' find_acpi_table_addr does). */
+	header(rsdt, "RSDT", sizeof(*rsdt) + sizeof(tables32), 1);
+	memcpy(rsdt + 1, tables32, sizeof(tables32));
+	rsdt->checksum = table_checksum(rsdt, rsdt->length);
 
 	memcpy(rsdp->signature, "RSD PTR ", 8);
 	memcpy(rsdp->oem_id, "VMM   ", 6);
 	rsdp->revision = 2;
 	rsdp->length = sizeof(*rsdp);
 	rsdp->xsdt = base + OFF_XSDT;
+	rsdp->rsdt = base + OFF_RSDT;
 	rsdp->checksum = table_checksum(rsdp, 20);
 	rsdp->ext_checksum = table_checksum(rsdp, sizeof(*rsdp));
 	return base + OFF_RSDP;
+}
+
+uint32_t acpi_waking_vector(const struct guest_mem *m, uint64_t base)
+{
+	uint32_t vector = 0;
+
+	mem_read(m, base + OFF_FACS + FACS_WAKING_VECTOR, &vector, sizeof(vector));
+	return vector;
 }

@@ -173,11 +173,17 @@ int bzimage_load(const uint8_t *img, size_t len, const struct bzimage_request *r
 	hdr_len = header_end(img) - SETUP_HEADER_OFFSET;
 	memcpy(&bp.hdr, img + SETUP_HEADER_OFFSET,
 	       hdr_len < sizeof(bp.hdr) ? hdr_len : sizeof(bp.hdr));
+	/* Fields boot.rst marks "write": the loader's to fill, whatever the
+	 * file holds there (setup_data would be followed as a list of blobs). */
 	bp.hdr.type_of_loader = LOADER_UNDEFINED;
-	bp.hdr.loadflags |= CAN_USE_HEAP;
+	bp.hdr.ext_loader_ver = bp.hdr.ext_loader_type = 0;
+	bp.hdr.loadflags = (h.loadflags & (LOADED_HIGH | KASLR_FLAG)) | CAN_USE_HEAP;
 	bp.hdr.heap_end_ptr = HEAP_END;
-	bp.hdr.vid_mode = 0xffff;                       /* "normal" */
-	bp.hdr.ramdisk_image = bp.hdr.ramdisk_size = 0; /* the file's values mean nothing */
+	bp.hdr.vid_mode = 0xffff; /* "normal" */
+	bp.hdr.ramdisk_image = bp.hdr.ramdisk_size = 0;
+	bp.hdr.setup_data = 0;       /* none */
+	bp.hdr.hardware_subarch = 0; /* a PC */
+	bp.hdr.hardware_subarch_data = 0;
 	if (write_cmdline(req->cmdline, &h, m, &bp, err, errlen) < 0 ||
 	    place_initrd(req, &h, kernel_end, m, &bp, err, errlen) < 0)
 		return -1;

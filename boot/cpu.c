@@ -102,20 +102,40 @@ static void flat_mode(const struct boot_plan *p, uint16_t code, struct kvm_regs 
 	regs->rsp = p->stack;
 }
 
+/* What every start state shares: no flags, the boot CPU's LAPIC on. */
+static void common(struct kvm_regs *regs, struct kvm_sregs *s)
+{
+	memset(regs, 0, sizeof(*regs));
+	memset(s, 0, sizeof(*s));
+	regs->rflags = RFLAGS_RESERVED;
+	s->apic_base = LAPIC_ADDR | APIC_BASE_ENABLE | APIC_BASE_BSP;
+	s->ldt = segment(0, 0x0082, 0, 0xffff); /* an LDT descriptor nobody uses */
+	s->ldt.unusable = 1;
+}
+
+void cpu_resume_state(uint32_t vector, struct kvm_regs *regs, struct kvm_sregs *s)
+{
+	uint16_t cs = (vector >> 4) & 0xffff;
+
+	common(regs, s);
+	s->cs = segment(cs, 0x009b, (uint32_t)cs << 4, 0xffff);
+	s->ds = s->es = s->fs = s->gs = s->ss = segment(0, 0x0093, 0, 0xffff);
+	s->tr = segment(0, 0x008b, 0, 0xffff);
+	s->idt.limit = 0x3ff;
+	s->cr0 = CR0_ET;
+	regs->rip = vector & 0xf;
+	regs->rsp = FLAT_LOAD_REAL;
+}
+
 int cpu_setup(const struct boot_plan *p, const struct guest_mem *m, struct kvm_regs *regs,
 	      struct kvm_sregs *s, char *err, size_t errlen)
 {
 	bool is_long = p->mode == CPU_MODE_LONG;
 
-	memset(regs, 0, sizeof(*regs));
-	memset(s, 0, sizeof(*s));
-	regs->rflags = RFLAGS_RESERVED;
+	common(regs, s);
 	regs->rax = p->rax;
 	regs->rbx = p->rbx;
 	regs->rsi = p->rsi;
-	s->apic_base = LAPIC_ADDR | APIC_BASE_ENABLE | APIC_BASE_BSP;
-	s->ldt = segment(0, 0x0082, 0, 0xffff); /* an LDT descriptor nobody uses */
-	s->ldt.unusable = 1;
 	if (p->mode == CPU_MODE_REAL) {
 		real_mode(p, regs, s);
 		return 0;

@@ -17,4 +17,9 @@
 int cpu_setup(const struct boot_plan *plan, const struct guest_mem *m, struct kvm_regs *regs,
 	      struct kvm_sregs *sregs, char *err, size_t errlen);
 
+/* Real mode at an ACPI waking vector, as firmware resumes a PC from S3
+ * (ACPI 6.x, 5.2.10): CS = vector >> 4, IP = vector & 0xf, the other
+ * segments 0, SS:SP = 0:0x7c00, paging and protection off. */
+void cpu_resume_state(uint32_t vector, struct kvm_regs *regs, struct kvm_sregs *sregs);
+
 #endif

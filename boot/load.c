@@ -45,6 +45,11 @@ static void load_linux(const struct guest_image *img, const struct guest_spec *g
 	uint8_t *initrd = NULL;
 	int r;
 
+	if (g->nr_modules)
+		die(STATUS_USAGE,
+		    "%s: --module is for multiboot kernels; a Linux bzImage takes one"
+		    " --initrd",
+		    g->image);
 	if (g->initrd)
 		req.initrd = initrd = read_file(g->initrd, mem->ram_size, &req.initrd_len);
 	r = bzimage_load(img->data, img->len, &req, mem, plan, err, sizeof(err));
@@ -56,36 +61,62 @@ static void load_linux(const struct guest_image *img, const struct guest_spec *g
 
 /* One module from "file args": the file is the first word; the whole
  * string is the module's command line, as QEMU passes it. */
-static void read_module(char *spec, uint64_t max, struct multiboot_module *mod)
+static void read_module(const char *spec, const char *option, uint64_t max,
+			struct multiboot_module *mod)
 {
 	char path[PATH_MAX];
 	size_t n = strcspn(spec, " ");
 
 	if (n == 0 || n >= sizeof(path))
-		die(STATUS_USAGE, "bad module '%s': expected 'FILE [ARGS]'", spec);
+		die(STATUS_USAGE, "bad module '%s' in %s: expected 'FILE [ARGS]'", spec, option);
 	memcpy(path, spec, n);
 	path[n] = '\0';
 	mod->cmdline = spec;
 	mod->data = read_file(path, max, &mod->len);
 }
 
+/* QEMU's syntax for --initrd: modules separated by commas, ",," a comma
+ * within one (QEMU's get_opt_value). Unescapes list into buf, one string
+ * per module; an empty one is an error, as in QEMU. */
+static int split_modules(const char *list, char *buf, const char **mods, int max)
+{
+	int n = 0;
+
+	mods[n++] = buf;
+	for (const char *p = list;; p++) {
+		if (*p == ',' && p[1] == ',') {
+			*buf++ = *p++;
+		} else if (*p == ',' || !*p) {
+			if (buf == mods[n - 1])
+				die(STATUS_USAGE,
+				    "--initrd '%s': module %d has no file name (',' separates"
+				    " modules, ',,' is a comma in one)",
+				    list, n);
+			*buf++ = '\0';
+			if (!*p)
+				return n;
+			if (n == max)
+				die(STATUS_USAGE, "more than %d multiboot modules", max);
+			mods[n++] = buf;
+		} else {
+			*buf++ = *p;
+		}
+	}
+}
+
 /* Modules from --initrd "a args,b args" (QEMU's syntax) then each --module. */
 static int collect_modules(const struct guest_spec *g, char *initrd, uint64_t max,
 			   struct multiboot_module *mods)
 {
-	char *save = NULL;
-	int n = 0;
+	const char *specs[MULTIBOOT_MAX_MODULES];
+	int n = initrd ? split_modules(g->initrd, initrd, specs, MULTIBOOT_MAX_MODULES) : 0;
 
-	for (char *s = initrd ? strtok_r(initrd, ",", &save) : NULL; s;
-	     s = strtok_r(NULL, ",", &save)) {
-		if (n == MULTIBOOT_MAX_MODULES)
-			die(STATUS_USAGE, "more than %d multiboot modules", MULTIBOOT_MAX_MODULES);
-		read_module(s, max, &mods[n++]);
-	}
+	for (int i = 0; i < n; i++)
+		read_module(specs[i], "--initrd", max, &mods[i]);
 	for (int i = 0; i < g->nr_modules; i++) {
 		if (n == MULTIBOOT_MAX_MODULES)
 			die(STATUS_USAGE, "more than %d multiboot modules", MULTIBOOT_MAX_MODULES);
-		read_module((char *)g->modules[i], max, &mods[n++]);
+		read_module(g->modules[i], "--module", max, &mods[n++]);
 	}
 	return n;
 }

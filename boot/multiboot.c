@@ -55,6 +55,22 @@ long multiboot_find(const uint8_t *img, size_t len)
 	return -1;
 }
 
+/* What vmm writes after the loader: boot/cpu.c's GDT and page tables, and
+ * the ACPI and MP tables in the BIOS area (boot/load.c). Nothing a loader
+ * places may lie there. */
+static const struct {
+	uint64_t start, end;
+	const char *what;
+} reserved[] = {
+	{ BOOT_AREA_START, BOOT_AREA_END, "the GDT the VMM writes" },
+	{ EBDA_START, BIOS_END, "the BIOS area, where the VMM writes the ACPI and MP tables," },
+};
+
+static bool overlaps(uint64_t addr, uint64_t len, int i)
+{
+	return addr < reserved[i].end && addr + len > reserved[i].start;
+}
+
 /* Copy a segment to its physical address; the rest of memsz is zeroed. */
 static int place(const struct guest_mem *m, uint64_t addr, const uint8_t *src, uint64_t filesz,
 		 uint64_t memsz, uint64_t *end, char *err, size_t errlen)
@@ -64,9 +80,12 @@ static int place(const struct guest_mem *m, uint64_t addr, const uint8_t *src, u
 	if (!dst || addr + memsz > UINT32_MAX)
 		FAIL("segment at %#llx-%#llx is outside guest RAM", (unsigned long long)addr,
 		     (unsigned long long)(addr + memsz));
-	if (addr < BOOT_AREA_END && addr + memsz > BOOT_AREA_START)
-		FAIL("segment at %#llx overlaps the GDT the VMM writes at %#x",
-		     (unsigned long long)addr, BOOT_AREA_START);
+	for (int i = 0; i < (int)(sizeof(reserved) / sizeof(reserved[0])); i++)
+		if (overlaps(addr, memsz, i))
+			FAIL("segment at %#llx-%#llx overlaps %s at %#llx-%#llx",
+			     (unsigned long long)addr, (unsigned long long)(addr + memsz - 1),
+			     reserved[i].what, (unsigned long long)reserved[i].start,
+			     (unsigned long long)reserved[i].end - 1);
 	memcpy(dst, src, filesz);
 	memset(dst + filesz, 0, memsz - filesz);
 	if (addr + memsz > *end)
@@ -91,6 +110,9 @@ static int load_aout(const uint8_t *img, size_t len, long hoff, const struct mb_
 	if (size > len - off)
 		FAIL("a.out kludge: load_end_addr %#x is past the end of the file",
 		     h->load_end_addr);
+	if (size == 0)
+		FAIL("a.out kludge: nothing to load: the load range %#x-%#x is empty", h->load_addr,
+		     h->load_addr);
 	memsz = h->bss_end_addr ? (uint64_t)h->bss_end_addr - h->load_addr : size;
 	if (h->bss_end_addr && memsz < size)
 		FAIL("a.out kludge: bss_end_addr %#x is below load_end_addr", h->bss_end_addr);
@@ -103,7 +125,7 @@ static int load_elf(const uint8_t *img, size_t len, const struct guest_mem *m, u
 {
 	Elf32_Ehdr eh;
 
-	if (len < EI_NIDENT || img[EI_CLASS] == ELFCLASS64)
+	if (len >= EI_NIDENT && !memcmp(img, ELFMAG, SELFMAG) && img[EI_CLASS] == ELFCLASS64)
 		FAIL("ELF64 kernels cannot be loaded by multiboot (QEMU refuses them too): give a"
 		     " 32-bit one, or use the a.out kludge");
 	if (len < sizeof(eh) || memcmp(img, ELFMAG, SELFMAG) || img[EI_CLASS] != ELFCLASS32)
@@ -142,6 +164,11 @@ struct area {
 static uint32_t put(struct area *a, const void *data, size_t len, uint64_t align)
 {
 	uint64_t at = align_up(a->next, align);
+
+	/* Above a kernel low in memory, hop over what vmm writes later. */
+	for (int i = 0; i < (int)(sizeof(reserved) / sizeof(reserved[0])); i++)
+		if (overlaps(at, len, i))
+			at = align_up(reserved[i].end, align);
 
 	if (at + len > mem_low_end(a->m) || at + len > UINT32_MAX ||
 	    mem_write(a->m, at, data, len) < 0)

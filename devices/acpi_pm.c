@@ -6,9 +6,7 @@
 
 #define PM1_EN_OFFSET 2 /* PM1_STS at 0, PM1_EN at 2 */
 #define PM1_CNT_OFFSET (ACPI_PM1_CNT_PORT - ACPI_PM1_EVT_PORT)
-#define PM1_CNT_SCI_EN 0x0001
-#define PM1_CNT_SLP_TYP(v) (((v) >> 10) & 7)
-#define PM1_CNT_SLP_EN 0x2000
+#define PM1_CNT_SLP_TYP(v) (((v) >> PM1_CNT_SLP_TYP_SHIFT) & 7)
 
 static void put16(struct io_access *a, uint16_t v)
 {
@@ -34,7 +32,7 @@ static void acpi_pm_io(void *dev, struct io_access *a)
 		else if (a->offset == PM1_CNT_OFFSET)
 			put16(a, p->control | PM1_CNT_SCI_EN);
 		else
-			put16(a, 0); /* PM1_STS: no events ever */
+			put16(a, p->status);
 		return;
 	}
 	if (a->offset == PM1_EN_OFFSET) {
@@ -45,13 +43,52 @@ static void acpi_pm_io(void *dev, struct io_access *a)
 		p->control = v & ~PM1_CNT_SLP_EN;
 		if ((v & PM1_CNT_SLP_EN) && PM1_CNT_SLP_TYP(v) == ACPI_S5_TYPE)
 			stop_pull(&p->stop, STATUS_HALT); /* soft off */
+		if ((v & PM1_CNT_SLP_EN) && PM1_CNT_SLP_TYP(v) == ACPI_S3_TYPE && !p->asleep) {
+			p->asleep = true;
+			p->status &= ~PM1_STS_WAK;
+			sleep_pull(&p->sleep, false);
+		}
+	} else if (a->offset == 0) {
+		p->status &= ~get16(a); /* PM1_STS: writing 1 clears a bit */
 	}
-	/* PM1_STS writes clear status bits: there are none. */
 }
 
-int acpi_pm_init(struct acpi_pm *p, struct bus *pio, struct stop_line stop)
+void acpi_pm_wake(struct acpi_pm *p)
+{
+	if (!p->asleep)
+		return;
+	p->asleep = false;
+	p->status |= PM1_STS_WAK;
+	sleep_pull(&p->sleep, true);
+}
+
+bool acpi_pm_asleep(const struct acpi_pm *p)
+{
+	return p->asleep;
+}
+
+/* The RTC alarm sets RTC_STS, and wakes a sleeping machine if RTC_EN. */
+static void rtc_event(void *ctx, int irq, int level)
+{
+	struct acpi_pm *p = ctx;
+
+	(void)irq;
+	if (!level)
+		return;
+	p->status |= PM1_STS_RTC;
+	if (p->enable & PM1_EN_RTC)
+		acpi_pm_wake(p);
+}
+
+struct irq_line acpi_pm_rtc_line(struct acpi_pm *p)
+{
+	return (struct irq_line){ rtc_event, p, 0 };
+}
+
+int acpi_pm_init(struct acpi_pm *p, struct bus *pio, struct stop_line stop, struct sleep_line sleep)
 {
 	memset(p, 0, sizeof(*p));
 	p->stop = stop;
+	p->sleep = sleep;
 	return bus_register(pio, ACPI_PM1_EVT_PORT, PM1_CNT_OFFSET + 2, acpi_pm_io, p);
 }

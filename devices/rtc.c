@@ -1,10 +1,12 @@
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 
 #include "devices/rtc.h"
 #include "lib/machine.h"
 
-/* Register numbers and bits from the MC146818A datasheet. */
+/* Register numbers and bits from the MC146818A datasheet (the ones the
+ * guests use too are in lib/machine.h). */
 enum {
 	REG_SECONDS = 0x00,
 	REG_MINUTES = 0x02,
@@ -13,13 +15,13 @@ enum {
 	REG_DAY = 0x07,
 	REG_MONTH = 0x08,
 	REG_YEAR = 0x09,
-	REG_A = 0x0a,
-	REG_B = 0x0b,
-	REG_C = 0x0c,
-	REG_D = 0x0d,
+	REG_A = CMOS_REG_A,
+	REG_B = CMOS_REG_B,
+	REG_C = CMOS_REG_C,
+	REG_D = CMOS_REG_D,
 };
-#define REG_A_UIP 0x80     /* update in progress: never, time is read whole */
 #define REG_A_DEFAULT 0x26 /* 32.768 kHz base, 1024 Hz periodic rate */
+#define UIP_NS 244000      /* UIP is set this long before each update */
 #define REG_B_24H 0x02
 #define REG_B_BINARY 0x04
 #define REG_D_VALID 0x80 /* battery good */
@@ -64,11 +66,11 @@ static void utc(time_t t, struct tm *tm)
 	tm->tm_year = (int)(yoe + era * 400 + (tm->tm_mon <= 1) - 1900);
 }
 
-static uint8_t read_time(const struct rtc *r, uint8_t reg)
+static uint8_t read_time(const struct rtc *r, uint8_t reg, time_t when)
 {
 	struct tm tm;
 
-	utc(time(NULL), &tm);
+	utc(when, &tm);
 	switch (reg) {
 	case REG_SECONDS:
 		return encode(r, tm.tm_sec);
@@ -89,8 +91,71 @@ static uint8_t read_time(const struct rtc *r, uint8_t reg)
 	}
 }
 
+static struct timespec now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return t;
+}
+
+/* The time matches the alarm: each alarm byte equal, or "don't care". */
+static bool alarm_due(const struct rtc *r, time_t t)
+{
+	static const uint8_t pairs[][2] = { { REG_SECONDS, CMOS_SECONDS_ALARM },
+					    { REG_MINUTES, CMOS_MINUTES_ALARM },
+					    { REG_HOURS, CMOS_HOURS_ALARM } };
+
+	for (int i = 0; i < 3; i++) {
+		uint8_t want = r->cmos[pairs[i][1]];
+
+		if ((want & RTC_ALARM_DONT_CARE) != RTC_ALARM_DONT_CARE &&
+		    want != read_time(r, pairs[i][0], t))
+			return false;
+	}
+	return true;
+}
+
+bool rtc_wants_ticks(const struct rtc *r)
+{
+	return r->cmos[REG_B] & (RTC_B_PIE | RTC_B_AIE | RTC_B_UIE);
+}
+
+/* IRQF and IRQ 8 follow the flags and their enables. */
+static void update_irq(struct rtc *r)
+{
+	uint8_t enabled = r->cmos[REG_B] & (RTC_B_PIE | RTC_B_AIE | RTC_B_UIE);
+	int level = (r->cmos[REG_C] & enabled) != 0; /* the C flags and B enables line up */
+
+	r->cmos[REG_C] = (r->cmos[REG_C] & ~RTC_C_IRQF) | (level ? RTC_C_IRQF : 0);
+	if (level != r->level)
+		irq_set(&r->irq, level);
+	r->level = level;
+}
+
+void rtc_poll(struct rtc *r)
+{
+	struct timespec t = now();
+
+	if (t.tv_sec <= r->last_update || (r->cmos[REG_B] & RTC_B_SET)) {
+		r->last_update = t.tv_sec > r->last_update ? t.tv_sec : r->last_update;
+		return;
+	}
+	r->last_update = t.tv_sec;
+	r->cmos[REG_C] |= RTC_C_UF;
+	if (alarm_due(r, t.tv_sec)) {
+		r->cmos[REG_C] |= RTC_C_AF;
+		if (r->cmos[REG_B] & RTC_B_AIE)
+			irq_set(&r->wake, 1);
+	}
+	update_irq(r);
+}
+
 static uint8_t rtc_read(struct rtc *r)
 {
+	struct timespec t = now();
+	uint8_t c;
+
 	switch (r->index) {
 	case REG_SECONDS:
 	case REG_MINUTES:
@@ -100,11 +165,18 @@ static uint8_t rtc_read(struct rtc *r)
 	case REG_MONTH:
 	case REG_YEAR:
 	case CMOS_CENTURY:
-		return read_time(r, r->index);
+		return read_time(r, r->index, t.tv_sec);
 	case REG_A:
-		return r->cmos[REG_A] & ~REG_A_UIP;
-	case REG_C:
-		return 0; /* no interrupt flags: the RTC raises no interrupts */
+		return (r->cmos[REG_A] & ~RTC_A_UIP) |
+		       (t.tv_nsec >= 1000000000L - UIP_NS && !(r->cmos[REG_B] & RTC_B_SET)
+				? RTC_A_UIP
+				: 0);
+	case REG_C: /* reading clears the flags and lowers IRQ 8 */
+		rtc_poll(r);
+		c = r->cmos[REG_C];
+		r->cmos[REG_C] = 0;
+		update_irq(r);
+		return c;
 	default:
 		return r->cmos[r->index];
 	}
@@ -124,10 +196,13 @@ static void rtc_io(void *dev, struct io_access *a)
 	if (!a->write) {
 		memset(a->data, 0, a->len);
 		a->data[0] = rtc_read(r);
-	} else if (r->index > REG_D && r->index != CMOS_CENTURY) {
-		r->cmos[r->index] = a->data[0]; /* CMOS RAM */
+	} else if ((r->index > REG_D && r->index != CMOS_CENTURY) ||
+		   r->index == CMOS_SECONDS_ALARM || r->index == CMOS_MINUTES_ALARM ||
+		   r->index == CMOS_HOURS_ALARM) {
+		r->cmos[r->index] = a->data[0]; /* CMOS RAM and the alarm */
 	} else if (r->index == REG_A || r->index == REG_B) {
 		r->cmos[r->index] = a->data[0]; /* the clock itself stays the host's */
+		update_irq(r);
 	}
 }
 
@@ -138,12 +213,16 @@ static void set16(uint8_t *cmos, int reg, uint64_t v)
 	cmos[reg + 1] = v >> 8;
 }
 
-int rtc_init(struct rtc *r, struct bus *pio, uint64_t ram_size)
+int rtc_init(struct rtc *r, struct bus *pio, uint64_t ram_size, struct irq_line irq,
+	     struct irq_line wake)
 {
 	uint64_t above_1m = ram_size > (1 << 20) ? ram_size - (1 << 20) : 0;
 	uint64_t above_16m = ram_size > (16 << 20) ? ram_size - (16 << 20) : 0;
 
 	memset(r, 0, sizeof(*r));
+	r->irq = irq;
+	r->wake = wake;
+	r->last_update = now().tv_sec;
 	r->cmos[REG_A] = REG_A_DEFAULT;
 	r->cmos[REG_B] = REG_B_24H;
 	r->cmos[REG_D] = REG_D_VALID;

@@ -1,7 +1,7 @@
 /* The small PC devices behind the port bus, as the board wires them:
  * fw_cfg, the CMOS RTC, the i8042, PCI configuration and reset, ACPI PM1,
  * POST, the debug exit and the hypercall port (with registers from the
- * input). Input: 4 bytes of machine (RAM in MiB and CPUs - 1, then more RAM
+ * input), QEMU's pc-testdev and pci-testdev. Input: 4 bytes of machine (RAM in MiB and CPUs - 1, then more RAM
  * in 64 KiB units), then a stream of operations (see below). */
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +47,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct board board;
 	struct input in = { data, size, 0 };
-	struct board_config config = { (uint64_t)input_u8(&in) << 20, 1 + input_u8(&in), 0, 0,
-				       false };
+	/* QEMU's test devices too: pc-testdev's ports and lines, the PCI BARs
+	 * of pci-testdev (reached through OP_RAW and configuration writes). */
+	struct board_config config = { .ram_size = (uint64_t)input_u8(&in) << 20,
+				       .ncpus = 1 + input_u8(&in),
+				       .debug_exit_port = DEBUG_EXIT_PORT,
+				       .debug_exit_size = DEBUG_EXIT_SIZE,
+				       .pc_testdev = true,
+				       .pci_testdev = true };
 	struct board_wires wires = { .stop = { stop, NULL } };
 	struct io_regs handle = { get_regs, regs_changed, NULL };
 	struct bus pio, mmio;

@@ -33,7 +33,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static FILE *devnull;
 	static struct board board;
 	static struct stats stats;
-	const struct board_config config = { 128 << 20, 1, 64, 64, false };
+	const struct board_config config = { .ram_size = 128 << 20,
+					     .ncpus = 1,
+					     .fb_width = 64,
+					     .fb_height = 64,
+					     .debug_exit_port = DEBUG_EXIT_PORT,
+					     .debug_exit_size = DEBUG_EXIT_SIZE };
 	const struct board_wires wires = { .stop = { stop, NULL }, .console = { tx, NULL, NULL } };
 	struct kvm_coalesced_mmio_ring *page = calloc(1, PAGE_SIZE);
 	struct bus pio, mmio;

@@ -130,6 +130,48 @@ def ring(outdir):
     write(outdir, "ring", "wrap", bytes([1]) + struct.pack("<II", 167, 2) + entries)
 
 
+def paging(outdir):
+    # opt (PG 1, PAE 2, LMA 4, LA57 8, PSE 0x10, near 0x20), memory choice,
+    # CR3 (u64), 4 linear addresses (u64 each), then RAM from 0: the tables
+    def tables(entries):
+        ram = bytearray(0x6000)
+        for addr, value in entries:
+            ram[addr:addr + 8] = struct.pack("<Q", value)
+        return bytes(ram)
+    lins = struct.pack("<4Q", 0x100000, 0x7c00, 0xfee00000, 0xffffffff80000000)
+    # vmm's own long-mode tables (boot/cpu.c): 4 GiB in 2 MiB pages
+    boot = [(0x2000, 0x3003)] + [(0x3000 + 8 * i, 0x4003 + 0x1000 * i) for i in range(4)]
+    boot += [(0x4000 + 8 * i, (i << 21) | 0x83) for i in range(8)]
+    write(outdir, "paging", "long-boot", struct.pack("<BBQ", 0x07, 0x20, 0x2000) + lins +
+          tables(boot))
+    write(outdir, "paging", "long-near", struct.pack("<BBQ", 0x27, 0x20, 0x2000) + lins +
+          tables(boot))
+    # 32-bit paging, a 4 KiB page and a 4 MiB page (PSE)
+    pd = [(0x1000, 0x2003), (0x1008, 0x400083), (0x2000 + 0x100 * 4, 0x100003)]
+    write(outdir, "paging", "32bit-pse", struct.pack("<BBQ", 0x11, 0x20, 0x1000) + lins +
+          tables(pd))
+    # PAE: PDPT, a 2 MiB page
+    pae = [(0x1000, 0x2001), (0x2000, 0x83)]
+    write(outdir, "paging", "pae", struct.pack("<BBQ", 0x03, 0x20, 0x1000) + lins + tables(pae))
+    write(outdir, "paging", "off", struct.pack("<BBQ", 0x00, 0x20, 0) + lins)
+
+
+def rsp(outdir):
+    # the bytes a gdb client sends: packets as gdb frames them
+    def frame(payload):
+        return b"$" + payload + b"#" + b"%02x" % (sum(payload) & 0xff)
+    session = [b"qSupported:multiprocess+;swbreak+;hwbreak+;xmlRegisters=i386",
+               b"vMustReplyEmpty", b"QStartNoAckMode", b"Hgp0.0", b"qXfer:features:read:target.xml:0,ffb",
+               b"qTStatus", b"?", b"qfThreadInfo", b"qsThreadInfo", b"qAttached", b"Hc-1", b"qC",
+               b"g", b"m100000,40", b"p18", b"P0=4100000000000000", b"Z0,100040,1",
+               b"Z2,1000dc,4", b"vCont?", b"vCont;s:1;c", b"vCont;c", b"z0,100040,1",
+               b"X100000,4:\x90}\x03\x90\x90", b"M100000,2:9090", b"qRcmd,6d7372203078633030303030313030",
+               b"qThreadExtraInfo,1", b"T1", b"D", b"k", b"vKill;1"]
+    data = b"+" + b"".join(b"+" + frame(p) for p in session) + b"\x03"
+    write(outdir, "rsp", "session", data)
+    write(outdir, "rsp", "malformed", b"$?#00$m#6d$mzz,4#xx$vCont;x#00}$}#" + frame(b"G0") + b"\x03-+")
+
+
 def main():
     outdir, guests = sys.argv[1], sys.argv[2]
     flat(outdir, guests)
@@ -139,6 +181,8 @@ def main():
     devices(outdir)
     fb(outdir)
     ring(outdir)
+    paging(outdir)
+    rsp(outdir)
 
 
 if __name__ == "__main__":

@@ -7,10 +7,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "host/console.h"
 #include "host/signals.h"
+#include "lib/log.h"
 
 /* The terminal to restore lives at file scope: a fatal-signal handler
  * must reach it, and there is one terminal per process. */
@@ -60,20 +62,65 @@ static int own_output(int fd)
 	return own >= 0 ? own : fd; /* e.g. a socket: blocking, as given */
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Whether fd can take more within the last words' time; never during the
+ * run, where a vCPU may be the writer. */
+static bool writable_in_time(const struct console *c, int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	int64_t left = c->deadline - now_ms();
+
+	if (!c->last_words || left <= 0 || signals_stop_pending())
+		return false;
+	return poll(&p, 1, left > INT32_MAX ? INT32_MAX : (int)left) > 0 &&
+	       (p.revents & (POLLOUT | POLLERR | POLLHUP));
+}
+
+/* The log stream's writer (fopencookie): reports every byte written, so
+ * stdio never retries what stderr would not take. */
+static ssize_t err_write(void *cookie, const char *buf, size_t len)
+{
+	struct console *c = cookie;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = write(STDERR_FILENO, buf + done, len - done);
+
+		if (n > 0)
+			done += n;
+		else if (!(n < 0 && errno == EINTR) &&
+			 !(n < 0 && errno == EAGAIN && writable_in_time(c, STDERR_FILENO)))
+			break;
+	}
+	return len;
+}
+
 void console_init(struct console *c, int in_fd, int out_fd)
 {
+	int err;
+
 	memset(c, 0, sizeof(*c));
 	c->in_fd = in_fd;
 	c->given_out_fd = out_fd;
 	c->out_fd = own_output(out_fd);
-	/* stderr too: warnings the guest provokes must not block a vCPU either
-	 * (they are lost instead when the terminal does not keep up). */
-	c->saved_err_fd = -1;
-	int err = own_output(STDERR_FILENO);
+	/* stderr too: warnings the guest provokes must not block a vCPU
+	 * either, nor vmm's last words keep it from ending. fd 2 stays ours. */
+	err = own_output(STDERR_FILENO);
 	if (err != STDERR_FILENO) {
-		c->saved_err_fd = dup(STDERR_FILENO);
 		dup2(err, STDERR_FILENO);
 		close(err);
+	}
+	c->err = fopencookie(c, "w", (cookie_io_functions_t){ .write = err_write });
+	if (c->err) {
+		setvbuf(c->err, NULL, _IONBF, 0);
+		log_set_stream(c->err);
 	}
 	raw_mode(in_fd);
 }
@@ -103,8 +150,8 @@ void console_tx(void *ctx, uint8_t byte)
 	c->out[c->out_len++] = byte;
 }
 
-/* Ctrl-A x quits, Ctrl-A s asks for a framebuffer snapshot and Ctrl-A
- * Ctrl-A sends one Ctrl-A; Ctrl-A followed by anything else is dropped, as
+/* Ctrl-A x quits, Ctrl-A s asks for a framebuffer snapshot, Ctrl-A w for
+ * the vCPUs' state, and Ctrl-A Ctrl-A sends one Ctrl-A; Ctrl-A followed by anything else is dropped, as
  * in QEMU. Filters buf in place. */
 static size_t unescape(struct console *c, uint8_t *buf, size_t n)
 {
@@ -117,6 +164,7 @@ static size_t unescape(struct console *c, uint8_t *buf, size_t n)
 			c->escape = false;
 			c->quit = b == 'x';
 			c->snapshot |= b == 's';
+			c->report |= b == 'w';
 			if (b == CONSOLE_ESCAPE)
 				buf[out++] = b;
 		} else if (b == CONSOLE_ESCAPE) {
@@ -170,9 +218,22 @@ bool console_take_snapshot(struct console *c)
 	return asked;
 }
 
+bool console_take_report(struct console *c)
+{
+	bool asked = c->report;
+
+	c->report = false;
+	return asked;
+}
+
 int console_input_fd(const struct console *c)
 {
 	return (c->in_eof || c->quit || c->in_len == CONSOLE_IN_SIZE) ? -1 : c->in_fd;
+}
+
+bool console_busy(const struct console *c)
+{
+	return c->out_len || c->quit;
 }
 
 void console_flush(struct console *c)
@@ -205,19 +266,16 @@ void console_flush(struct console *c)
 	c->out_len -= done;
 }
 
-void console_destroy(struct console *c)
+void console_destroy(struct console *c, int64_t limit_ms)
 {
-	/* Whatever is left, as long as stdout keeps taking it; a reader that
-	 * takes nothing for CONSOLE_DRAIN_MS must not keep vmm from ending. */
-	while (c->out_len && ready_within(c->out_fd, POLLOUT, CONSOLE_DRAIN_MS))
+	restore_terminal();
+	c->last_words = true;
+	c->deadline = now_ms() + limit_ms;
+	console_flush(c);
+	while (c->out_len && writable_in_time(c, c->out_fd))
 		console_flush(c);
 	c->dropped += c->out_len;
 	c->out_len = 0;
 	if (c->out_fd != c->given_out_fd)
 		close(c->out_fd);
-	if (c->saved_err_fd >= 0) { /* blocking again, for the last words */
-		dup2(c->saved_err_fd, STDERR_FILENO);
-		close(c->saved_err_fd);
-	}
-	restore_terminal();
 }

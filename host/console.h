@@ -4,10 +4,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define CONSOLE_OUT_SIZE 65536
 #define CONSOLE_IN_SIZE 4096        /* input read ahead of the guest, escape seen */
-#define CONSOLE_DRAIN_MS 2000       /* at exit: how long stdout may take nothing */
+#define CONSOLE_DRAIN_MS 2000       /* after the run: how long vmm's last output may take */
 #define CONSOLE_ESCAPE 0x01         /* Ctrl-A, then x to quit, as in QEMU -nographic */
 #define CONSOLE_QUIT_GRACE_TICKS 50 /* ticks for the guest to take input before Ctrl-A x */
 
@@ -16,11 +17,14 @@ struct console {
 	int in_fd;
 	int out_fd; /* our own non-blocking description of stdout */
 	int given_out_fd;
-	int saved_err_fd; /* the shared stderr, while fd 2 is our own */
+	FILE *err;        /* vmm's own words (lib/log.h): to fd 2, our own description */
+	bool last_words;  /* the run is over: writes may wait, until the deadline */
+	int64_t deadline; /* ms, CLOCK_MONOTONIC */
 	bool in_eof;
 	bool escape;   /* the last byte read was Ctrl-A */
 	bool quit;     /* the user typed Ctrl-A x */
 	bool snapshot; /* the user typed Ctrl-A s */
+	bool report;   /* the user typed Ctrl-A w */
 	unsigned quit_ticks;
 	uint8_t in[CONSOLE_IN_SIZE];
 	size_t in_len;
@@ -30,7 +34,9 @@ struct console {
 };
 
 /* Puts a terminal on in_fd in raw mode and restores it on exit, including
- * exits by fatal signal. */
+ * exits by fatal signal. stdout and stderr get file descriptions of their
+ * own, non-blocking: while the guest runs, what they do not take at once
+ * is dropped (and counted, for the guest's output). */
 void console_init(struct console *c, int in_fd, int out_fd);
 /* Serial TX sink: buffer a byte for stdout. */
 void console_tx(void *ctx, uint8_t byte);
@@ -43,11 +49,19 @@ size_t console_read(void *ctx, uint8_t *buf, size_t room);
 bool console_quit_due(struct console *c);
 /* Whether Ctrl-A s was typed since the last call. */
 bool console_take_snapshot(struct console *c);
+/* Whether Ctrl-A w ("where are the vCPUs") was typed since the last call. */
+bool console_take_report(struct console *c);
 /* in_fd while more input is wanted (not at EOF, room to read ahead), else -1. */
 int console_input_fd(const struct console *c);
+/* Work left for the next tick: output stdout has not taken, a quit. */
+bool console_busy(const struct console *c);
 /* Write what stdout takes now of the buffered output, without blocking. */
 void console_flush(struct console *c);
-/* Flush what is left (bounded: see CONSOLE_DRAIN_MS), restore the terminal. */
-void console_destroy(struct console *c);
+/* After the run: restore the terminal and flush what is left. From here
+ * on, everything vmm writes (the rest of the guest's output, warnings,
+ * --stats) may wait for a slow reader, but only for limit_ms in all, and
+ * not at all once a stop signal (SIGTERM...) came; what is not taken by
+ * then is dropped. */
+void console_destroy(struct console *c, int64_t limit_ms);
 
 #endif

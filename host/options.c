@@ -8,7 +8,9 @@
 
 #include "boot/bzimage.h"
 #include "devices/fb.h"
+#include "host/device_opts.h"
 #include "host/options.h"
+#include "lib/machine.h"
 
 enum {
 	OPT_MODE = 256,
@@ -32,6 +34,10 @@ enum {
 	OPT_FB,
 	OPT_FB_PNG,
 	OPT_FB_RAM,
+	OPT_CPU,
+	OPT_DEVICE,
+	OPT_GDB,
+	OPT_GDB_WAIT,
 };
 
 static const struct option long_opts[] = {
@@ -56,6 +62,10 @@ static const struct option long_opts[] = {
 	{ "fb", required_argument, NULL, OPT_FB },
 	{ "fb-png", required_argument, NULL, OPT_FB_PNG },
 	{ "fb-ram", no_argument, NULL, OPT_FB_RAM },
+	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "device", required_argument, NULL, OPT_DEVICE },
+	{ "gdb", required_argument, NULL, OPT_GDB },
+	{ "gdb-wait", no_argument, NULL, OPT_GDB_WAIT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -89,14 +99,25 @@ void options_usage(FILE *f)
 	      "      --fb WxH          framebuffer: W x H pixels, XRGB8888, at 0xe0000000\n"
 	      "      --fb-png FILE     its picture as PNG: at exit, on SIGUSR1 and Ctrl-A s\n"
 	      "      --fb-ram          back the framebuffer with RAM (dirty log), not MMIO\n"
+	      "      --cpu MODEL[,+F,-F] CPU model from what KVM supports (default host;\n"
+	      "                        --cpu help lists models and features)\n"
+	      "      --device NAME     pc-testdev, pci-testdev, or\n"
+	      "                        isa-debug-exit,iobase=PORT,iosize=N (default 0xf4, 4)\n"
+	      "      --qemu ARGS...    take QEMU's command line instead (also when run as\n"
+	      "                        qemu-system-x86_64); --qemu --help lists it\n"
+	      "      --gdb [HOST:]PORT a gdb remote stub on 127.0.0.1:PORT (or HOST:PORT);\n"
+	      "      --gdb unix:PATH   or on a unix socket (gdb: target remote PATH)\n"
+	      "      --gdb-wait        with --gdb: stop before the first instruction\n"
 	      "      --no-sandbox      run without the seccomp filter (for debuggers, valgrind)\n"
 	      "      --kvm-device PATH KVM device (default /dev/kvm, or $VMM_KVM_DEVICE)\n"
 	      "  -h, --help            this text;  --version  the version\n"
 	      "Console: guest serial on stdin/stdout; Ctrl-A x quits, Ctrl-A s snapshots the\n"
-	      "framebuffer, Ctrl-A Ctrl-A sends Ctrl-A.\n"
+	      "framebuffer, Ctrl-A w (or SIGQUIT) prints each vCPU's state, Ctrl-A Ctrl-A\n"
+	      "sends Ctrl-A.\n"
 	      "Exit status: guest's (V << 1) | 1 after writing V to port 0xf4; 0 halted;\n"
 	      "2 usage; 4 bad image; 6 KVM/host failure; 8 triple fault; 10 KVM internal\n"
-	      "error; 12 reset; 14 Ctrl-A x; 124 timeout; 130 SIGINT; 143 SIGTERM.\n",
+	      "error; 12 reset; 14 Ctrl-A x; 16 gdb's kill; 124 timeout; 130 SIGINT; 143 "
+	      "SIGTERM.\n",
 	      f);
 }
 
@@ -104,10 +125,13 @@ int parse_u64(const char *s, uint64_t *out)
 {
 	char *end;
 
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+
+	/* strtoull would also take a sign, spaces, and octal after a 0. */
+	if (!(hex ? isxdigit((unsigned char)s[2]) : isdigit((unsigned char)s[0])))
 		return -1;
 	errno = 0;
-	*out = strtoull(s, &end, 0);
+	*out = strtoull(s, &end, hex ? 16 : 10);
 	return (errno || *end) ? -1 : 0;
 }
 
@@ -152,9 +176,8 @@ static int parse_timeout(const char *s, double *out)
 {
 	char *end;
 
-	errno = 0;
 	*out = strtod(s, &end);
-	return (errno || *end || end == s || !isfinite(*out) || *out <= 0 || *out > 1e7) ? -1 : 0;
+	return (*end || end == s || isspace((unsigned char)*s)) ? -1 : 0;
 }
 
 /* WIDTHxHEIGHT in decimal, each within the framebuffer's limits. */
@@ -183,6 +206,90 @@ static int parse_geometry(struct options *o, const char *s, char *err, size_t er
 	return 0;
 }
 
+/* The name of an option as the user would type it: -m, --mode. */
+static const struct option *find(int c)
+{
+	const struct option *o = long_opts;
+
+	while (o->name && o->val != c)
+		o++;
+	return o;
+}
+
+static void name_of(int c, char *buf, size_t len)
+{
+	snprintf(buf, len, c == 'm' ? "-m" : "--%s", find(c)->name);
+}
+
+/* A file name may not be empty: it would fail later with half a message. */
+static int check_path(int c, const char *arg, char *err, size_t errlen)
+{
+	char name[32];
+
+	if (*arg)
+		return 0;
+	name_of(c, name, sizeof(name));
+	return snprintf(err, errlen, "%s needs a file name, not ''", name), -1;
+}
+
+/* An option given again. The settings QEMU has too (-m, --smp...) keep
+ * the last value, as QEMU does, and vmm says so; a second kernel, initrd,
+ * command line or snapshot file is refused, since keeping the last would
+ * drop what the user meant to add. --module adds one each time; flags are
+ * the same once or twice. */
+static int repeated(struct options *o, int c, const char *before, const char *arg, char *err,
+		    size_t errlen)
+{
+	char name[32];
+
+	name_of(c, name, sizeof(name));
+	switch (c) {
+	case OPT_KERNEL:
+	case OPT_INITRD:
+	case OPT_APPEND:
+	case OPT_FB_PNG:
+		return snprintf(err, errlen, "%s given twice ('%s', then '%s'): give it once", name,
+				before, arg),
+		       -1;
+	}
+	if (o->nr_notes < OPTIONS_MAX_NOTES)
+		snprintf(o->notes[o->nr_notes++], OPTIONS_ERR_LEN,
+			 "%s given twice: the last one, '%s', counts ('%s' does not)", name, arg,
+			 before);
+	return 0;
+}
+
+/* --gdb unix:PATH, [HOST:]PORT or [IPV6]:PORT. */
+int options_parse_gdb(struct gdb_addr *a, const char *s, char *err, size_t errlen)
+{
+	const char *colon = strrchr(s, ':'), *port = colon ? colon + 1 : s;
+	size_t hostlen = colon ? (size_t)(colon - s) : 0;
+	uint64_t n;
+
+	memset(a, 0, sizeof(*a));
+	if (!strncmp(s, "unix:", 5)) {
+		if (!s[5] || strlen(s + 5) >= sizeof(a->path))
+			return snprintf(err, errlen, "--gdb '%s': a socket path of 1 to %zu bytes",
+					s, sizeof(a->path) - 1),
+			       -1;
+		a->is_unix = true;
+		memcpy(a->path, s + 5, strlen(s + 5) + 1);
+		return 0;
+	}
+	if (hostlen >= 2 && s[0] == '[' && s[hostlen - 1] == ']') { /* [::1]:1234 */
+		s++;
+		hostlen -= 2;
+	}
+	if ((colon && !hostlen) || hostlen >= sizeof(a->host) || !isdigit((unsigned char)*port) ||
+	    parse_u64(port, &n) < 0 || n > 65535 || (port[0] == '0' && port[1]))
+		return snprintf(err, errlen,
+				"bad --gdb '%s' (PORT, HOST:PORT or unix:PATH; PORT 0-65535)", s),
+		       -1;
+	memcpy(a->host, s, hostlen);
+	a->port = (int)n;
+	return 0;
+}
+
 /* One option; returns -1 with err filled when its argument is bad. */
 static int parse_one(struct options *o, int c, const char *arg, char *err, size_t errlen)
 {
@@ -192,6 +299,11 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 			return snprintf(err, errlen, "bad memory size '%s' (e.g. 256M)", arg), -1;
 		if (o->ram_size < RAM_SIZE_MIN || o->ram_size > RAM_SIZE_MAX)
 			return snprintf(err, errlen, "memory size '%s' out of range 1M..64G", arg),
+			       -1;
+		if (o->ram_size % PAGE_SIZE) /* KVM maps RAM in pages */
+			return snprintf(err, errlen,
+					"memory size '%s' for -m is not a multiple of the 4K page",
+					arg),
 			       -1;
 		return 0;
 	case OPT_MODE:
@@ -210,14 +322,22 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 		return 0;
 	case OPT_TIMEOUT:
 		if (parse_timeout(arg, &o->timeout) < 0)
-			return snprintf(err, errlen, "bad timeout '%s' (seconds > 0)", arg), -1;
+			return snprintf(err, errlen,
+					"bad timeout '%s' for --timeout (seconds, e.g. 2.5)", arg),
+			       -1;
+		if (!(o->timeout > 0 && o->timeout <= TIMEOUT_MAX)) /* NaN too */
+			return snprintf(err, errlen,
+					"timeout '%s' out of range: --timeout takes more than 0 and"
+					" at most %d seconds",
+					arg, TIMEOUT_MAX),
+			       -1;
 		return 0;
 	case OPT_KVM_DEVICE:
 		o->kvm_device = arg;
-		return 0;
+		return check_path(c, arg, err, errlen);
 	case OPT_KERNEL:
 		o->guest.image = arg;
-		return 0;
+		return check_path(c, arg, err, errlen);
 	case OPT_SMP: {
 		uint64_t n;
 
@@ -230,14 +350,14 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	}
 	case OPT_INITRD:
 		o->guest.initrd = arg;
-		return 0;
+		return check_path(c, arg, err, errlen);
 	case OPT_MODULE:
 		if (o->guest.nr_modules == MULTIBOOT_MAX_MODULES)
 			return snprintf(err, errlen, "more than %d --module options",
 					MULTIBOOT_MAX_MODULES),
 			       -1;
 		o->guest.modules[o->guest.nr_modules++] = arg;
-		return 0;
+		return check_path(c, arg, err, errlen);
 	case OPT_APPEND:
 		o->guest.cmdline = arg;
 		return 0;
@@ -245,7 +365,18 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 		return parse_geometry(o, arg, err, errlen);
 	case OPT_FB_PNG:
 		o->fb_png = arg;
-		return 0;
+		return check_path(c, arg, err, errlen);
+	case OPT_CPU:
+		if (!strcmp(arg, "help"))
+			return o->cpu_help = true, 0;
+		return cpu_model_parse(arg, &o->cpu, err, errlen);
+	case OPT_DEVICE:
+		if (!strcmp(arg, "help") || !strcmp(arg, "?"))
+			return o->device_help = true, 0;
+		return device_opts_parse(o, arg, false, err, errlen);
+	case OPT_GDB:
+		o->gdb = true;
+		return options_parse_gdb(&o->gdb_addr, arg, err, errlen);
 	}
 	return 0;
 }
@@ -280,14 +411,32 @@ static void set_flag(struct options *o, int c)
 	case OPT_FB_RAM:
 		o->fb_ram = true;
 		break;
+	case OPT_GDB_WAIT:
+		o->gdb_wait = true;
+		break;
 	case 'h':
 		o->help = true;
 		break;
 	}
 }
 
+/* A prefix of several long options (getopt_long takes a prefix of one). */
+static int ambiguous(const char *word, char *err, size_t errlen)
+{
+	size_t len = strcspn(word + 2, "="), at;
+	int n = 0;
+
+	if (strncmp(word, "--", 2) || len == 0)
+		return 0;
+	at = snprintf(err, errlen, "ambiguous option '%.*s': it could be", (int)len + 2, word);
+	for (const struct option *o = long_opts; o->name; o++)
+		if (!strncmp(o->name, word + 2, len) && at < errlen)
+			at += snprintf(err + at, errlen - at, "%s --%s", n++ ? "," : "", o->name);
+	return n > 1 ? -1 : 0;
+}
+
 /* getopt's '?': optopt holds the option's value when its argument is
- * missing or unwanted, 0 for an unknown long option. */
+ * missing or unwanted, 0 for an unknown or ambiguous long option. */
 static int bad_option(const char *word, char *err, size_t errlen)
 {
 	for (const struct option *o = long_opts; o->name; o++) {
@@ -300,35 +449,54 @@ static int bad_option(const char *word, char *err, size_t errlen)
 	}
 	if (optopt)
 		snprintf(err, errlen, "unknown option -%c", optopt);
-	else
+	else if (ambiguous(word, err, errlen) == 0)
 		snprintf(err, errlen, "unknown option '%s'", word);
 	return -1;
 }
 
-int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
+void options_defaults(struct options *o)
 {
 	const char *env = getenv("VMM_KVM_DEVICE");
-	int c;
+	char err[CPU_MODEL_ERR_LEN];
 
 	memset(o, 0, sizeof(*o));
 	o->ram_size = RAM_SIZE_DEFAULT;
 	o->smp = 1;
 	o->kvm_device = env && *env ? env : KVM_DEVICE_DEFAULT;
+	o->debug_exit_port = DEBUG_EXIT_PORT;
+	o->debug_exit_size = DEBUG_EXIT_SIZE;
+	cpu_model_parse(CPU_MODEL_DEFAULT, &o->cpu, err, sizeof(err));
+}
+
+int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
+{
+	const char *given[sizeof(long_opts) / sizeof(long_opts[0])] = { NULL };
+	int c;
+
+	options_defaults(o);
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+m:h", long_opts, NULL)) != -1) {
+		const char **before = &given[find(c) - long_opts];
+
 		if (c == '?')
 			return bad_option(argv[optind - 1], err, errlen);
+		if (optarg && *before && c != OPT_MODULE &&
+		    repeated(o, c, *before, optarg, err, errlen) < 0)
+			return -1;
+		*before = optarg;
 		if (parse_one(o, c, optarg, err, errlen) < 0)
 			return -1;
 		set_flag(o, c);
 	}
-	if (o->help || o->version || o->caps)
+	if (o->help || o->version || o->caps || o->cpu_help || o->device_help)
 		return 0;
 	if ((o->fb_png || o->fb_ram) && !o->fb_width)
 		return snprintf(err, errlen, "%s needs a framebuffer (--fb WIDTHxHEIGHT)",
 				o->fb_png ? "--fb-png" : "--fb-ram"),
 		       -1;
+	if (o->gdb_wait && !o->gdb)
+		return snprintf(err, errlen, "--gdb-wait needs --gdb [HOST:]PORT"), -1;
 	if (optind < argc && o->guest.image)
 		return snprintf(err, errlen, "both --kernel and an image given: '%s'",
 				argv[optind]),
@@ -336,6 +504,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	if (argc - optind > 1)
 		return snprintf(err, errlen, "more than one image given: '%s'", argv[optind + 1]),
 		       -1;
+	if (optind < argc && !*argv[optind])
+		return snprintf(err, errlen, "the image needs a file name, not ''"), -1;
 	if (optind < argc)
 		o->guest.image = argv[optind];
 	if (!o->guest.image)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "boot/load.h"
+#include "vm/cpuid.h"
 
 #define RAM_SIZE_DEFAULT (128ULL << 20)
 #define RAM_SIZE_MIN (1ULL << 20)
@@ -13,24 +14,53 @@
 #define KVM_DEVICE_DEFAULT "/dev/kvm"
 #define SMP_MAX 254 /* APIC ids 0..254 fit the MP table and the MADT */
 #define OPTIONS_ERR_LEN 256
+#define OPTIONS_MAX_NOTES 8  /* warnings about the command line */
+#define TIMEOUT_MAX 10000000 /* seconds: 115 days */
+
+/* Where --gdb listens: "[HOST:]PORT" or "unix:PATH". */
+struct gdb_addr {
+	bool is_unix;
+	char host[256]; /* empty: 127.0.0.1 */
+	int port;       /* 0: any free port, announced */
+	char path[108]; /* sizeof(sun_path), NUL included */
+};
 
 struct options {
 	struct guest_spec guest; /* IMAGE or --kernel, --initrd, --append, --mode ... */
 	uint64_t ram_size;
 	double timeout; /* seconds; 0: none */
 	int smp;        /* vCPUs */
-	bool stats, trace, caps, help, version;
+	bool stats, trace, caps, help, version, cpu_help, device_help;
 	bool no_sync_regs, no_coalesce, no_sandbox;
 	uint32_t fb_width, fb_height; /* --fb; 0: no framebuffer */
 	const char *fb_png;           /* --fb-png */
 	bool fb_ram;
 	const char *kvm_device;
+	struct cpu_model cpu; /* --cpu: host by default (QEMU's command line: qemu64) */
+	/* --device: QEMU's test devices, and where the debug exit decodes */
+	bool pc_testdev, pci_testdev;
+	uint16_t debug_exit_port, debug_exit_size; /* size 0: no debug exit */
+	bool debug_exit_set;
+	bool no_pit, pit_discard; /* QEMU's -machine pit=off, kvm-pit.lost_tick_policy */
+	bool qemu;                /* run from QEMU's command line (host/qemu_args.c) */
+	bool no_reboot;           /* -no-reboot: a reset or triple fault ends with 0 */
+	bool gdb, gdb_wait;       /* --gdb ADDR, --gdb-wait */
+	struct gdb_addr gdb_addr;
+	/* Said on stderr before the run: a setting given twice (the last one
+	 * counts, as in QEMU). */
+	char notes[OPTIONS_MAX_NOTES][OPTIONS_ERR_LEN];
+	int nr_notes;
 };
 
+/* --gdb unix:PATH, [HOST:]PORT or [IPV6]:PORT. */
+int options_parse_gdb(struct gdb_addr *a, const char *s, char *err, size_t errlen);
 /* Parse argv; on error, fills err and returns -1. Pure: no I/O. */
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen);
 void options_usage(FILE *f);
-/* "64M", "0x1000", "2G": for sizes and addresses. */
+/* Defaults, as options_parse starts from them (the QEMU translation too). */
+void options_defaults(struct options *o);
+/* "64M", "0x1000", "2G": for sizes and addresses. Decimal, or hex after
+ * 0x; never octal ("010M" is ten MiB). */
 int parse_size(const char *s, uint64_t *out);
 int parse_u64(const char *s, uint64_t *out);
 

@@ -152,7 +152,10 @@ static bool write_tmp(struct png_out *o, const char *tmp, const uint8_t *pixels,
 {
 	int write_errno;
 
-	o->f = fopen(tmp, "wb");
+	/* A new file ("x": O_EXCL), never whatever is there: a FIFO left at
+	 * that name would block the open until a reader came. */
+	unlink(tmp);
+	o->f = fopen(tmp, "wbx");
 	if (!o->f) {
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
 		return false;

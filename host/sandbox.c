@@ -4,6 +4,7 @@
 #include <linux/filter.h>
 #include <linux/kvm.h>
 #include <linux/seccomp.h>
+#include <netinet/in.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -17,8 +18,8 @@
 #include "lib/log.h"
 
 #define X32_SYSCALL_BIT 0x40000000
-#define MAX_VALUES 12
-#define PROG_MAX 160
+#define MAX_VALUES 28
+#define PROG_MAX 224
 
 /* A syscall and, optionally, the values one argument may take. */
 struct rule {
@@ -38,7 +39,7 @@ static const int plain[] = {
 	SYS_exit, SYS_exit_group, SYS_brk, SYS_mmap, SYS_munmap, SYS_mprotect, SYS_madvise,
 	SYS_clone, SYS_clone3, SYS_set_robust_list, SYS_rseq, SYS_sched_yield,
 	SYS_fstat, SYS_newfstatat, SYS_lseek, SYS_fsync, SYS_rename, SYS_renameat,
-	SYS_unlink, SYS_unlinkat, SYS_getrandom, SYS_dup2, SYS_dup3,
+	SYS_unlink, SYS_unlinkat, SYS_getrandom, SYS_dup2, SYS_dup3, SYS_pread64,
 };
 /* clang-format on */
 
@@ -97,20 +98,43 @@ static int build(struct sock_filter *p, const struct rule *rules, int nr_rules)
 	return n;
 }
 
-void sandbox_install(int wake_fd)
+/* The ioctls a debugger adds (host/gdb.c, vm/debug.c): guest debugging,
+ * registers one at a time or in lists, x87/SSE state, translations. */
+static const uint32_t gdb_ioctls[] = {
+	KVM_SET_GUEST_DEBUG, KVM_GET_ONE_REG, KVM_SET_ONE_REG, KVM_GET_MSRS,     KVM_SET_MSRS,
+	KVM_GET_FPU,         KVM_SET_FPU,     KVM_TRANSLATE,   KVM_GET_REG_LIST,
+};
+
+void sandbox_install(const struct sandbox_fds *fds)
 {
-	const struct rule rules[] = {
-		{ SYS_read, 0, 0, 2, { STDIN_FILENO, (uint32_t)wake_fd } },
+	struct rule rules[] = {
+		{ SYS_read, 0, 0, 1, { STDIN_FILENO } },
+		/* From KVM_SET_SREGS: what an ACPI S3 resume sets (vmm.c's
+		 * on_resume) and a debugger writes; KVM_IOEVENTFD: pci-testdev's
+		 * eventfd tests. */
 		{ SYS_ioctl,
 		  1,
 		  0,
-		  10,
-		  { KVM_RUN, KVM_IRQ_LINE, KVM_GET_MP_STATE, KVM_GET_REGS, KVM_SET_REGS,
-		    KVM_GET_SREGS, KVM_GET_DIRTY_LOG, TCGETS, TCSETS, TCSETSW } },
+		  18,
+		  { KVM_RUN, KVM_IRQ_LINE, KVM_GET_MP_STATE, KVM_GET_VCPU_EVENTS, KVM_GET_REGS,
+		    KVM_SET_REGS, KVM_GET_SREGS, KVM_GET_DIRTY_LOG, TCGETS, TCSETS, TCSETSW,
+		    KVM_SET_SREGS, KVM_SET_MP_STATE, KVM_GET_PIT2, KVM_SET_PIT2, KVM_GET_IRQCHIP,
+		    KVM_SET_IRQCHIP, KVM_IOEVENTFD } },
 		{ SYS_openat, 2, O_ACCMODE, 1, { O_WRONLY } },
+		{ SYS_accept4, 0, 0, 1, { (uint32_t)fds->listen } },
+		{ SYS_recvfrom, -1, 0, 0, { 0 } },
+		{ SYS_setsockopt, 1, 0, 1, { IPPROTO_TCP } },
 	};
+	int nr_rules = fds->listen >= 0 ? 6 : 3;
 	struct sock_filter prog[PROG_MAX];
-	struct sock_fprog fprog = { (unsigned short)build(prog, rules, 3), prog };
+	struct sock_fprog fprog = { 0, prog };
+
+	for (int i = 0; i < SANDBOX_MAX_FDS; i++)
+		if (fds->read[i] >= 0)
+			rules[0].values[rules[0].nr_values++] = (uint32_t)fds->read[i];
+	for (size_t i = 0; fds->listen >= 0 && i < sizeof(gdb_ioctls) / sizeof(gdb_ioctls[0]); i++)
+		rules[1].values[rules[1].nr_values++] = gdb_ioctls[i];
+	fprog.len = (unsigned short)build(prog, rules, nr_rules);
 
 	/* build() writes at most PROG_MAX; checked here, where it is cheap. */
 	if (fprog.len > PROG_MAX)

@@ -12,11 +12,15 @@
 
 /* Handlers can only reach file scope; there is one set per process. */
 static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_sender; /* the pid that sent it */
 static volatile sig_atomic_t snapshot_signal;
+static volatile sig_atomic_t report_signal;
 static void (*volatile fatal_cleanup)(void);
 
-static void on_stop(int sig)
+static void on_stop(int sig, siginfo_t *info, void *ctx)
 {
+	(void)ctx;
+	stop_sender = info->si_pid;
 	stop_signal = sig;
 }
 
@@ -24,6 +28,12 @@ static void on_snapshot(int sig)
 {
 	(void)sig;
 	snapshot_signal = 1;
+}
+
+static void on_report(int sig)
+{
+	(void)sig;
+	report_signal = 1;
 }
 
 static void on_kick(int sig)
@@ -71,28 +81,60 @@ static void handle(int sig, void (*fn)(int))
 		die_errno("sigaction");
 }
 
+/* Signals whose default would end vmm without a word: each ends the run
+ * as SIGTERM does (status 128 + the signal), terminal restored, output
+ * flushed. SIGXCPU is what `ulimit -t` sends before its SIGKILL. */
+static const int stops[] = { SIGHUP,  SIGINT,  SIGTERM, SIGALRM,   SIGVTALRM,
+			     SIGPROF, SIGXCPU, SIGPWR,  SIGSTKFLT, SIGIO };
+
 void signals_install(void)
 {
 	struct sigaction sys = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO };
+	struct sigaction stop = { .sa_sigaction = on_stop, .sa_flags = SA_SIGINFO };
+	sigset_t handled;
 
-	handle(SIGINT, on_stop);
-	handle(SIGTERM, on_stop);
-	handle(SIGHUP, on_stop);
+	sigemptyset(&handled);
+	sigemptyset(&stop.sa_mask);
+	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		if (sigaction(stops[i], &stop, NULL) < 0)
+			die_errno("sigaction");
+	/* The real-time signals' default is to terminate too. Not fatal to
+	 * fail: valgrind keeps one for itself (EINVAL). */
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		sigaction(sig, &stop, NULL);
 	handle(SIGUSR1, on_snapshot);
+	handle(SIGQUIT, on_report);
 	handle(RUN_KICK_SIGNAL, on_kick);
+	/* Output errors, counted where the write fails: a closed pipe, and a
+	 * file at its `ulimit -f` (write then fails with EFBIG). */
 	handle(SIGPIPE, SIG_IGN);
+	handle(SIGXFSZ, SIG_IGN);
 	sigemptyset(&sys.sa_mask);
 	if (sigaction(SIGSYS, &sys, NULL) < 0)
 		die_errno("sigaction(SIGSYS)");
+	/* A parent may have left signals blocked (the mask survives exec): a
+	 * blocked SIGTERM could not stop vmm. Now that each has its handler,
+	 * let them in, including any already pending. */
+	sigprocmask(SIG_SETMASK, &handled, NULL);
 }
 
 void signals_on_fatal(void (*cleanup)(void))
 {
-	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGQUIT };
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP };
 
 	fatal_cleanup = cleanup;
 	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
 		handle(fatal[i], on_fatal);
+}
+
+bool signals_stop_pending(void)
+{
+	return stop_signal != 0;
+}
+
+int signals_stop_sender(void)
+{
+	return stop_sender;
 }
 
 int signals_take_stop(void)
@@ -108,5 +150,13 @@ bool signals_take_snapshot(void)
 	bool taken = snapshot_signal;
 
 	snapshot_signal = 0;
+	return taken;
+}
+
+bool signals_take_report(void)
+{
+	bool taken = report_signal;
+
+	report_signal = 0;
 	return taken;
 }

@@ -1,16 +1,42 @@
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/log.h"
 
-static void vwarn(const char *fmt, va_list ap)
+static FILE *out;       /* one per process; NULL: stderr */
+static bool qemu_style; /* one way of reporting per process, set before anything runs */
+
+FILE *log_stream(void)
 {
-	fputs("vmm: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	return out ? out : stderr;
+}
+
+void log_set_stream(FILE *f)
+{
+	out = f;
+}
+
+void log_qemu_style(void)
+{
+	qemu_style = true;
+}
+
+/* One write per message where the stream allows: formatted first. */
+static void vmessage(const char *kind, const char *fmt, va_list ap)
+{
+	char msg[1024];
+	int n = vsnprintf(msg, sizeof(msg) - 1, fmt, ap);
+
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(msg) - 2)
+		n = sizeof(msg) - 2;
+	msg[n++] = '\n';
+	fprintf(log_stream(), "vmm: %s%.*s", kind, n, msg);
 }
 
 void warn(const char *fmt, ...)
@@ -18,7 +44,7 @@ void warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarn(fmt, ap);
+	vmessage(qemu_style ? "warning: " : "", fmt, ap);
 	va_end(ap);
 }
 
@@ -27,9 +53,9 @@ void die(int status, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarn(fmt, ap);
+	vmessage("", fmt, ap);
 	va_end(ap);
-	exit(status); /* atexit handlers restore the terminal */
+	exit(qemu_style ? STATUS_QEMU_ERROR : status); /* atexit handlers restore the terminal */
 }
 
 void die_errno(const char *what)

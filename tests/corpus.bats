@@ -59,7 +59,8 @@ check_case() {
 	mb=$(grep -c '^mb-' "$CORPUS/manifest")
 	bz=$(grep -c '^bz-' "$CORPUS/manifest")
 	echo "total $total: flat $flat, multiboot $mb, bzImage $bz"
-	[ "$total" -ge 30 ] && [ "$flat" -ge 10 ] && [ "$mb" -ge 10 ] && [ "$bz" -ge 10 ]
+	[ "$total" -ge 30 ] && [ "$flat" -ge 10 ] && [ "$mb" -ge 10 ] && [ "$bz" -ge 10 ] &&
+		[ "$(grep -c '^opt-' "$CORPUS/manifest")" -ge 10 ]
 }
 
 @test "corpus: flat images at and past RAM, the boot area and the first MiB" {
@@ -78,4 +79,30 @@ check_case() {
 	grep -q '^bz-linux-' "$CORPUS/manifest" ||
 		skip "no ${VMM_CACHE:-$HOME/.cache/vmm}/bzImage-tiny (tests/linux/build-kernel.sh)"
 	run_cases bz-linux-
+}
+
+# The classes a hostile user found (issue 12), each on its own.
+
+@test "flat images: protected and long mode reach only 4 GiB; RAM in messages is its regions" {
+	run_cases flat-4g-
+}
+
+@test "multiboot: nothing is loaded where vmm writes the ACPI and MP tables; the information hops over them" {
+	run_cases mb-bios-area-
+}
+
+@test "multiboot: an a.out kludge kernel with an empty load range is refused" {
+	run_cases mb-aout-empty-range
+}
+
+@test "multiboot: a non-ELF kernel whose header flags put 2 at EI_CLASS is not called ELF64" {
+	run_cases mb-flags-2-not-elf
+}
+
+@test "the command line: -m in pages and decimal, limits named, empty names, ambiguity, repeats, QEMU's --initrd" {
+	run_cases opt-
+}
+
+@test "bzImage: setup_data, hardware_subarch and other loader-written fields never come from the file" {
+	run_cases bz-fake-loader-fields-
 }

@@ -124,6 +124,25 @@ load helpers
 	done
 }
 
+@test "-m not a multiple of the page size: a usage error naming -m, not KVM's" {
+	local m
+	for m in 4097K 1048577 0x100001 1025K; do
+		echo "-m '$m'"
+		vmm -m "$m" "$GUESTS/hello64.bin"
+		assert_error 2 "-m" "'$m'" "not a multiple of the 4K page"
+	done
+}
+
+@test "numbers are decimal or hex after 0x, never octal: -m 010M is ten MiB, --smp 010 ten vCPUs" {
+	vmm -m 010M --smp 010 "$GUESTS/fwcfg64.bin"
+	assert_status 21 # (10 << 1) | 1: ten CPUs
+	grep -q "ram 0000000000a00000" "$OUT" || { show; false; }
+	vmm -m 0x1000000 "$GUESTS/fwcfg64.bin"
+	grep -q "ram 0000000001000000" "$OUT" || { show; false; }
+	vmm -m 08M "$GUESTS/fwcfg64.bin" # no octal digit 8 to trip on
+	grep -q "ram 0000000000800000" "$OUT" || { show; false; }
+}
+
 @test "bad addresses for --load and --entry" {
 	vmm --load xyz "$GUESTS/hello64.bin"
 	assert_error 2 "'xyz'" --load
@@ -153,6 +172,60 @@ load helpers
 		vmm --timeout "$t" "$GUESTS/hello64.bin"
 		assert_error 2 "'$t'" timeout
 	done
+}
+
+@test "--timeout past its limit names the limit" {
+	local t
+	for t in 1e8 10000001 1e400; do
+		echo "--timeout '$t'"
+		vmm --timeout "$t" "$GUESTS/hello64.bin"
+		assert_error 2 "'$t'" "--timeout takes more than 0 and at most 10000000 seconds"
+	done
+	vmm --timeout 1e7 "$GUESTS/hello64.bin"
+	assert_status 0
+}
+
+@test "empty file names are refused as the command line is read, naming the option" {
+	local o
+	for o in --kernel --initrd --module --kvm-device; do
+		echo "$o ''"
+		vmm "$o" "" "$GUESTS/hello64.bin"
+		assert_error 2 "$o needs a file name, not ''"
+	done
+	vmm --fb 8x8 --fb-png "" "$GUESTS/hello64.bin"
+	assert_error 2 "--fb-png needs a file name, not ''"
+	vmm ""
+	assert_error 2 "the image needs a file name, not ''"
+}
+
+@test "an ambiguous abbreviation is named as ambiguous, with what it could be" {
+	vmm --f "$GUESTS/hello64.bin"
+	assert_error 2 "ambiguous option '--f': it could be --fb, --fb-png, --fb-ram"
+	vmm --mo=long "$GUESTS/hello64.bin"
+	assert_error 2 "ambiguous option '--mo': it could be --mode, --module"
+	vmm --no-s "$GUESTS/hello64.bin"
+	assert_error 2 "ambiguous option '--no-s'" --no-sync-regs --no-sandbox
+	vmm --tim 1 "$GUESTS/hello64.bin" # a prefix of one option is that option
+	assert_status 0
+}
+
+@test "a setting given twice: the last one counts, as in QEMU, and vmm says so" {
+	vmm -m 8M --memory 16M --smp 3 --smp 2 "$GUESTS/fwcfg64.bin"
+	assert_status 5 # two CPUs
+	grep -q "ram 0000000001000000" "$OUT" || { show; false; }
+	assert_stderr_has "-m given twice: the last one, '16M', counts ('8M' does not)" \
+		"--smp given twice: the last one, '2', counts ('3' does not)"
+}
+
+@test "a second kernel, initrd, command line or snapshot file is refused: the last would drop the first" {
+	vmm --kernel "$GUESTS/hello64.bin" --kernel "$GUESTS/hello16.bin"
+	assert_error 2 "--kernel given twice" "then '$GUESTS/hello16.bin'"
+	vmm --initrd a --initrd b "$GUESTS/mbelf.elf"
+	assert_error 2 "--initrd given twice ('a', then 'b')"
+	vmm --append x --append y "$GUESTS/mbelf.elf"
+	assert_error 2 "--append given twice ('x', then 'y')"
+	vmm --fb 8x8 --fb-png a.png --fb-png b.png "$GUESTS/hello64.bin"
+	assert_error 2 "--fb-png given twice"
 }
 
 @test "unknown options" {

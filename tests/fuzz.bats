@@ -8,7 +8,7 @@
 load helpers
 
 ROOT=$BATS_TEST_DIRNAME/..
-HARNESSES=(flat bzimage multiboot serial devices fb ring)
+HARNESSES=(flat bzimage multiboot serial devices fb ring paging rsp)
 
 setup_file() {
 	command -v clang >/dev/null || return 0
@@ -56,6 +56,14 @@ replay() {
 
 @test "fuzz harness ring: regressions (hostile first/last) and seeds replay cleanly" {
 	replay ring
+}
+
+@test "fuzz harness paging: seeds (vmm's own tables, 32-bit, PAE, paging off) replay cleanly" {
+	replay paging
+}
+
+@test "fuzz harness rsp: seeds (a gdb session's packets, malformed ones) replay cleanly" {
+	replay rsp
 }
 
 @test "every harness has a test here, and make fuzz builds every one" {

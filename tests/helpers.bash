@@ -27,7 +27,7 @@ vmm() {
 # vmm_bg ARGS...: start the VMM in the background; VMM_PID is vmm itself (not a
 # wrapper), so signals sent to it reach it. vmm_reap collects the status.
 vmm_bg() {
-	rm -f "$T/bg.status"
+	rm -f "$T/bg.status" "$T/bg.pid"
 	( "$VMM" "$@" <"$IN" >"$OUT" 2>"$ERR" & echo $! >"$T/bg.pid"
 	  st=0; wait $! || st=$?; echo $st >"$T/bg.status" ) 3>&- &
 	wait_until test -s "$T/bg.pid"

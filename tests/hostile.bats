@@ -224,3 +224,118 @@ vm_hwm_kb() {
 		refute_grep -qw -- -icanon "$OUT"
 	done
 }
+
+# --- signals and output after the run (tests for host/signals.c and the
+# console's last words) ----------------------------------------------------
+
+# threads PID: the number of threads of PID (1 once the vCPU threads are
+# joined: the run is over and vmm is writing its last words).
+threads() {
+	awk '/^Threads:/ { print $2 }' "/proc/$1/status" 2>/dev/null
+}
+
+@test "stdout and stderr one pipe nobody reads, a flood, --stats: every write after the run is bounded, the status arrives" {
+	mkfifo "$T/stuck"
+	exec 4<>"$T/stuck" # held open for reading, never read: the pipe fills at 64 KiB
+	status=0
+	timeout --preserve-status -s KILL "$VMM_LIMIT" "$VMM" --stats "$GUESTS/evilflood64.bin" \
+		<"$IN" >"$T/stuck" 2>&1 || status=$?
+	exec 4<&-
+	assert_status $PASSED
+}
+
+@test "SIGTERM while the last words wait for a stuck pipe: vmm ends, the guest's status stands" {
+	mkfifo "$T/stuck"
+	exec 4<>"$T/stuck"
+	rm -f "$T/bg.status"
+	( "$VMM" --stats "$GUESTS/evilflood64.bin" <"$IN" >"$T/stuck" 2>&1 & echo $! >"$T/bg.pid"
+	  st=0; wait $! || st=$?; echo $st >"$T/bg.status" ) 3>&- &
+	wait_until test -s "$T/bg.pid"
+	VMM_PID=$(cat "$T/bg.pid")
+	# vCPU threads come, then go: the guest is done, and vmm waits (2 s at
+	# most) for the pipe. (Should vmm be done first, it has ended anyway.)
+	wait_until eval '[ "$(threads "$VMM_PID")" -ge 2 ] 2>/dev/null || [ -s "$T/bg.status" ]'
+	wait_until eval '[ "$(threads "$VMM_PID")" = 1 ] || [ -s "$T/bg.status" ]'
+	kill -TERM "$VMM_PID" 2>/dev/null || true
+	vmm_reap
+	exec 4<&-
+	assert_status $PASSED
+}
+
+@test "signals whose default would kill vmm silently end the run as SIGTERM does: 128 + the signal" {
+	local sig n
+	for sig in ALRM VTALRM PROF XCPU PWR STKFLT IO RTMIN RTMAX HUP; do
+		n=$(kill -l "$sig")
+		echo "SIG$sig ($n)"
+		: >"$OUT"
+		vmm_bg "$GUESTS/spin64.bin"
+		wait_until grep -q spinning "$OUT"
+		kill -"$sig" "$VMM_PID"
+		vmm_reap
+		assert_status $((128 + n))
+		assert_stderr_has "stopped by signal $n"
+	done
+}
+
+@test "a signal its parent left blocked and pending is taken once the handlers are in" {
+	# pending SIG CMD...: CMD run with SIG blocked and already pending.
+	pending() {
+		python3 -c 'import os, signal, sys
+s = getattr(signal, "SIG" + sys.argv[1])
+signal.pthread_sigmask(signal.SIG_BLOCK, [s])
+os.kill(os.getpid(), s)
+os.execv(sys.argv[2], sys.argv[2:])' "$@"
+	}
+	status=0
+	timeout --preserve-status -s KILL "$VMM_LIMIT" bash -c "$(declare -f pending); pending USR1 \"\$@\"" \
+		- "$VMM" "$GUESTS/hello64.bin" <"$IN" >"$OUT" 2>"$ERR" || status=$?
+	assert_status 0
+	assert_stdout $'Hello from long mode!\r\n'
+	assert_stderr_has "snapshot asked for, but there is no framebuffer"
+	status=0
+	timeout --preserve-status -s KILL "$VMM_LIMIT" bash -c "$(declare -f pending); pending TERM \"\$@\"" \
+		- "$VMM" "$GUESTS/spin64.bin" <"$IN" >"$OUT" 2>"$ERR" || status=$?
+	assert_status 143
+}
+
+@test "SIGXFSZ: stdout a file at its ulimit -f, the output beyond is dropped and counted, the status stands" {
+	status=0
+	timeout --preserve-status -s KILL "$VMM_LIMIT" bash -c 'ulimit -f 16 && exec "$@"' - \
+		"$VMM" --stats "$GUESTS/evilflood64.bin" <"$IN" >"$OUT" 2>"$ERR" || status=$?
+	assert_status $PASSED
+	[ "$(wc -c <"$OUT")" -eq 16384 ] || { show; return 1; }
+	assert_stderr_has "bytes of guest output dropped" "output bytes dropped:"
+}
+
+@test "every catchable signal that ends vmm restores the terminal" {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	local sig want
+	for sig in TERM ALRM XCPU PROF VTALRM PWR RTMIN QUIT:alive SEGV:dies BUS:dies ILL:dies \
+		FPE:dies ABRT:dies TRAP:dies; do
+		echo "SIG${sig%%:*}"
+		# The shell in the pty starts vmm, waits for raw mode, signals it,
+		# reaps it (or ends it: SIGQUIT only reports), then shows the mode.
+		status=0
+		timeout -s KILL "$VMM_LIMIT" script -qec "ulimit -c 0
+			$VMM $GUESTS/spin64.bin </dev/tty >/dev/null 2>&1 & p=\$!
+			until stty -a </dev/tty | grep -q -- -icanon; do sleep 0.05; done
+			kill -${sig%%:*} \$p
+			[ ${sig#*:} = alive ] && { sleep 0.2; kill -TERM \$p; }
+			wait \$p; echo vmm-status \$?; stty -a </dev/tty" \
+			/dev/null </dev/null >"$OUT" 2>&1 || status=$?
+		[ "$status" -eq 0 ] || { show; return 1; }
+		want=$((128 + $(kill -l "${sig%%:*}")))
+		[ "${sig#*:}" = alive ] && want=143
+		grep -q "vmm-status $want" "$OUT" || { echo "expected vmm-status $want"; show; return 1; }
+		grep -qw -- icanon "$OUT" && grep -qw -- echo "$OUT" || { show; return 1; }
+		refute_grep -qw -- -icanon "$OUT"
+	done
+}
+
+@test "a FIFO where the snapshot's temporary file goes: replaced by the picture, not waited on" {
+	mkfifo "$T/fb.png.tmp"
+	vmm --fb 64x64 --fb-png "$T/fb.png" "$GUESTS/fbread64.bin"
+	assert_status 0
+	[ -f "$T/fb.png" ] && [ ! -e "$T/fb.png.tmp" ] || { ls -l "$T"; show; return 1; }
+	[ "$(python3 "$BATS_TEST_DIRNAME/fbpng.py" size "$T/fb.png")" = "64 64" ] || { show; return 1; }
+}

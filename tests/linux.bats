@@ -107,13 +107,49 @@ assert_no_register_ioctls() {
 	fi
 }
 
+@test "gdb: hbreak start_kernel on the small kernel, with vmlinux's symbols, on this host's KVM" {
+	command -v gdb >/dev/null || skip "gdb is not installed (Debian package gdb)"
+	"$VMM" --caps | grep -q 'hardware breakpoint (DR0, USE_HW_BP) *yes' ||
+		skip "this KVM ignores debug-register breakpoints (vmm --caps)"
+	local sock=$T/k.sock start_kernel
+	[ ${#sock} -lt 100 ] || sock=$(mktemp -u /tmp/vmm-gdb.XXXXXX)
+	start_kernel=$(sym_addr "$CACHE/kbuild-tiny/System.map" start_kernel)
+	vmm_bg --timeout 500 --gdb "unix:$sock" --gdb-wait --kernel "$CACHE/bzImage-tiny" \
+		--initrd "$CACHE/initramfs.cpio.gz"
+	wait_until test -S "$sock"
+	timeout -s KILL 600 gdb -q -batch -nx -ex "target remote $sock" -ex 'hbreak start_kernel' \
+		-ex continue -ex bt -ex "monitor walk $start_kernel" -ex kill "$CACHE/kbuild-tiny/vmlinux" \
+		</dev/null >"$T/gdb.out" 2>&1 || true
+	VMM_LIMIT=60 vmm_reap
+	cat "$T/gdb.out"
+	assert_status 16
+	grep -qF "Breakpoint 1, $start_kernel in start_kernel ()" "$T/gdb.out"
+	grep -q 'in secondary_startup_64 ()' "$T/gdb.out"
+	grep -q 'on vCPU 0: 4-level paging' "$T/gdb.out"
+	grep -q -- '-> guest-physical 0x' "$T/gdb.out"
+}
+
 @test "harness: the small kernel boots to init on 2 vCPUs and powers off (status 0)" {
-	harness -- "./vmm --stats --smp 2 --kernel tiny --initrd initrd --append '$TCG_APPEND'"
+	local kbc
+	# First the timer and i8042 guests on this KVM (6.1's KVM_GET_SUPPORTED_CPUID
+	# lacks TSC-deadline: vmm adds it).
+	harness --file "$GUESTS/timer64.bin:/work/timer64.bin" \
+		--file "$GUESTS/ps2aux64.bin:/work/ps2aux64.bin" -- \
+		"./vmm timer64.bin; echo TIMER64-STATUS \$?; ./vmm ps2aux64.bin; echo PS2AUX-STATUS \$?;
+		 ./vmm --stats --smp 2 --kernel tiny --initrd initrd --append '$TCG_APPEND'"
 	assert_status 0
+	assert_out_has "tsc-deadline: yes" "pit2: ok" "TIMER64-STATUS 1" "aux loop: ok" \
+		"irq12: ok" "PS2AUX-STATUS 1"
 	assert_out_has VMM-INIT-OK "VMM-CMDLINE: $TCG_APPEND" "VMM-CPUS: 2" "VMM-MEMTOTAL:" \
-		"smp: Brought up 1 node, 2 CPUs" "printk: console [ttyS0] enabled" "vCPU 1:"
+		"smp: Brought up 1 node, 2 CPUs" "printk: console [ttyS0] enabled" "vCPU 1:" \
+		"serio: i8042 AUX port at 0x60,0x64 irq 12"
 	grep -qE 'VMM-MEMTOTAL: 1[12][0-9]{4} kB' "$OUT" # 128 MiB less the kernel
 	assert_no_register_ioctls "$OUT"
+	# Linux's aux probe got its looped-back byte: without it, it polls the
+	# status port 10 000 times (i8042_wait_read) before giving up.
+	kbc=$(awk '$1 == "0x64" { print $2; exit }' "$OUT")
+	echo "exits at port 0x64: '$kbc'"
+	[ "${kbc:-0}" -gt 0 ] && [ "$kbc" -lt 1000 ]
 }
 
 @test "harness: Debian's stock kernel boots to init and powers off through ACPI S5" {
@@ -159,6 +195,73 @@ assert (w, h) == (640, 480) and 2000 < lit < w * h // 2 and len(set(px)) < 64' \
 # tm ARGS...: tmux on a server of the test's own, out of everyone's way.
 tm() {
 	tmux -L "$SESSION" "$@"
+}
+
+# le64 ADDR: an address as the 8 little-endian bytes of a 'p' reply.
+le64() {
+	local a=$1 out="" i
+	for i in 0 1 2 3 4 5 6 7; do out+=$(printf '%02x' $(((a >> (8 * i)) & 0xff))); done
+	echo "$out"
+}
+
+# sym_addr FILE NAME: a symbol's address from nm output or a System.map,
+# as the stub prints addresses (0x1000dc).
+sym_addr() {
+	local a
+	a=$(awk -v n="$2" '$3 == n { print $1; exit }' "$1")
+	[ -z "$a" ] || printf '0x%x' "$((16#$a))"
+}
+
+@test "harness: the gdb stub on hardware-semantics KVM: what it intercepts, a session, hbreak start_kernel" {
+	local set_rax counter start_kernel map=$CACHE/kbuild-tiny/System.map
+	gcc -static -O2 -Wall -o "$T/gdb-script" "$LINUX/gdb-script.c"
+	nm "$GUESTS/debug64.elf" >"$T/debug64.map"
+	set_rax=$(sym_addr "$T/debug64.map" set_rax)
+	counter=$(sym_addr "$T/debug64.map" counter)
+	start_kernel=$(sym_addr "$map" start_kernel)
+	[ -n "$set_rax" ] && [ -n "$counter" ] && [ -n "$start_kernel" ]
+	# A watchpoint, a breakpoint (hidden from reads when it is an int3),
+	# registers written, an MSR: whichever mechanism the probe chose.
+	printf '%s\t%s\n' "qSupported" "PacketSize" "?" "T05thread:1;" \
+		"Z2,${counter#0x},4" OK "vCont;c" "T05thread:1;watch:${counter#0x};" \
+		"z2,${counter#0x},4" OK "Z0,${set_rax#0x},1" OK "m${set_rax#0x},1" e8 \
+		"vCont;c" "T05thread:1;swbreak:;" "p10" "$(le64 "$set_rax")" \
+		"z0,${set_rax#0x},1" OK "monitor msr 0xc0000080" OK "monitor debug" OK \
+		"P0=4200000000000000" OK "vCont;c" W01 >"$T/debug64.script"
+	# hbreak start_kernel: a debug register, through the kernel's own page
+	# tables; single-stepping a kernel's boot to it would take hours.
+	printf '%s\t%s\n' "?" "T05thread:1;" "Z1,${start_kernel#0x},1" OK \
+		"vCont;c" "T05thread:1;hwbreak:;" "p10" "$(le64 "$start_kernel")" \
+		"monitor sregs" OK "vKill;1" OK >"$T/kernel.script"
+	harness --file "$T/gdb-script:/work/gdb-script" --file "$GUESTS/debug64.bin:/work/debug64.bin" \
+		--file "$T/debug64.script:/work/debug64.script" \
+		--file "$T/kernel.script:/work/kernel.script" -- "./vmm --caps | tail -9 | tee caps
+		./vmm --gdb unix:/work/d.sock --gdb-wait debug64.bin >d.out 2>d.err &
+		./gdb-script /work/d.sock debug64.script; wait \$!; echo debug64-status \$?
+		cat d.out d.err
+		if grep -q 'hardware breakpoint (DR0, USE_HW_BP) *yes' caps; then
+		./vmm --gdb unix:/work/k.sock --gdb-wait --kernel tiny --initrd initrd \
+			--append '$TCG_APPEND' >k.out 2>k.err &
+		./gdb-script /work/k.sock kernel.script; wait \$!; echo kernel-status \$?
+		tail -3 k.err
+		else echo 'hbreak start_kernel: not tried, this KVM ignores debug registers'; fi"
+	echo "--- harness output:"
+	grep -v '^HARNESS-' "$OUT" | tail -80
+	assert_out_has "debug64-status 1" "count 3" "single step (KVM_GUESTDBG_SINGLESTEP)  yes"
+	grep -q '^B' "$OUT"
+	if grep -q 'MSRs through KVM_GET/SET_ONE_REG *yes' "$OUT"; then
+		assert_out_has "KVM_GET_ONE_REG: 1 ioctl"
+	else
+		assert_out_has "KVM_GET_MSRS: 1 ioctl" # Debian 12's 6.1: the fallback
+	fi
+	if grep -q 'hardware breakpoint (DR0, USE_HW_BP) *yes' "$OUT"; then
+		assert_out_has "kernel-status 16" "gdb: kill: the run ends"
+		[ "$(grep -c '^script done' "$OUT")" -eq 2 ]
+	else
+		assert_out_has "not tried, this KVM ignores debug registers" \
+			"the guest single-steps while the breakpoint at $set_rax is set"
+		[ "$(grep -c '^script done' "$OUT")" -eq 1 ]
+	fi
 }
 
 # The harness's watcher, checked with fakes: the verdicts the retry above

@@ -112,6 +112,27 @@ copy() {
 	assert_stderr_empty
 }
 
+@test "mbelf: --initrd follows QEMU's escaping: ',,' is a comma within a module, ',' separates" {
+	printf 'comma\n' >"$T/a,b"
+	printf 'plain' >"$T/c"
+	vmm --initrd "$T/a,,b x,,y,$T/c" "$GUESTS/mbelf.elf"
+	assert_status $MBELF_STATUS_OK
+	mb_lines "$GUESTS/mbelf.elf" \
+		"mod 0 '$T/a,b x,y' len 6 data 'comma.'" \
+		"mod 1 '$T/c' len 5 data 'plain'"
+	assert_stdout_file "$T/want"
+}
+
+@test "--initrd with an empty module (',', a leading or trailing comma) is a usage error, as in QEMU" {
+	local list
+	printf 'm' >"$T/m"
+	for list in "," "$T/m," ",$T/m" "$T/m,,,"; do
+		echo "--initrd '$list'"
+		vmm --initrd "$list" "$GUESTS/mbelf.elf"
+		assert_error 2 "--initrd '$list'" "has no file name"
+	done
+}
+
 @test "mbelf: --module, after the --initrd ones, in order" {
 	printf 'AAAA' >"$T/a"
 	printf 'BBBBBBBB' >"$T/b"
@@ -424,6 +445,13 @@ copy() {
 	printf 'm' >"$T/m"
 	vmm --module "$T/m" "$GUESTS/hello64.bin"
 	assert_error 2 "--module"
+}
+
+@test "--module with a Linux bzImage is a usage error, not ignored" {
+	python3 "$BATS_TEST_DIRNAME/fakelinux.py" build "$T/bzImage"
+	printf 'm' >"$T/m"
+	vmm --module "$T/m" "$T/bzImage"
+	assert_error 2 "$T/bzImage" "--module is for multiboot kernels"
 }
 
 @test "a command line too long for the loader is refused" {

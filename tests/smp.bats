@@ -173,6 +173,78 @@ vcpu_exits() {
 	assert_status 9
 }
 
+# --- the end of a run: every vCPU waits for another, exactly -------------
+
+# smphalt CASE ARGS...: run smphalt64 with CASE as its first input byte.
+smphalt() {
+	local c=$1
+	shift
+	printf '%s' "$c" >"$T/case"
+	IN=$T/case vmm "$@" "$GUESTS/smphalt64.bin"
+}
+
+@test "INIT without SIPI: APs left waiting for a SIPI do not hold the run" {
+	local n
+	for n in 2 4; do
+		smphalt i --smp "$n"
+		assert_status 0
+		assert_stdout $'case i\r\n'
+		assert_stderr_empty
+	done
+}
+
+@test "a BSP halted with interrupts off while an AP runs is not the end: the AP's NMI wakes it" {
+	local n v
+	for n in 2 3; do
+		for v in "" --no-sync-regs; do
+			echo "--smp $n $v"
+			# shellcheck disable=SC2086
+			smphalt n --smp "$n" $v
+			assert_status 5
+			assert_stdout $'case n\r\nwaking cpu 0\r\nwoken by NMI\r\n'
+		done
+	done
+}
+
+@test "APs halted with interrupts off and a BSP halted with them on: the run goes on" {
+	smphalt p --smp 3 --timeout 1
+	assert_status 124
+	assert_stdout $'case p\r\nall parked\r\n'
+}
+
+@test "an idle guest's vCPUs are not kicked 100 times a second, timer or not" {
+	# Looks at a guest that makes no exit come ever more rarely
+	# (vm/watch.c): a few in a second, where kicking every tick made 100
+	# per vCPU. 'p' masks every interrupt; 't' takes the PIT's 18.2 Hz.
+	local c i kicks
+	for c in p t; do
+		smphalt "$c" --smp 3 --timeout 1 --stats
+		assert_status 124
+		for i in 0 1 2; do
+			kicks=$(vcpu_exits "$i" INTR)
+			echo "case $c, vCPU $i: ${kicks:-0} kicks"
+			[ "${kicks:-0}" -le 20 ] || { show; false; }
+		done
+	done
+}
+
+@test "SIGQUIT prints every vCPU's state, sandbox on, and the guest goes on" {
+	printf p >"$T/case"
+	IN=$T/case vmm_bg --smp 3 "$GUESTS/smphalt64.bin"
+	wait_until grep -q 'all parked' "$OUT"
+	kill -QUIT "$VMM_PID"
+	wait_until grep -q '^vmm: cpu 2:' "$ERR"
+	kill -QUIT "$VMM_PID"
+	wait_until test "$(grep -c '^vmm: cpu 2:' "$ERR")" -eq 2
+	kill -TERM "$VMM_PID"
+	vmm_reap
+	assert_status 143
+	[ "$(grep -c '^vmm: cpu 0: mp_state HALTED, interrupts on, rip 0x' "$ERR")" -eq 2 ] || { show; false; }
+	[ "$(grep -c '^vmm: cpu [12]: mp_state HALTED, interrupts off, rip 0x.*, last exit none, 0 exits$' "$ERR")" -eq 4 ] ||
+		{ show; false; }
+	grep -q '^vmm: cpu 0: .*last exit IO, [0-9]* exits$' "$ERR" || { show; false; }
+}
+
 # --- bad --smp -------------------------------------------------------------
 
 @test "--smp outside 1..254 is a usage error" {

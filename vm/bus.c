@@ -23,6 +23,17 @@ int bus_register(struct bus *b, uint64_t base, uint64_t len, io_fn fn, void *dev
 	return 0;
 }
 
+int bus_unregister(struct bus *b, uint64_t base, void *dev)
+{
+	for (int i = 0; i < b->nr; i++) {
+		if (b->range[i].base != base || b->range[i].dev != dev)
+			continue;
+		b->range[i] = b->range[--b->nr]; /* dispatch order does not matter: no overlaps */
+		return 0;
+	}
+	return -1;
+}
+
 /* The guest decides how many distinct addresses it touches: remember a
  * bounded number and stay quiet about the rest. */
 static void log_unclaimed(struct bus *b, uint64_t addr, uint32_t len, bool write)

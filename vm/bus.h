@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define BUS_MAX_RANGES 16
+#define BUS_MAX_RANGES 32
 #define BUS_MAX_LOGGED 64 /* unclaimed addresses reported once each */
 
 /* The registers of the vCPU whose exit an access is, for a device that
@@ -51,6 +51,9 @@ struct bus {
 void bus_init(struct bus *b, const char *name);
 /* Claim [base, base + len) for a device; -1 when it overlaps or is full. */
 int bus_register(struct bus *b, uint64_t base, uint64_t len, io_fn fn, void *dev);
+/* Release the range that starts at base and belongs to dev (a PCI BAR
+ * that moves or stops decoding); -1 when there is none. */
+int bus_unregister(struct bus *b, uint64_t base, void *dev);
 /* Hand one access at addr to the device that claims it, with a->offset set
  * to where it falls in the device's range. Unclaimed reads return all ones,
  * unclaimed writes are dropped; both are logged once per address. Returns

@@ -1,8 +1,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lib/machine.h"
+#include "lib/log.h"
 #include "vm/dump.h"
+#include "vm/paging.h"
 #include "vm/stats.h"
 
 #define INSN_MAX 15
@@ -21,37 +22,6 @@ static const char *internal_why(uint32_t suberror)
 	}
 }
 
-/* Guest-physical address of a linear one, walking 4-level page tables (the
- * only paging mode the VMM sets up; others are reported as unknown). */
-static int linear_to_phys(const struct guest_mem *m, const struct kvm_sregs *s, uint64_t lin,
-			  uint64_t *phys)
-{
-	uint64_t table = s->cr3 & PTE_ADDR;
-
-	if (!(s->cr0 & CR0_PG)) {
-		*phys = lin;
-		return 0;
-	}
-	if (!(s->efer & EFER_LMA) || !(s->cr4 & CR4_PAE))
-		return -1;
-	for (int level = 3; level >= 0; level--) {
-		uint64_t pte;
-		int shift = 12 + 9 * level;
-
-		if (mem_read(m, table + ((lin >> shift) & 0x1ff) * 8, &pte, 8) < 0 ||
-		    !(pte & PTE_PRESENT))
-			return -1;
-		if (level == 0 || (level <= 2 && (pte & PTE_HUGE))) {
-			uint64_t mask = (1ULL << shift) - 1;
-
-			*phys = (pte & PTE_ADDR & ~mask) | (lin & mask);
-			return 0;
-		}
-		table = pte & PTE_ADDR;
-	}
-	return -1;
-}
-
 static void print_insn(FILE *f, struct vcpu *v, const struct kvm_sregs *s, uint64_t rip)
 {
 	struct kvm_run *run = v->run;
@@ -66,7 +36,7 @@ static void print_insn(FILE *f, struct vcpu *v, const struct kvm_sregs *s, uint6
 		n = n > INSN_MAX ? INSN_MAX : n;
 		memcpy(bytes, run->emulation_failure.insn_bytes, n);
 		fprintf(f, "  instruction bytes (from KVM):");
-	} else if (linear_to_phys(&v->vm->mem, s, s->cs.base + rip, &phys) == 0) {
+	} else if (paging_translate(&v->vm->mem, s, s->cs.base + rip, &phys) == 0) {
 		for (n = 0; n < INSN_MAX && mem_read(&v->vm->mem, phys + n, &bytes[n], 1) == 0; n++)
 			;
 		fprintf(f, "  bytes at rip (from guest memory):");
@@ -108,7 +78,7 @@ static void print_seg(FILE *f, const char *name, const struct kvm_segment *s)
 
 void dump_fatal(struct vcpu *v, const char *why)
 {
-	FILE *f = stderr;
+	FILE *f = log_stream();
 	const struct kvm_regs *r = vcpu_regs(v);
 	struct kvm_sregs s;
 

@@ -58,7 +58,7 @@ unsigned ring_drain(struct ring *r)
 		a.len = e.len;
 		if (s->trace)
 			trace_entry(s, &e);
-		stats_count(&s->ring, e.phys_addr);
+		stats_count(&s->ring, e.phys_addr, true);
 		bus_dispatch(e.pio ? r->pio : r->mmio, e.phys_addr, &a);
 		first = (first + 1) % r->max;
 		__atomic_store_n(&ring->first, first, __ATOMIC_RELEASE);

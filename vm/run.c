@@ -9,6 +9,7 @@
 #include "lib/log.h"
 #include "lib/machine.h"
 #include "vm/dump.h"
+#include "vm/look.h"
 #include "vm/run.h"
 #include "vm/vm.h"
 
@@ -36,7 +37,7 @@ static void handle_io(struct vcpu *v)
 
 	if (run->io.data_offset > v->run_size || bytes > v->run_size - run->io.data_offset)
 		die(STATUS_INTERNAL, "KVM_EXIT_IO data outside kvm_run");
-	stats_count(&v->stats.pio, run->io.port);
+	stats_count(&v->stats.pio, run->io.port, out);
 	/* A string instruction (rep outsb/insb) arrives as count accesses. */
 	for (uint32_t i = 0; i < run->io.count; i++) {
 		struct io_access a = { .data = data + (size_t)i * run->io.size,
@@ -59,7 +60,7 @@ static void handle_mmio(struct vcpu *v)
 			       .write = run->mmio.is_write,
 			       .regs = &regs };
 
-	stats_count(&v->stats.mmio, run->mmio.phys_addr);
+	stats_count(&v->stats.mmio, run->mmio.phys_addr, run->mmio.is_write);
 	bus_dispatch(&v->vm->mmio, run->mmio.phys_addr, &a);
 	if (v->vm->stats->trace)
 		trace_io(v, "mmio", run->mmio.phys_addr, a.data, a.len, a.write);
@@ -107,26 +108,43 @@ static void dispatch(struct run *r, struct vcpu *v)
 	case KVM_EXIT_SYSTEM_EVENT:
 		handle_system_event(r, v);
 		break;
+	case KVM_EXIT_DEBUG: /* only while a debugger has set KVM_SET_GUEST_DEBUG */
+		if (r->debug.on_exit && r->debug.on_exit(r->debug.ctx, v))
+			break;
+		/* fall through */
 	default: /* KVM_EXIT_INTERNAL_ERROR, KVM_EXIT_FAIL_ENTRY, the unexpected */
 		dump_fatal(v, NULL);
 		run_request_stop(r, STATUS_INTERNAL);
 	}
 }
 
-/* With an in-kernel LAPIC, HLT never exits: look at the vCPU when a kick
- * gets it out. Halted with interrupts off, or never started (an AP waiting
- * for INIT/SIPI), it can only be woken by another vCPU. */
-static void check_halted(struct run_thread *t)
+static void wake_host(struct run *r)
 {
-	struct vcpu *v = t->vcpu;
-	struct kvm_mp_state mp;
-	bool halted = false;
+	uint64_t one = 1;
 
-	if (KVM_CALL(v->vm, v->fd, KVM_GET_MP_STATE, &mp) == 0)
-		halted = mp.mp_state == KVM_MP_STATE_UNINITIALIZED ||
-			 (mp.mp_state == KVM_MP_STATE_HALTED &&
-			  !(vcpu_regs(v)->rflags & RFLAGS_IF));
-	__atomic_store_n(&t->halted_ticks, halted ? t->halted_ticks + 1 : 0, __ATOMIC_RELAXED);
+	if (write(r->wake_fd, &one, sizeof(one)) < 0)
+		warn("eventfd write: %s", strerror(errno));
+}
+
+static void count_exit(struct run_thread *t)
+{
+	t->last_exit = t->vcpu->run->exit_reason;
+	__atomic_store_n(&t->exits, t->exits + 1, __ATOMIC_RELAXED); /* one writer */
+}
+
+/* A held vCPU, settled, waits here without using CPU until released. */
+static void park(struct run_thread *t)
+{
+	struct run *r = t->run;
+
+	pthread_mutex_lock(&r->park_lock);
+	t->parked = true;
+	pthread_cond_broadcast(&r->park_cond);
+	while (__atomic_load_n(&t->held, __ATOMIC_SEQ_CST) && !run_stopping(r))
+		pthread_cond_wait(&r->park_cond, &r->park_lock);
+	t->parked = false;
+	pthread_mutex_unlock(&r->park_lock);
+	vcpu_end_stop(t->vcpu);
 }
 
 static void *vcpu_thread(void *arg)
@@ -136,18 +154,35 @@ static void *vcpu_thread(void *arg)
 	struct vcpu *v = t->vcpu;
 
 	while (!run_stopping(r)) {
-		int ret = vcpu_enter(v);
-		int err = errno;
+		bool hold;
+		int ret, err;
 
-		v->run->immediate_exit = 0;
-		if (ret < 0 && err == EAGAIN)
-			continue; /* an AP woken by INIT/SIPI: KVM wants KVM_RUN again */
-		if (ret < 0 && err == EINTR) {
-			stats_exit(&v->stats, KVM_EXIT_INTR);
-			check_halted(t);
+		if (__atomic_load_n(&r->looking, __ATOMIC_SEQ_CST)) {
+			look_park(t);
 			continue;
 		}
-		__atomic_store_n(&t->halted_ticks, 0, __ATOMIC_RELAXED);
+		hold = __atomic_load_n(&t->held, __ATOMIC_SEQ_CST);
+		if (hold)
+			vcpu_prepare_stop(v); /* this KVM_RUN only settles it */
+		ret = vcpu_enter(v);
+		err = errno;
+		/* Cleared before the next check of looking, held or stopping: a
+		 * request made after that check sets it again and finds it set. */
+		__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+		if (ret < 0 && err == EAGAIN)
+			continue; /* an AP woken by INIT/SIPI: KVM wants KVM_RUN again */
+		if (ret < 0 && err == EINTR && hold) {
+			park(t);
+			continue;
+		}
+		if (ret < 0 && err == EINTR) {
+			stats_exit(&v->stats, KVM_EXIT_INTR); /* a kick: a look, a hold or a stop */
+			continue;
+		}
+		count_exit(t);
+		if (__atomic_load_n(&r->napping, __ATOMIC_RELAXED) &&
+		    __atomic_exchange_n(&r->napping, 0, __ATOMIC_SEQ_CST))
+			wake_host(r); /* back to ticks: the guest is doing something */
 		pthread_mutex_lock(&r->io_lock);
 		/* Writes queued before this exit happened before it: replay them
 		 * first, so devices see every access in guest order. */
@@ -187,17 +222,6 @@ static void start_vcpus(struct run *r)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
-/* Every vCPU halted for good, seen twice in a row when there are several
- * (a vCPU seen halted a tick ago may since have been woken by another). */
-static bool all_halted(const struct run *r)
-{
-	for (int i = 0; i < r->nr; i++)
-		if (__atomic_load_n(&r->threads[i].halted_ticks, __ATOMIC_RELAXED) <
-		    (r->nr > 1 ? 2 : 1))
-			return false;
-	return true;
-}
-
 static int64_t now_ms(void)
 {
 	struct timespec t;
@@ -206,62 +230,75 @@ static int64_t now_ms(void)
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-static bool past(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec > t->tv_sec || (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
-}
-
-/* Sleep until the next tick, a stop request or input; then do host work. */
-static void host_wait(struct run *r, const struct run_hooks *h, int64_t next_tick)
+/* Sleep until the next tick, the timeout, a wake-up or input; then do host
+ * work. Returns whether there was any: input, a wake-up, output. */
+static bool host_wait(struct run *r, const struct run_hooks *h, int64_t next_tick)
 {
 	struct pollfd fds[2] = { { r->wake_fd, POLLIN, 0 }, { h->input_fd(h->ctx), POLLIN, 0 } };
-	int64_t wait = next_tick - now_ms();
+	int64_t until = r->timeout > 0 && r->deadline < next_tick ? r->deadline : next_tick;
+	int64_t wait = until - now_ms();
 	uint64_t count;
+	bool busy;
 
-	if (poll(fds, fds[1].fd >= 0 ? 2 : 1, wait > 0 ? (int)wait : 0) > 0 &&
-	    (fds[0].revents & POLLIN) && read(r->wake_fd, &count, sizeof(count)) < 0)
+	busy = poll(fds, fds[1].fd >= 0 ? 2 : 1, wait > 0 ? (int)wait : 0) > 0;
+	if (busy && (fds[0].revents & POLLIN) && read(r->wake_fd, &count, sizeof(count)) < 0)
 		warn("eventfd read: %s", strerror(errno));
 	h->watch(h->ctx);
-	if (r->timeout > 0 && past(&r->deadline) && !run_stopping(r)) {
+	if (r->timeout > 0 && now_ms() >= r->deadline && !run_stopping(r)) {
 		warn("timeout: guest still running after %g s", r->timeout);
 		run_request_stop(r, STATUS_TIMEOUT);
 	}
 	/* Never wait for the lock here: a vCPU holding it drains the ring
 	 * itself, and the kicks that follow must go out whatever it does. */
 	if (pthread_mutex_trylock(&r->io_lock) != 0)
-		return;
-	ring_drain(&r->ring); /* output the guest wrote and then went quiet on */
-	h->tick(h->ctx);
+		return true;
+	busy |= ring_drain(&r->ring) > 0; /* output the guest wrote and then went quiet on */
+	busy |= h->tick(h->ctx);
 	pthread_mutex_unlock(&r->io_lock);
+	return busy;
+}
+
+/* Out of KVM_RUN, after setting the flag the thread checks (stopping or
+ * looking): one running returns at once, one about to start returns
+ * without entering (immediate_exit), one outside sees the flag. */
+void run_kick(struct run_thread *t)
+{
+	__atomic_store_n(&t->vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	pthread_kill(t->thread, RUN_KICK_SIGNAL);
 }
 
 static void stop_vcpus(struct run *r)
 {
-	for (int i = 0; i < r->nr; i++) {
-		r->threads[i].vcpu->run->immediate_exit = 1; /* a KVM_RUN about to start returns */
-		pthread_kill(r->threads[i].thread, RUN_KICK_SIGNAL);
-	}
+	for (int i = 0; i < r->nr; i++)
+		run_kick(&r->threads[i]);
 	for (int i = 0; i < r->nr; i++)
 		pthread_join(r->threads[i].thread, NULL);
 }
 
 void run_init(struct run *r, struct vm *vm, struct vcpu *vcpus, int n, double timeout)
 {
+	pthread_condattr_t monotonic;
+
 	memset(r, 0, sizeof(*r));
 	r->vm = vm;
 	r->nr = n;
 	r->stop_status = -1;
 	r->timeout = timeout;
 	pthread_mutex_init(&r->io_lock, NULL);
+	pthread_mutex_init(&r->look_lock, NULL);
+	pthread_condattr_init(&monotonic);
+	pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+	pthread_cond_init(&r->look_cond, &monotonic);
+	pthread_condattr_destroy(&monotonic);
+	pthread_mutex_init(&r->park_lock, NULL);
+	pthread_cond_init(&r->park_cond, NULL);
 	r->threads = calloc(n, sizeof(*r->threads));
 	if (!r->threads)
 		die_errno("calloc");
 	for (int i = 0; i < n; i++)
 		r->threads[i] = (struct run_thread){ .run = r, .vcpu = &vcpus[i] };
 	ring_init(&r->ring, vm, &vcpus[0]);
+	watch_init(&r->watch, vm, vcpus, n);
 	r->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (r->wake_fd < 0)
 		die_errno("eventfd");
@@ -277,15 +314,68 @@ struct stop_line run_stop_line(struct run *r)
 	return (struct stop_line){ pull_stop, r };
 }
 
+/* From the vCPU that wrote SLP_EN: it parks before its next KVM_RUN, the
+ * others as soon as the kick gets them out of theirs. */
+static void pull_sleep(void *ctx)
+{
+	run_hold(ctx, -1, RUN_HOLD_SLEEP);
+}
+
+/* From the host thread's tick (an RTC alarm, a key): run_machine resumes
+ * the machine once every vCPU has parked. */
+static void pull_wake(void *ctx)
+{
+	struct run *r = ctx;
+
+	pthread_mutex_lock(&r->park_lock);
+	r->woken = __atomic_load_n(&r->threads[0].held, __ATOMIC_SEQ_CST) & RUN_HOLD_SLEEP;
+	pthread_mutex_unlock(&r->park_lock);
+}
+
+struct sleep_line run_sleep_line(struct run *r)
+{
+	return (struct sleep_line){ pull_sleep, pull_wake, r };
+}
+
+/* Woken from S3 once every vCPU has parked: firmware's resume (the hook),
+ * then let them run. */
+static void resume_if_woken(struct run *r, const struct run_hooks *h)
+{
+	bool all = true;
+
+	pthread_mutex_lock(&r->park_lock);
+	for (int i = 0; i < r->nr; i++)
+		all = all && r->threads[i].parked;
+	if (!r->woken || !all) {
+		pthread_mutex_unlock(&r->park_lock);
+		return;
+	}
+	r->woken = false;
+	pthread_mutex_unlock(&r->park_lock);
+	h->resume(h->ctx);
+	run_release(r, -1, RUN_HOLD_SLEEP);
+}
+
 void run_request_stop(struct run *r, int status)
 {
 	int running = -1;
-	uint64_t one = 1;
 
-	if (__atomic_compare_exchange_n(&r->stop_status, &running, status, false, __ATOMIC_SEQ_CST,
-					__ATOMIC_SEQ_CST) &&
-	    write(r->wake_fd, &one, sizeof(one)) < 0)
-		warn("eventfd write: %s", strerror(errno));
+	if (!__atomic_compare_exchange_n(&r->stop_status, &running, status, false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_SEQ_CST))
+		return;
+	wake_host(r);
+	pthread_mutex_lock(&r->look_lock); /* a look waiting for threads gives up */
+	pthread_cond_broadcast(&r->look_cond);
+	pthread_mutex_unlock(&r->look_lock);
+	/* Held vCPUs and a debugger waiting for them see the end too. */
+	pthread_mutex_lock(&r->park_lock);
+	pthread_cond_broadcast(&r->park_cond);
+	pthread_mutex_unlock(&r->park_lock);
+}
+
+void run_request_report(struct run *r)
+{
+	__atomic_store_n(&r->report, 1, __ATOMIC_SEQ_CST);
 }
 
 bool run_stopping(struct run *r)
@@ -293,36 +383,51 @@ bool run_stopping(struct run *r)
 	return __atomic_load_n(&r->stop_status, __ATOMIC_SEQ_CST) >= 0;
 }
 
-static void set_deadline(struct run *r)
-{
-	clock_gettime(CLOCK_MONOTONIC, &r->deadline);
-	r->deadline.tv_sec += (time_t)r->timeout;
-	r->deadline.tv_nsec += (long)((r->timeout - (time_t)r->timeout) * 1e9);
-	if (r->deadline.tv_nsec >= 1000000000L) {
-		r->deadline.tv_sec++;
-		r->deadline.tv_nsec -= 1000000000L;
-	}
-}
-
+/* The host thread's loop: ticks every RUN_TICK_MS while the guest makes
+ * exits or the host has work, ever further apart (up to RUN_NAP_MAX_MS)
+ * otherwise, since an idle guest's timer interrupts need no host thread;
+ * then the first exit wakes it (vcpu_thread). */
 int run_machine(struct run *r, const struct run_hooks *hooks)
 {
-	int64_t next_tick = now_ms() + RUN_TICK_MS;
+	int64_t interval = RUN_TICK_MS, next_tick = now_ms() + interval;
 
-	set_deadline(r);
+	r->deadline = now_ms() + (int64_t)(r->timeout * 1000);
 	start_vcpus(r);
 	while (!run_stopping(r)) {
-		host_wait(r, hooks, next_tick);
-		if (now_ms() < next_tick)
+		bool busy = host_wait(r, hooks, next_tick);
+		unsigned moved = busy ? WATCH_EXITS : 0;
+		int64_t now = now_ms();
+
+		if (__atomic_exchange_n(&r->report, 0, __ATOMIC_SEQ_CST))
+			look_report(r, log_stream());
+		if (now < next_tick) {
+			if (busy && next_tick > now + RUN_TICK_MS)
+				next_tick = now + RUN_TICK_MS; /* woken from a nap */
 			continue;
-		next_tick = now_ms() + RUN_TICK_MS;
-		if (all_halted(r))
-			run_request_stop(r, STATUS_HALT);
-		for (int i = 0; i < r->nr && !run_stopping(r); i++)
-			pthread_kill(r->threads[i].thread, RUN_KICK_SIGNAL); /* for check_halted */
+		}
+		resume_if_woken(r, hooks);
+		for (int i = 0; i < r->nr; i++)
+			moved |= watch_note(
+				&r->watch, i,
+				__atomic_load_n(&r->threads[i].exits, __ATOMIC_RELAXED));
+		if (watch_due(&r->watch, moved, now) && !run_stopping(r))
+			look_check_over(r);
+		interval = (moved & WATCH_EXITS) ? RUN_TICK_MS
+						 : (interval * 2 < RUN_NAP_MAX_MS ? interval * 2
+										  : RUN_NAP_MAX_MS);
+		next_tick = now + interval;
+		__atomic_store_n(&r->napping, interval > RUN_TICK_MS, __ATOMIC_SEQ_CST);
 	}
 	stop_vcpus(r);
 	ring_drain(&r->ring);
 	return r->stop_status;
+}
+
+int64_t run_time_left(const struct run *r)
+{
+	int64_t left = r->deadline - now_ms();
+
+	return r->timeout <= 0 ? INT64_MAX : left > 0 ? left : 0;
 }
 
 void run_destroy(struct run *r)
@@ -332,5 +437,56 @@ void run_destroy(struct run *r)
 	r->wake_fd = -1;
 	free(r->threads);
 	r->threads = NULL;
+	watch_destroy(&r->watch);
 	pthread_mutex_destroy(&r->io_lock);
+	pthread_mutex_destroy(&r->look_lock);
+	pthread_cond_destroy(&r->look_cond);
+	pthread_mutex_destroy(&r->park_lock);
+	pthread_cond_destroy(&r->park_cond);
+}
+
+void run_hold(struct run *r, int i, int reason)
+{
+	/* Under the lock that run_request_stop() takes before stop_vcpus()
+	 * joins the threads, so no kick goes to a joined thread. */
+	pthread_mutex_lock(&r->park_lock);
+	for (int k = i < 0 ? 0 : i; k < (i < 0 ? r->nr : i + 1); k++) {
+		struct run_thread *t = &r->threads[k];
+
+		__atomic_or_fetch(&t->held, reason, __ATOMIC_SEQ_CST);
+		/* Out of a KVM_RUN in progress; the loop checks held before the next. */
+		__atomic_store_n(&t->vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+		if (t->thread && !run_stopping(r))
+			pthread_kill(t->thread, RUN_KICK_SIGNAL);
+	}
+	pthread_mutex_unlock(&r->park_lock);
+	pthread_mutex_lock(&r->look_lock); /* a look waiting for this thread gives up */
+	pthread_cond_broadcast(&r->look_cond);
+	pthread_mutex_unlock(&r->look_lock);
+}
+
+bool run_wait_held(struct run *r)
+{
+	bool waiting = true;
+
+	pthread_mutex_lock(&r->park_lock);
+	while (waiting && !run_stopping(r)) {
+		waiting = false;
+		for (int k = 0; k < r->nr; k++)
+			waiting |= __atomic_load_n(&r->threads[k].held, __ATOMIC_SEQ_CST) &&
+				   !r->threads[k].parked;
+		if (waiting)
+			pthread_cond_wait(&r->park_cond, &r->park_lock);
+	}
+	pthread_mutex_unlock(&r->park_lock);
+	return !run_stopping(r);
+}
+
+void run_release(struct run *r, int i, int reason)
+{
+	pthread_mutex_lock(&r->park_lock);
+	for (int k = i < 0 ? 0 : i; k < (i < 0 ? r->nr : i + 1); k++)
+		__atomic_and_fetch(&r->threads[k].held, ~reason, __ATOMIC_SEQ_CST);
+	pthread_cond_broadcast(&r->park_cond);
+	pthread_mutex_unlock(&r->park_lock);
 }

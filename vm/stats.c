@@ -36,29 +36,30 @@ void stats_exit(struct exit_stats *s, uint32_t reason)
 		s->exits_other++;
 }
 
-static void count_n(struct counter_table *t, uint64_t key, uint64_t n)
+static void count_n(struct counter_table *t, uint64_t key, uint64_t n, uint64_t writes)
 {
 	for (int i = 0; i < t->nr; i++) {
 		if (t->c[i].key == key) {
 			t->c[i].count += n;
+			t->c[i].writes += writes;
 			return;
 		}
 	}
 	if (t->nr < STATS_MAX_ADDRS)
-		t->c[t->nr++] = (struct counter){ key, NULL, n };
+		t->c[t->nr++] = (struct counter){ key, NULL, n, writes };
 	else
 		t->other += n;
 }
 
-void stats_count(struct counter_table *t, uint64_t key)
+void stats_count(struct counter_table *t, uint64_t key, bool write)
 {
-	count_n(t, key, 1);
+	count_n(t, key, 1, write);
 }
 
 static void merge(struct counter_table *dst, const struct counter_table *src)
 {
 	for (int i = 0; i < src->nr; i++)
-		count_n(dst, src->c[i].key, src->c[i].count);
+		count_n(dst, src->c[i].key, src->c[i].count, src->c[i].writes);
 	dst->other += src->other;
 }
 
@@ -90,14 +91,21 @@ const char *stats_exit_name(uint32_t reason)
 	return "?";
 }
 
-static void print_table(FILE *f, const char *title, const struct counter_table *t)
+/* Exits are split into reads and writes; ring entries are all writes. */
+static void print_table(FILE *f, const char *title, const struct counter_table *t, bool split)
 {
 	if (!t->nr)
 		return;
 	fprintf(f, "  %s:\n", title);
-	for (int i = 0; i < t->nr; i++)
-		fprintf(f, "    %#-12llx %llu\n", (unsigned long long)t->c[i].key,
+	for (int i = 0; i < t->nr; i++) {
+		fprintf(f, "    %#-12llx %llu", (unsigned long long)t->c[i].key,
 			(unsigned long long)t->c[i].count);
+		if (split)
+			fprintf(f, " (reads %llu, writes %llu)",
+				(unsigned long long)(t->c[i].count - t->c[i].writes),
+				(unsigned long long)t->c[i].writes);
+		fputc('\n', f);
+	}
 	if (t->other)
 		fprintf(f, "    %-12s %llu\n", "other", (unsigned long long)t->other);
 }
@@ -130,11 +138,11 @@ void stats_print(const struct stats *s, const struct exit_stats *const *vcpus, i
 	}
 	fprintf(f, "vmm stats:\n");
 	print_exits(f, "  ", &all);
-	print_table(f, "port I/O exits by port", &all.pio);
-	print_table(f, "MMIO exits by address", &all.mmio);
+	print_table(f, "port I/O exits by port", &all.pio, true);
+	print_table(f, "MMIO exits by address", &all.mmio, true);
 	fprintf(f, "  coalesced entries drained: %llu (in %llu drains)\n",
 		(unsigned long long)s->ring_drained, (unsigned long long)s->ring_drains);
-	print_table(f, "coalesced entries by address", &s->ring);
+	print_table(f, "coalesced entries by address", &s->ring, false);
 	fprintf(f, "  ioctls:\n");
 	for (int i = 0; i < s->nr_ioctls; i++)
 		fprintf(f, "    %-28s %llu\n", s->ioctls[i].name,

@@ -7,13 +7,14 @@
 #include <stdio.h>
 
 #define STATS_MAX_EXIT 64  /* KVM_EXIT_* reasons counted one by one */
-#define STATS_MAX_ADDRS 32 /* distinct ports / MMIO addresses listed */
+#define STATS_MAX_ADDRS 64 /* distinct ports / MMIO addresses listed */
 #define STATS_MAX_IOCTLS 32
 
 struct counter {
 	uint64_t key;
 	const char *name;
 	uint64_t count;
+	uint64_t writes; /* of count, the writes (the rest are reads) */
 };
 
 /* A small table of counters; keys past its size are summed in 'other'. */
@@ -49,7 +50,7 @@ struct stats {
 void stats_init(struct stats *s, bool enabled, bool trace, FILE *out);
 void stats_ioctl(struct stats *s, unsigned long req, const char *name);
 void stats_exit(struct exit_stats *s, uint32_t reason);
-void stats_count(struct counter_table *t, uint64_t key);
+void stats_count(struct counter_table *t, uint64_t key, bool write);
 /* Totals over all vCPUs, then each vCPU's exits when there are several. */
 void stats_print(const struct stats *s, const struct exit_stats *const *vcpus, int n);
 /* Name of a KVM_EXIT_* reason, for --trace and --stats. */

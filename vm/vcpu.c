@@ -9,7 +9,6 @@
 #include "vm/vcpu.h"
 
 #define CPUID_MAX_ENTRIES 256
-#define CPUID_HYPERVISOR (1u << 31) /* leaf 1 ECX: running under a hypervisor */
 
 void vcpu_create(struct vcpu *v, struct vm *vm, int id, bool sync_regs)
 {
@@ -32,21 +31,41 @@ void vcpu_create(struct vcpu *v, struct vm *vm, int id, bool sync_regs)
 		v->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
 }
 
-void vcpu_setup_cpuid(struct vcpu *v)
+/* One warning per feature, as QEMU; enforced, one error naming them all. */
+static void report_missing(const struct vcpu *v, const struct cpu_model *model, char *missing)
+{
+	char *save = NULL;
+
+	if (v->id != 0 || !*missing)
+		return;
+	if (model->enforce) {
+		for (char *p = strchr(missing, '\n'); p && p[1]; p = strchr(p, '\n'))
+			*p = ';';
+		missing[strcspn(missing, "\n")] = '\0';
+		die(STATUS_HOST, "%s (enforce)", missing);
+	}
+	for (char *line = strtok_r(missing, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		warn("%s", line);
+}
+
+void vcpu_setup_cpuid(struct vcpu *v, const struct cpu_model *model)
 {
 	size_t sz = sizeof(struct kvm_cpuid2) + CPUID_MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2);
 	struct kvm_cpuid2 *cpuid = calloc(1, sz);
+	char missing[2048];
 
 	if (!cpuid)
 		die_errno("calloc cpuid");
 	cpuid->nent = CPUID_MAX_ENTRIES;
 	KVM_MUST(v->vm, v->vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid);
+	cpu_model_apply(model, cpuid, vm_cap(v->vm, KVM_CAP_TSC_DEADLINE_TIMER) > 0, missing,
+			sizeof(missing));
+	report_missing(v, model, missing);
 	for (uint32_t i = 0; i < cpuid->nent; i++) {
 		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
 
 		if (e->function == 1) {
 			e->ebx = (e->ebx & 0x00ffffff) | ((uint32_t)v->id << 24);
-			e->ecx |= CPUID_HYPERVISOR;
 			v->cpu_signature = e->eax;
 			v->cpu_features = e->edx;
 		}
@@ -101,6 +120,13 @@ void vcpu_set_state(struct vcpu *v, const struct kvm_regs *regs, const struct kv
 	v->regs_valid = true;
 }
 
+void vcpu_set_mp_state(struct vcpu *v, uint32_t state)
+{
+	struct kvm_mp_state mp = { .mp_state = state };
+
+	KVM_MUST(v->vm, v->fd, KVM_SET_MP_STATE, &mp);
+}
+
 struct kvm_regs *vcpu_regs(struct vcpu *v)
 {
 	if (v->sync_regs)
@@ -140,6 +166,35 @@ void vcpu_sregs(struct vcpu *v, struct kvm_sregs *sregs)
 	KVM_MUST(v->vm, v->fd, KVM_GET_SREGS, sregs);
 }
 
+struct kvm_sregs *vcpu_sregs_view(struct vcpu *v)
+{
+	if (v->sync_regs)
+		return &v->run->s.regs.sregs;
+	if (!v->sregs_valid) {
+		vcpu_sregs(v, &v->sregs);
+		v->sregs_valid = true;
+	}
+	return &v->sregs;
+}
+
+int vcpu_sregs_write(struct vcpu *v)
+{
+	return KVM_CALL(v->vm, v->fd, KVM_SET_SREGS, vcpu_sregs_view(v));
+}
+
+void vcpu_prepare_stop(struct vcpu *v)
+{
+	if (v->sync_regs)
+		v->run->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+	v->run->immediate_exit = 1;
+}
+
+void vcpu_end_stop(struct vcpu *v)
+{
+	if (v->sync_regs)
+		v->run->kvm_valid_regs = KVM_SYNC_X86_REGS; /* as vcpu_create() left it */
+}
+
 int vcpu_enter(struct vcpu *v)
 {
 	if (v->regs_dirty) {
@@ -147,6 +202,7 @@ int vcpu_enter(struct vcpu *v)
 		v->regs_dirty = false;
 	}
 	v->regs_valid = false;
+	v->sregs_valid = false;
 	return KVM_CALL(v->vm, v->fd, KVM_RUN, NULL);
 }
 

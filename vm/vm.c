@@ -1,9 +1,11 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/io_uring.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -36,7 +38,7 @@ void vm_open(struct vm *vm, const char *dev_path, struct stats *stats)
 	int version;
 
 	memset(vm, 0, sizeof(*vm));
-	vm->vm_fd = -1;
+	vm->vm_fd = vm->ring_fd = -1;
 	vm->stats = stats;
 	vm->kvm_fd = open(dev_path, O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0) {
@@ -76,12 +78,38 @@ static void add_memslot(struct vm *vm, uint32_t slot, const struct mem_region *r
 	KVM_MUST(vm, vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region);
 }
 
-void vm_create(struct vm *vm, uint64_t ram_size)
+/* Closing a VM waits for SRCU grace periods (the in-kernel devices' buses,
+ * the PIT's interrupt notifiers): ~15-25 ms on 6.18, most of a short run.
+ * An io_uring whose registered files hold the VM's file takes that wait out
+ * of vmm's exit: a ring is released by a kernel worker, so the VM's last
+ * reference, and its teardown, go after vmm is reaped (bench/results.md,
+ * "Closing a VM"). The vCPUs' files hold the VM too: they are closed first
+ * (vcpu_destroy before vm_destroy), or the last of them would do the
+ * teardown. Without io_uring the teardown happens at exit, as it did. */
+static int defer_teardown(int vm_fd)
+{
+	struct io_uring_params p = { 0 };
+	int ring = (int)syscall(__NR_io_uring_setup, 1, &p);
+
+	if (ring < 0)
+		return -1;
+	if (syscall(__NR_io_uring_register, ring, IORING_REGISTER_FILES, &vm_fd, 1) < 0) {
+		close(ring);
+		return -1;
+	}
+	return ring;
+}
+
+void vm_create(struct vm *vm, uint64_t ram_size, bool pit_on)
 {
 	uint64_t identity = KVM_IDENTITY_MAP_ADDR;
-	struct kvm_pit_config pit = { .flags = 0 };
+	/* SPEAKER_DUMMY: port 0x61 (channel 2's gate and output, which Linux's
+	 * PIT calibration polls) answered by the in-kernel PIT too, as on a PC;
+	 * without it, 0x61 is left to user space (KVM API, KVM_CREATE_PIT2). */
+	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
 
 	vm->vm_fd = KVM_MUST(vm, vm->kvm_fd, KVM_CREATE_VM, 0);
+	vm->ring_fd = defer_teardown(vm->vm_fd);
 	/* NORESERVE: a large guest costs host memory only as it touches it. */
 	vm->ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -96,9 +124,49 @@ void vm_create(struct vm *vm, uint64_t ram_size)
 	KVM_MUST(vm, vm->vm_fd, KVM_SET_TSS_ADDR, (void *)KVM_TSS_ADDR);
 	/* The irqchip before any vCPU, so each vCPU gets an in-kernel LAPIC. */
 	KVM_MUST(vm, vm->vm_fd, KVM_CREATE_IRQCHIP, NULL);
-	KVM_MUST(vm, vm->vm_fd, KVM_CREATE_PIT2, &pit);
+	if (pit_on)
+		KVM_MUST(vm, vm->vm_fd, KVM_CREATE_PIT2, &pit);
 	bus_init(&vm->pio, "port");
 	bus_init(&vm->mmio, "mmio");
+}
+
+void vm_pit_discard(struct vm *vm)
+{
+	struct kvm_reinject_control control = { .pit_reinject = 0 };
+
+	KVM_MUST(vm, vm->vm_fd, KVM_REINJECT_CONTROL, &control);
+}
+
+void vm_pit_program(struct vm *vm, int mode, uint16_t count)
+{
+	struct kvm_pit_state2 pit;
+	struct kvm_pit_channel_state *c = &pit.channels[0];
+
+	KVM_MUST(vm, vm->vm_fd, KVM_GET_PIT2, &pit);
+	c->mode = mode;
+	c->count = count; /* KVM reloads it: 0 is 65536, and the timer starts */
+	c->bcd = 0;
+	c->rw_mode = c->read_state = c->write_state = 3; /* low byte, then high byte */
+	c->gate = 1;
+	KVM_MUST(vm, vm->vm_fd, KVM_SET_PIT2, &pit);
+}
+
+void vm_pic_program(struct vm *vm, uint8_t base1, uint8_t base2, uint8_t mask1, uint8_t mask2)
+{
+	for (int chip = KVM_IRQCHIP_PIC_MASTER; chip <= KVM_IRQCHIP_PIC_SLAVE; chip++) {
+		struct kvm_irqchip ic = { .chip_id = chip };
+		struct kvm_pic_state *p = &ic.chip.pic;
+
+		KVM_MUST(vm, vm->vm_fd, KVM_GET_IRQCHIP, &ic);
+		p->irq_base = chip == KVM_IRQCHIP_PIC_MASTER ? base1 : base2;
+		p->imr = chip == KVM_IRQCHIP_PIC_MASTER ? mask1 : mask2;
+		p->irr = p->isr = p->last_irr = 0;
+		p->init_state = 0; /* the ICW sequence is over */
+		p->init4 = 1;
+		p->auto_eoi = p->rotate_on_auto_eoi = p->special_fully_nested_mode = 0;
+		p->read_reg_select = p->poll = p->special_mask = p->priority_add = 0;
+		KVM_MUST(vm, vm->vm_fd, KVM_SET_IRQCHIP, &ic);
+	}
 }
 
 void vm_add_coalesced(struct vm *vm, uint64_t addr, uint32_t size, bool pio)
@@ -145,14 +213,43 @@ struct irq_line vm_irq_line(struct vm *vm, int irq)
 	return (struct irq_line){ set_irq, vm, irq };
 }
 
+/* A refusal (the guest moved a BAR onto another eventfd) is the guest's
+ * doing: reported, and the device takes the writes itself. */
+static bool set_ioeventfd(void *ctx, const struct ioeventfd *e, bool assign)
+{
+	struct vm *vm = ctx;
+	struct kvm_ioeventfd io = {
+		.datamatch = e->data,
+		.addr = e->addr,
+		.len = e->len,
+		.fd = e->fd,
+		.flags = (e->pio ? KVM_IOEVENTFD_FLAG_PIO : 0) |
+			 (e->datamatch ? KVM_IOEVENTFD_FLAG_DATAMATCH : 0) |
+			 (assign ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN),
+	};
+
+	if (KVM_CALL(vm, vm->vm_fd, KVM_IOEVENTFD, &io) == 0)
+		return true;
+	warn("KVM_IOEVENTFD at %s %#llx: %s", e->pio ? "port" : "mmio", (unsigned long long)e->addr,
+	     strerror(errno));
+	return false;
+}
+
+struct ioeventfd_line vm_ioeventfd_line(struct vm *vm)
+{
+	return (struct ioeventfd_line){ set_ioeventfd, vm };
+}
+
 void vm_destroy(struct vm *vm)
 {
 	if (vm->ram && vm->ram != MAP_FAILED)
 		munmap(vm->ram, vm->mem.ram_size);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
+	if (vm->ring_fd >= 0)
+		close(vm->ring_fd);
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
 	vm->ram = NULL;
-	vm->vm_fd = vm->kvm_fd = -1;
+	vm->vm_fd = vm->kvm_fd = vm->ring_fd = -1;
 }

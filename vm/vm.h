@@ -19,6 +19,7 @@
 struct vm {
 	int kvm_fd;
 	int vm_fd;
+	int ring_fd; /* an io_uring holding the VM's file, or -1 (vm.c) */
 	struct stats *stats;
 	uint8_t *ram;
 	struct guest_mem mem;
@@ -36,8 +37,17 @@ int kvm_must(struct vm *vm, int fd, unsigned long req, void *arg, const char *na
 /* Open the KVM device and check its API version. */
 void vm_open(struct vm *vm, const char *dev_path, struct stats *stats);
 int vm_cap(struct vm *vm, long cap);
-/* Create the VM with its RAM, in-kernel irqchip and PIT. */
-void vm_create(struct vm *vm, uint64_t ram_size);
+/* Create the VM with its RAM, in-kernel irqchip and (unless !pit) PIT. */
+void vm_create(struct vm *vm, uint64_t ram_size, bool pit);
+/* KVM_REINJECT_CONTROL: PIT ticks the guest did not take are dropped, not
+ * delivered late (QEMU's kvm-pit.lost_tick_policy=discard). */
+void vm_pit_discard(struct vm *vm);
+/* Program PIT channel 0 (mode, initial count; 0 means 65536), as the
+ * guest would through port 0x43 and 0x40 (KVM_SET_PIT2). */
+void vm_pit_program(struct vm *vm, int mode, uint16_t count);
+/* Initialise both 8259s as ICW1-ICW4 would (edge, cascade on IR2, 8086
+ * mode), at these vector bases and with these masks (KVM_SET_IRQCHIP). */
+void vm_pic_program(struct vm *vm, uint8_t base1, uint8_t base2, uint8_t mask1, uint8_t mask2);
 /* Register a zone whose writes KVM queues in the ring instead of exiting. */
 void vm_add_coalesced(struct vm *vm, uint64_t addr, uint32_t size, bool pio);
 /* Back [gpa, gpa + size) outside RAM (a device's memory) with host memory,
@@ -49,6 +59,8 @@ int vm_add_memslot(struct vm *vm, uint64_t gpa, uint64_t size, void *host, bool 
 void vm_dirty_log(struct vm *vm, int slot, uint64_t *bitmap);
 /* An interrupt line of the in-kernel irqchip, for a device (vm/wires.h). */
 struct irq_line vm_irq_line(struct vm *vm, int irq);
+/* KVM_IOEVENTFD for a device (vm/wires.h). */
+struct ioeventfd_line vm_ioeventfd_line(struct vm *vm);
 void vm_destroy(struct vm *vm);
 
 #endif

@@ -133,6 +133,27 @@ def flat_cases(c, guests):
             ["--mode", "real", "--load", hex(MiB - 511)])
     c.error("flat-real-entry-1m", sector, ["real mode reaches only the first MiB", "entry 0x100000"],
             ["--mode", "real", "--entry", "0x100000"])
+    # RAM above the 3-4 GiB hole (-m 4G: 0x100000000-0x13fffffff) is RAM,
+    # but protected mode and vmm's long-mode page tables end at 4 GiB: an
+    # image there would fault on its first instruction.
+    high = "0-0xbfffffff, 0x100000000-0x13fffffff"
+    c.error("flat-4g-long-in-high-ram", stub,
+            ["long mode reaches only the first 4 GiB", "image at 0x100000000-"],
+            ["-m", "4G", "--load", "0x100000000"])
+    c.error("flat-4g-protected-in-high-ram", stub,
+            ["protected mode reaches only the first 4 GiB", "entry 0x100000000"],
+            ["-m", "4G", "--mode", "protected", "--load", "0x100000000"])
+    c.error("flat-4g-entry-in-high-ram", stub, ["long mode reaches only the first 4 GiB",
+                                              "entry 0x100000000"],
+            ["-m", "4G", "--entry", "0x100000000"])
+    c.run("flat-4g-ends-at-the-hole", stub, EXIT_STUB_STATUS, ["-m", "4G", "--load", hex(0xc0000000 - n)])
+    # Messages about RAM name its regions, not the size of the low one.
+    c.error("flat-4g-load-past-high-ram", stub,
+            ["load address 0x140000000 is outside guest RAM (%s)" % high],
+            ["-m", "4G", "--load", "0x140000000"])
+    c.error("flat-4g-high-ram-too-small", stub,
+            ["image of %d bytes at 0x13ffffffc does not fit in guest RAM (%s)" % (n, high)],
+            ["-m", "4G", "--load", "0x13ffffffc"])
 
 
 # --- multiboot ------------------------------------------------------------
@@ -157,6 +178,23 @@ def aout_field(img, index, value):
     """Field index of the a.out kludge (0 header_addr, 1 load_addr,
     2 load_end_addr, 3 bss_end_addr, 4 entry_addr)."""
     return put(img, mb_header_at(img) + 12 + 4 * index, "I", value)
+
+
+def mb_aout_kernel(load_addr, code, flags=0x10003):
+    """A multiboot kernel of a header at offset 0 (a.out kludge: loaded
+    whole at load_addr, entered right after the header) and code."""
+    img = struct.pack("<8I", MB_MAGIC, flags, (-(MB_MAGIC + flags)) & 0xffffffff, load_addr,
+                      load_addr, load_addr + 32 + len(code), 0, load_addr + 32)
+    return img + code
+
+
+# 32-bit code for mb_aout_kernel: debug exit (0 << 1) | 1 unless module 0
+# (bit 0) or the information structure (bit 1) lies in the BIOS area
+# 0x9fc00-0xfffff, where vmm writes the firmware tables after loading.
+NOT_IN_BIOS_AREA = bytes.fromhex(
+    "8b73188b068b4e0431d23d00001000730b81f900fc0900760383ca0181fb00fc0900"
+    "720b81fb00001000730383ca0289d0e6f4faf4")
+EBDA = 0x9fc00
 
 
 def phdr(img, i):
@@ -206,7 +244,7 @@ def multiboot_cases(c, guests):
             ["segment at 0xfffff000-", "outside guest RAM"])
     c.error("mb-elf-memsz-max", put(elf, p0 + 20, "I", 0xffffffff), ["outside guest RAM"])
     c.error("mb-elf-in-boot-area", put(elf, p0 + 12, "I", 0x7ff0),
-            ["segment at 0x7ff0 overlaps the GDT the VMM writes at 0x1000"])
+            ["segment at 0x7ff0-", "overlaps the GDT the VMM writes at 0x1000-0x7fff"])
     no_load = put(put(elf, p0, "I", 4), phdr(elf, 1), "I", 4)  # PT_NOTE
     c.error("mb-elf-nothing-to-load", no_load, ["the kernel has nothing to load"])
     c.error("mb-elf-entry-max", put(elf, 24, "I", 0xfffffff0),
@@ -237,10 +275,35 @@ def multiboot_cases(c, guests):
     low = aout
     for i, v in enumerate((header_addr, load_addr, load_end, bss_end, entry)):
         low = aout_field(low, i, v - load_addr + 0x7000)  # the whole kernel moved to 0x7000
-    c.error("mb-aout-in-boot-area", low, ["segment at 0x7000 overlaps the GDT"])
+    c.error("mb-aout-in-boot-area", low, ["segment at 0x7000-", "overlaps the GDT"])
     c.error("mb-aout-header-truncated", aout[:ha + 31], ["a.out kludge: multiboot header truncated"])
     c.error("mb-aout-header-only", aout[:ha + 32],
             ["load_end_addr %s is past the end of the file" % hx(load_end)])
+    c.error("mb-aout-empty-range", aout_field(aout, 2, load_addr),
+            ["a.out kludge: nothing to load: the load range %s-%s is empty"
+             % (hx(load_addr), hx(load_addr))])
+    # A header at offset 0 with flags 2 (memory info) puts 2 at EI_CLASS:
+    # without ELF's magic, that is no ELF64 file.
+    plain = struct.pack("<3I", MB_MAGIC, 2, (-(MB_MAGIC + 2)) & 0xffffffff) + bytes(64)
+    c.error("mb-flags-2-not-elf", plain,
+            ["not an ELF32 file, and the multiboot header has no a.out kludge"])
+
+    # The BIOS area 0x9fc00-0xfffff: vmm writes the ACPI (0xe0000) and MP
+    # (0xf0000) tables there after loading, so nothing may be loaded there,
+    # and what the loader adds above a low kernel hops over it.
+    module = c.file("file-module-16", b"sixteen bytes..\n")
+    low = mb_aout_kernel(EBDA - 32 - len(NOT_IN_BIOS_AREA), NOT_IN_BIOS_AREA)
+    c.run("mb-bios-area-kernel-ends-at-ebda", low, 1, ["--module", module])
+    c.run("mb-bios-area-info-hops-over", mb_aout_kernel(0x9e000, NOT_IN_BIOS_AREA), 1,
+          ["--module", module, "--append", "x" * 3000])
+    c.error("mb-bios-area-kernel-ends-in-ebda", mb_aout_kernel(EBDA - 31 - len(NOT_IN_BIOS_AREA),
+                                                     NOT_IN_BIOS_AREA),
+            ["overlaps the BIOS area, where the VMM writes the ACPI and MP tables, at 0x9fc00-0xfffff"])
+    c.error("mb-bios-area-aout-at-acpi-tables", mb_aout_kernel(0xe0000, NOT_IN_BIOS_AREA),
+            ["segment at 0xe0000-", "overlaps the BIOS area"])
+    c.run("mb-bios-area-kernel-at-1m", mb_aout_kernel(0x100000, NOT_IN_BIOS_AREA), 1, ["--module", module])
+    c.error("mb-bios-area-elf-at-mp-table", put(elf, p0 + 12, "I", 0xf0000),
+            ["segment at 0xf0000-", "overlaps the BIOS area"])
 
     # Command line and modules at the loader's limits.
     path = os.path.join(c.outdir, "mb-cmdline-4095")
@@ -398,6 +461,62 @@ def bz_cases(c, tag, data, accepted):
           ["file-initrd-2m-plus-1: 2097153 bytes, larger than guest RAM"], ["-m", "2M", "--initrd", huge])
 
 
+# 64-bit code for fakelinux's entry (RSI = the zero page): debug exit
+# (0 << 1) | 1 when setup_data, hardware_subarch, hardware_subarch_data,
+# ext_loader_ver and ext_loader_type are 0 there, else (1 << 1) | 1.
+LOADER_FIELDS_ZERO = bytes.fromhex(
+    "488b8650020000480b86400200008b8e3c0200004809c80fb78e260200004809c8"
+    "4885c00f95c0e6f4faf4")
+
+
+def bz_loader_fields(c, data):
+    """Fields boot.rst makes the loader's to write: whatever the file holds
+    there must not reach the kernel (setup_data would be followed as a
+    list of blobs in guest memory)."""
+    bz = BzImage(data)
+    entry = bz.setup_len + 0x200  # startup_64
+    img = bytearray(data)
+    img[entry:entry + len(LOADER_FIELDS_ZERO)] = LOADER_FIELDS_ZERO
+    bz = BzImage(bytes(img))
+    c.run("bz-fake-loader-fields-clean", bz.data, 1)
+    for name, off, fmt, v in (("setup-data", 0x250, "Q", 0x4141414141414141),
+                              ("hardware-subarch", 0x23c, "I", 2),
+                              ("hardware-subarch-data", 0x240, "Q", 0x10000),
+                              ("ext-loader", 0x226, "H", 0xffff)):
+        c.run("bz-fake-loader-fields-file-" + name, put(bz.data, off, fmt, v), 1)
+
+
+# --- the command line ---------------------------------------------------
+
+def option_cases(c, guests):
+    """Options that a hostile user found misread: each must end in one
+    message naming the option (status 2), or run as documented."""
+    hello = open(os.path.join(guests, "hello64.bin"), "rb").read()
+    fwcfg = open(os.path.join(guests, "fwcfg64.bin"), "rb").read()
+    elf = open(os.path.join(guests, "mbelf.elf"), "rb").read()
+    for m in ("4097K", "0x100001"):
+        c.error("opt-m-not-page-multiple-" + m, hello,
+                ["memory size '%s' for -m is not a multiple of the 4K page" % m], ["-m", m], 2)
+    # fwcfg64 prints the RAM size fw_cfg gives and exits with (CPUs << 1) | 1.
+    c.run("opt-m-010M-is-decimal", fwcfg, 3, ["-m", "010M"], ["ram 0000000000a00000"])
+    c.run("opt-smp-010-is-decimal", fwcfg, 21, ["--smp", "010"], ["cpus 10"])
+    c.error("opt-timeout-past-limit", hello, ["--timeout takes more than 0 and at most 10000000"],
+            ["--timeout", "1e8"], 2)
+    c.error("opt-empty-fb-png", hello, ["--fb-png needs a file name, not ''"],
+            ["--fb", "8x8", "--fb-png", ""], 2)
+    c.error("opt-empty-kvm-device", hello, ["--kvm-device needs a file name, not ''"],
+            ["--kvm-device", ""], 2)
+    c.error("opt-ambiguous", hello, ["ambiguous option '--fb-'", "--fb-png, --fb-ram"],
+            ["--fb-", "x"], 2)
+    c.error("opt-append-twice", elf, ["--append given twice ('a', then 'b')"],
+            ["--append", "a", "--append", "b"], 2)
+    c.error("opt-initrd-empty-module", elf, ["module 1 has no file name"], ["--initrd", ","], 2)
+    comma = c.file("file-module,comma", b"comma!")
+    c.run("opt-initrd-escaped-comma", elf, MBELF_OK,
+          ["--initrd", comma.replace(",", ",,") + " x,,y"],
+          ["mod 0 '%s x,y' len 6 data 'comma!'" % comma])
+
+
 def fakelinux(outdir):
     path = os.path.join(outdir, "fakelinux.bzImage")
     subprocess.run([sys.executable, os.path.join(HERE, "..", "fakelinux.py"), "build", path],
@@ -412,8 +531,13 @@ def main():
     c = Corpus(outdir)
     flat_cases(c, guests)
     multiboot_cases(c, guests)
+    option_cases(c, guests)
     # fakelinux's entry writes screen_info (64 bytes) to COM1 and halts.
-    bz_cases(c, "fake", fakelinux(outdir), (0, [], []))
+    fake = fakelinux(outdir)
+    bz_cases(c, "fake", fake, (0, [], []))
+    bz_loader_fields(c, fake)
+    c.error("opt-module-for-bzimage", fake, ["--module is for multiboot kernels"],
+            ["--module", os.path.join(outdir, "file-module")], 2)
     if tiny and os.path.exists(tiny):
         # Linux itself: accepted means it starts; the run is cut short.
         bz_cases(c, "linux", open(tiny, "rb").read(), (124, ["--timeout", "0.5"], []))

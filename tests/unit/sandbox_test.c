@@ -164,7 +164,7 @@ static void child(const struct test *t, const char *tmp)
 	setrlimit(RLIMIT_CORE, &no_core); /* SIGSYS would dump core */
 	if (f.wake < 0 || f.other < 0)
 		_exit(2);
-	sandbox_install(f.wake);
+	sandbox_install(&(struct sandbox_fds){ { f.wake, -1, -1, -1 }, -1 });
 	_exit(t->fn(&f) == 0 ? 0 : 3);
 }
 

@@ -22,6 +22,10 @@ check() {
 		--errors-for-leak-kinds=definite --log-file="$log_dir/$name.log" \
 		"$vmm" --no-sandbox "$@" <"$input" >"$log_dir/$name.out" 2>"$log_dir/$name.err" ||
 		status=$?
+	# valgrind does not know KVM_GET_STATS_FD (0xaece, vm/kvmstats.c) and
+	# says so in three lines; the ioctl takes no argument, so nothing
+	# escapes memcheck there.
+	sed -i '/unhandled ioctl 0xaece with no size/,+2d' "$log_dir/$name.log"
 	if [ "$status" -eq "$want" ] && [ ! -s "$log_dir/$name.log" ]; then
 		echo "ok - $name (status $status)"
 		passed=$((passed + 1))

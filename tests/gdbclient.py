@@ -1,0 +1,244 @@
+#!/usr/bin/env python3
+"""A small raw Remote Serial Protocol client for tests/gdb.bats: the
+protocol edge cases a real gdb never sends, checked byte by byte.
+
+  gdbclient.py SOCKET SCENARIO
+
+SOCKET is a unix socket path or HOST:PORT. Each scenario prints one line
+per check and exits 1 at the first that fails (with what it got).
+"""
+import socket
+import sys
+import time
+
+TIMEOUT = 20
+
+
+def csum(payload):
+    return b"%02x" % (sum(payload) & 0xff)
+
+
+def frame(payload):
+    if isinstance(payload, str):
+        payload = payload.encode()
+    return b"$" + payload + b"#" + csum(payload)
+
+
+class Client:
+    def __init__(self, where):
+        if ":" in where and not where.startswith("/"):
+            host, port = where.rsplit(":", 1)
+            self.s = socket.create_connection((host, int(port)), timeout=TIMEOUT)
+        else:
+            self.s = socket.socket(socket.AF_UNIX)
+            self.s.settimeout(TIMEOUT)
+            self.s.connect(where)
+        self.buf = b""
+        self.acks = True
+
+    def send(self, raw):
+        self.s.sendall(raw)
+
+    def byte(self):
+        while not self.buf:
+            d = self.s.recv(65536)
+            if not d:
+                raise EOFError("connection closed")
+            self.buf += d
+        b, self.buf = self.buf[:1], self.buf[1:]
+        return b
+
+    def ack(self):
+        """The next byte, which must be an ack or a nak."""
+        b = self.byte()
+        if b not in (b"+", b"-"):
+            raise AssertionError("expected an ack, got %r then %r" % (b, self.buf[:40]))
+        return b
+
+    def packet(self):
+        """The next packet's payload (acks before it skipped); acks it."""
+        while self.byte() != b"$":
+            pass
+        data = b""
+        while True:
+            b = self.byte()
+            if b == b"#":
+                break
+            data += b
+        got = self.byte() + self.byte()
+        if got != csum(data):
+            raise AssertionError("bad checksum from the stub: %r" % got)
+        if self.acks:
+            try:
+                self.send(b"+")
+            except OSError:
+                pass  # the stub closed after its last word (a refusal, vKill)
+        return unescape(data)
+
+    def cmd(self, payload):
+        """Send a packet, check its ack, return the reply (O packets skipped)."""
+        self.send(frame(payload))
+        if self.acks:
+            a = self.ack()
+            if a != b"+":
+                raise AssertionError("packet %r was nak'ed" % payload)
+        while True:
+            reply = self.packet()
+            if not reply.startswith(b"O") or reply == b"OK":
+                return reply
+
+
+def unescape(data):
+    out, i = b"", 0
+    while i < len(data):
+        if data[i:i + 1] == b"}":
+            out += bytes([data[i + 1] ^ 0x20])
+            i += 2
+        else:
+            out += data[i:i + 1]
+            i += 1
+    return out
+
+
+def check(what, ok, got=None):
+    if not ok:
+        print("FAIL %s: got %r" % (what, got))
+        sys.exit(1)
+    print("ok   %s" % what)
+
+
+def edges(where):
+    c = Client(where)
+    c.send(b"+")
+    c.send(b"$?#00")  # wrong checksum
+    check("a bad checksum is nak'ed", c.ack() == b"-")
+    c.send(b"$?#zz")  # not even hex
+    check("a checksum that is not hex is nak'ed", c.ack() == b"-")
+    r = c.cmd("?")
+    check("? after them: the stop reason", r.startswith(b"T05thread:1;"), r)
+    c.send(b"xyz\x00junk")  # noise between packets
+    r = c.cmd("qSupported:swbreak+")
+    check("qSupported after noise: PacketSize", b"PacketSize=4000" in r, r)
+    r = c.cmd("mzz,4")
+    check("m with a non-hex address: error", r.startswith(b"E"), r)
+    r = c.cmd("m100000,4,")
+    check("m with trailing characters: error", r.startswith(b"E"), r)
+    r = c.cmd("m0,ffffffffffffffff")
+    check("m of 2^64-1 bytes: a reply within PacketSize", 0 < len(r) <= 0x4000, len(r))
+    r = c.cmd("m%x,10" % (1 << 40))
+    check("m past RAM: E14", r == b"E14", r)
+    r = c.cmd("mffffffffffffffff,10")
+    check("m that wraps around: E14", r == b"E14", r)
+    r = c.cmd("m11111111111111111,1")
+    check("m with a 17-digit address: error", r.startswith(b"E"), r)
+    r = c.cmd("M%x,4:00000000" % (1 << 40))
+    check("M past RAM: E14", r == b"E14", r)
+    r = c.cmd("M100000,4:0000")
+    check("M whose data is shorter than its length: error", r.startswith(b"E"), r)
+    r = c.cmd(b"X100000,0:")
+    check("X of 0 bytes (gdb's probe for X): OK", r == b"OK", r)
+    r = c.cmd("qNoSuchThing")
+    check("an unknown query: the empty reply", r == b"", r)
+    r = c.cmd("!")
+    check("an unknown packet: the empty reply", r == b"", r)
+    r = c.cmd("")
+    check("an empty packet: the empty reply", r == b"", r)
+    r = c.cmd("p9999")
+    check("p of a register that does not exist: error", r.startswith(b"E"), r)
+    r = c.cmd("G00")
+    check("G of the wrong size: error", r.startswith(b"E"), r)
+    r = c.cmd("Z9,100000,1")
+    check("Z of an unknown type: error", r.startswith(b"E"), r)
+    r = c.cmd("Hg99")
+    check("Hg of a thread that does not exist: error", r.startswith(b"E"), r)
+    r = c.cmd("T99")
+    check("T of a thread that does not exist: error", r.startswith(b"E"), r)
+    r = c.cmd("vCont;x")
+    check("vCont with an unknown action: error", r.startswith(b"E"), r)
+    r = c.cmd("vCont;c:99")
+    check("vCont for a thread that does not exist: error", r.startswith(b"E"), r)
+    r = c.cmd("qRcmd,zz")
+    check("qRcmd that is not hex: error", r.startswith(b"E"), r)
+    r = c.cmd("qXfer:features:read:nosuch.xml:0,100")
+    check("qXfer of an unknown annex: E00", r == b"E00", r)
+    r = c.cmd("qXfer:features:read:target.xml:ffffff,100")
+    check("qXfer past the end: l", r == b"l", r)
+    r = c.cmd("c1234")
+    check("c at an address: error, the guest stays stopped", r.startswith(b"E"), r)
+    long = b"m" + b"0" * 20000
+    c.send(frame(long))
+    check("an overlong packet is acked", c.ack() == b"+")
+    r = c.packet()
+    check("and answered with an error", r.startswith(b"E.packet longer"), r)
+    c.send(b"-")
+    r = c.packet()
+    check("a nak gets the last packet again", r.startswith(b"E.packet longer"), r)
+    r = c.cmd("qC")
+    check("the session goes on: qC", r == b"QC1", r)
+    r = c.cmd("qRcmd," + b"bogus".hex())
+    check("an unknown monitor command: OK after its message", r == b"OK", r)
+    r = c.cmd("QStartNoAckMode")
+    check("QStartNoAckMode: OK", r == b"OK", r)
+    c.acks = False
+    c.send(frame("g"))
+    b = c.byte()
+    check("no ack in no-ack mode, the reply comes straight", b == b"$", b)
+    c.buf = b"$" + c.buf
+    r = c.packet()
+    check("g: 212 bytes of registers in hex", len(r) == 424, len(r))
+    c.send(b"$g#00")  # a bad checksum in no-ack mode: dropped
+    r = c.cmd("qC")
+    check("a bad packet in no-ack mode is dropped: qC answers next", r == b"QC1", r)
+    r = c.cmd("D")
+    check("D: OK", r == b"OK", r)
+
+
+def second(where):
+    a = Client(where)
+    a.send(b"+")
+    r = a.cmd("qSupported")
+    check("the first client is served", b"PacketSize" in r, r)
+    b = Client(where)
+    b.send(b"+")
+    b.send(frame("qSupported"))
+    try:
+        check("the second is acked", b.ack() == b"+")
+        r = b.packet()
+        check("and told why it is refused", r.startswith(b"E.vmm: another gdb"), r)
+    except (EOFError, ConnectionError) as e:
+        check("the second is refused with a message", False, e)
+    r = a.cmd("?")
+    check("the first goes on", r.startswith(b"T05"), r)
+    r = a.cmd("D")
+    check("and detaches", r == b"OK", r)
+
+
+def disconnect(where):
+    a = Client(where)
+    a.send(b"+")
+    r = a.cmd("?")
+    check("attached: the guest is stopped", r.startswith(b"T05"), r)
+    a.s.close()
+    time.sleep(0.5)
+    b = Client(where)
+    b.send(b"+")
+    r = b.cmd("?")
+    check("gone without detaching: a new client is served", r.startswith(b"T05"), r)
+    b.send(frame("c"))
+    check("c is acked", b.ack() == b"+")
+    time.sleep(0.3)
+    b.send(b"\x03")
+    r = b.packet()
+    check("0x03 stops the guest: T02", r.startswith(b"T02thread:1;"), r)
+    r = b.cmd("vKill;1")
+    check("vKill: OK", r == b"OK", r)
+
+
+SCENARIOS = {"edges": edges, "second": second, "disconnect": disconnect}
+
+if __name__ == "__main__":
+    try:
+        SCENARIOS[sys.argv[2]](sys.argv[1])
+    except (EOFError, OSError, AssertionError) as e:
+        print("FAIL: %s" % e)
+        sys.exit(1)

@@ -1,0 +1,210 @@
+/* QEMU's command line (host/qemu_args.c) translated into vmm's options,
+ * without running anything: the command lines runners pass, each form of
+ * -m, -smp, -machine and -device, the probes, and the refusals, each of
+ * which must name the option. Prints one line per failed check and "N
+ * passed, N failed"; exits 1 if any failed. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "host/qemu_args.h"
+
+static int passed, failed;
+
+#define CHECK(cond, ...)                                            \
+	do {                                                        \
+		if (cond) {                                         \
+			passed++;                                   \
+		} else {                                            \
+			failed++;                                   \
+			printf("FAIL %s:%d: ", __FILE__, __LINE__); \
+			printf(__VA_ARGS__);                        \
+			putchar('\n');                              \
+		}                                                   \
+	} while (0)
+
+static struct options o;
+static enum qemu_probe probe;
+static char err[OPTIONS_ERR_LEN];
+
+/* Parse "qemu-system-x86_64" and the words given (NULL-terminated). */
+static int parse(const char *first, ...)
+{
+	char *argv[64] = { "qemu-system-x86_64" };
+	int argc = 1;
+	va_list ap;
+
+	va_start(ap, first);
+	for (const char *a = first; a && argc < 63; a = va_arg(ap, const char *))
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	err[0] = '\0';
+	return qemu_args_parse(&o, argc, argv, 1, &probe, err, sizeof(err));
+}
+
+#define K "-kernel", "t.elf"
+
+static void check_runner_line(void)
+{
+	int r = parse("--no-reboot", "-nodefaults", "-device", "pc-testdev", "-device",
+		      "isa-debug-exit,iobase=0xf4,iosize=0x4", "-display", "none", "-serial",
+		      "stdio", "-device", "pci-testdev", "-machine", "accel=kvm", "-kernel",
+		      "test.flat", "-smp", "2", "-cpu", "qemu64,+x2apic", "-append", "a b",
+		      "-initrd", "env.txt", "-global", "kvm-pit.lost_tick_policy=discard", "-vnc",
+		      "none", "-name", "t", "-no-user-config", "-enable-kvm", NULL);
+
+	CHECK(r == 0 && probe == QEMU_RUN, "kvm-unit-tests' line parses: %s", err);
+	CHECK(o.qemu && o.no_reboot && o.pc_testdev && o.pci_testdev && o.pit_discard, "flags set");
+	CHECK(o.debug_exit_port == 0xf4 && o.debug_exit_size == 4, "isa-debug-exit at 0xf4, 4");
+	CHECK(!strcmp(o.guest.image, "test.flat") && !strcmp(o.guest.cmdline, "a b") &&
+		      !strcmp(o.guest.initrd, "env.txt"),
+	      "kernel, command line, initrd");
+	CHECK(o.smp == 2 && o.ram_size == 128ull << 20, "2 vCPUs, QEMU's 128 MiB");
+	CHECK(o.cpu.plus[W_1_ECX] == 1u << 21, "-cpu qemu64,+x2apic");
+}
+
+static void check_defaults(void)
+{
+	CHECK(parse(K, NULL) == 0, "-kernel alone: %s", err);
+	CHECK(o.debug_exit_size == 0, "no debug exit without -device isa-debug-exit");
+	CHECK(o.guest.cmdline && !*o.guest.cmdline, "QEMU's empty command line");
+	CHECK(o.smp == 1 && !o.no_reboot && !o.pc_testdev, "nothing else");
+	CHECK(parse(K, "-device", "isa-debug-exit", NULL) == 0 && o.debug_exit_port == 0x501 &&
+		      o.debug_exit_size == 2,
+	      "isa-debug-exit's own defaults: 0x501, 2");
+}
+
+static void check_memory_and_cpus(void)
+{
+	CHECK(parse(K, "-m", "512", NULL) == 0 && o.ram_size == 512ull << 20, "-m 512: MiB");
+	CHECK(parse(K, "-m", "2G", NULL) == 0 && o.ram_size == 2ull << 30, "-m 2G");
+	CHECK(parse(K, "-m", "size=256M,slots=2,maxmem=1G", NULL) == 0 &&
+		      o.ram_size == 256ull << 20,
+	      "-m size=256M,slots=,maxmem=");
+	CHECK(parse(K, "-smp", "cpus=3", NULL) == 0 && o.smp == 3, "-smp cpus=3");
+	CHECK(parse(K, "-smp", "sockets=2,cores=2,threads=1", NULL) == 0 && o.smp == 4,
+	      "-smp topology: 2 x 2");
+	CHECK(parse(K, "-smp", "2,maxcpus=4", NULL) == 0 && o.smp == 2, "-smp 2,maxcpus=4");
+	CHECK(parse(K, "-M", "q35,accel=kvm:tcg,pit=off", NULL) == 0 && o.no_pit,
+	      "-M q35,accel=kvm:tcg,pit=off: %s", err);
+	CHECK(parse(K, "-machine", "type=microvm,kernel-irqchip=on", NULL) == 0,
+	      "-machine type=microvm,kernel-irqchip=on: %s", err);
+	CHECK(parse(K, "-accel", "kvm", NULL) == 0, "-accel kvm");
+	CHECK(parse(K, "-s", NULL) == 0 && o.gdb && !o.gdb_wait && o.gdb_addr.port == 1234 &&
+		      !o.gdb_addr.host[0],
+	      "-s: gdb on port 1234 of the loopback address: %s", err);
+	CHECK(parse(K, "-S", "-gdb", "tcp:127.0.0.2:4321", NULL) == 0 && o.gdb && o.gdb_wait &&
+		      o.gdb_addr.port == 4321 && !strcmp(o.gdb_addr.host, "127.0.0.2"),
+	      "-S -gdb tcp:HOST:PORT: %s", err);
+	CHECK(parse(K, "-gdb", "unix:/tmp/g.sock,server=on,wait=off", NULL) == 0 &&
+		      o.gdb_addr.is_unix && !strcmp(o.gdb_addr.path, "/tmp/g.sock"),
+	      "-gdb unix:PATH,server=on,wait=off: %s", err);
+}
+
+static void check_probes(void)
+{
+	static const struct {
+		const char *opt, *arg;
+		enum qemu_probe want;
+	} probes[] = {
+		{ "-h", NULL, QEMU_HELP },
+		{ "--help", NULL, QEMU_HELP },
+		{ "-version", NULL, QEMU_VERSION_LINE },
+		{ "-device", "?", QEMU_DEVICE_HELP },
+		{ "-device", "help", QEMU_DEVICE_HELP },
+		{ "-machine", "help", QEMU_MACHINE_HELP },
+		{ "-M", "?", QEMU_MACHINE_HELP },
+		{ "-cpu", "help", QEMU_CPU_HELP },
+	};
+
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
+		CHECK(parse(probes[i].opt, probes[i].arg, NULL) == 0 && probe == probes[i].want,
+		      "probe %s %s", probes[i].opt, probes[i].arg ? probes[i].arg : "");
+}
+
+/* Each refused in one message that names what is at fault. */
+static void check_refusals(void)
+{
+	static const struct {
+		const char *opt, *arg, *names;
+	} bad[] = {
+		{ "-foo", NULL, "-foo: invalid option" },
+		{ "-hda", "disk.img", "-hda: invalid option" },
+		{ "disk.img", NULL, "disk.img: vmm runs -kernel images" },
+		{ "-serial", "null", "-serial null" },
+		{ "-display", "gtk", "-display gtk" },
+		{ "-vnc", ":0", "-vnc :0" },
+		{ "-accel", "tcg", "-accel tcg: vmm runs guests on KVM only" },
+		{ "-machine", "accel=tcg", "-machine accel=tcg" },
+		{ "-machine", "kernel_irqchip=split", "kernel_irqchip=split" },
+		{ "-machine", "vmport=on", "-machine vmport=on" },
+		{ "-machine", "virt", "virt: unknown machine type" },
+		{ "-device", "e1000", "-device e1000: 'e1000' is not a device" },
+		{ "-device", "pc-testdev,foo=1", "unknown property 'foo=1'" },
+		{ "-device", "isa-debug-exit,iobase=0x10000", "bad property 'iobase=0x10000'" },
+		{ "-cpu", "Skylake-Server", "-cpu Skylake-Server: unknown CPU model" },
+		{ "-cpu", "qemu64,+nosuch", "unknown CPU feature 'nosuch'" },
+		{ "-cpu", "max,hv_time", "unknown CPU feature 'hv_time'" },
+		{ "-m", "0", "-m 0: vmm gives guests 1M to 64G" },
+		{ "-m", "lots", "-m lots: bad memory size" },
+		{ "-smp", "0", "-smp 0: bad or unknown '0'" },
+		{ "-smp", "300", "-smp 300" },
+		{ "-smp", "3,maxcpus=2", "-smp 3,maxcpus=2: bad CPU count" },
+		{ "-smp", "2,books=1", "unknown 'books=1'" },
+		{ "-global", "isa-fdc.driveA=", "-global isa-fdc.driveA=" },
+		{ "-S", NULL, "-S: vmm has no monitor to continue from" },
+		{ "-gdb", "tcp::99999", "bad --gdb '99999'" },
+		{ "-gdb", "tcp:", "bad --gdb ''" },
+		{ "-chardev", "socket,id=m", "-chardev: invalid option" },
+		{ "-kernel", NULL, "-kernel: requires an argument" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int r = bad[i].arg ? parse(K, bad[i].opt, bad[i].arg, NULL)
+				   : parse(K, bad[i].opt, NULL);
+
+		CHECK(r < 0 && strstr(err, bad[i].names) && !strchr(err, '\n'),
+		      "%s %s: refused, naming it: '%s'", bad[i].opt, bad[i].arg ? bad[i].arg : "",
+		      err);
+	}
+	CHECK(parse("-device", "pc-testdev", NULL) < 0 && strstr(err, "no -kernel"),
+	      "no -kernel: '%s'", err);
+}
+
+static void check_first(void)
+{
+	char *as_qemu[] = { "/usr/local/bin/qemu-system-x86_64", "-h" };
+	char *as_kvm[] = { "qemu-kvm" };
+	char *as_vmm[] = { "./vmm", "--qemu", "-h" };
+	char *plain[] = { "./vmm", "guest.bin" };
+
+	CHECK(qemu_args_first(2, as_qemu) == 1, "run as qemu-system-x86_64");
+	CHECK(qemu_args_first(1, as_kvm) == 1, "run as qemu-kvm");
+	CHECK(qemu_args_first(3, as_vmm) == 2, "vmm --qemu");
+	CHECK(qemu_args_first(2, plain) == 0, "vmm's own command line");
+}
+
+static void check_status(void)
+{
+	parse(K, "-no-reboot", NULL);
+	CHECK(qemu_args_status(&o, 8) == 0 && qemu_args_status(&o, 12) == 0,
+	      "-no-reboot: triple fault and reset end with 0");
+	CHECK(qemu_args_status(&o, 3) == 3 && qemu_args_status(&o, 0) == 0,
+	      "debug exit statuses and halt as they are");
+	parse(K, NULL);
+	CHECK(qemu_args_status(&o, 8) == 8 && qemu_args_status(&o, 12) == 12,
+	      "without -no-reboot: vmm's statuses (QEMU would reboot)");
+}
+
+int main(void)
+{
+	check_runner_line();
+	check_defaults();
+	check_memory_and_cpus();
+	check_probes();
+	check_refusals();
+	check_first();
+	check_status();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

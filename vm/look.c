@@ -1,0 +1,147 @@
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/log.h"
+#include "lib/machine.h"
+#include "vm/look.h"
+
+/* A vCPU ioctl waits while its vCPU is in KVM_RUN: only this thread can
+ * ask KVM what its vCPU is doing, so it records it for the host thread. */
+static void look_at(struct run_thread *t)
+{
+	struct vcpu *v = t->vcpu;
+	struct kvm_mp_state mp = { KVM_MP_STATE_RUNNABLE }; /* if KVM cannot say */
+	struct kvm_vcpu_events ev;
+	bool events = KVM_CALL(v->vm, v->fd, KVM_GET_VCPU_EVENTS, &ev) == 0;
+
+	KVM_CALL(v->vm, v->fd, KVM_GET_MP_STATE, &mp);
+	t->seen = (struct vcpu_seen){
+		.mp_state = mp.mp_state,
+		.irq_on = vcpu_regs(v)->rflags & RFLAGS_IF,
+		.nmi_pending = !events || ev.nmi.pending || ev.nmi.injected || ev.smi.pending,
+		.rip = vcpu_regs(v)->rip,
+		.last_exit = t->last_exit,
+		.exits = t->exits,
+	};
+}
+
+/* Wait outside KVM_RUN until the host thread has read every record; take
+ * this vCPU's record once every thread has parked, so that no guest code
+ * runs between the first record and the last (an IPI sent after one vCPU
+ * recorded would be missed). immediate_exit stays as the kick left it: a
+ * debugger's hold may have set it meanwhile. */
+void look_park(struct run_thread *t)
+{
+	struct run *r = t->run;
+
+	pthread_mutex_lock(&r->look_lock);
+	if (__atomic_load_n(&r->looking, __ATOMIC_SEQ_CST)) {
+		unsigned look = r->look;
+
+		r->look_parked++;
+		pthread_cond_broadcast(&r->look_cond);
+		while (__atomic_load_n(&r->looking, __ATOMIC_SEQ_CST) && r->look == look) {
+			if (r->look_recording == look && t->seen_look != look) {
+				pthread_mutex_unlock(&r->look_lock);
+				look_at(t); /* every vCPU is parked: its state holds still */
+				pthread_mutex_lock(&r->look_lock);
+				t->seen_look = look;
+				r->look_recorded++;
+				pthread_cond_broadcast(&r->look_cond);
+				continue;
+			}
+			pthread_cond_wait(&r->look_cond, &r->look_lock);
+		}
+	}
+	pthread_mutex_unlock(&r->look_lock);
+}
+
+/* A debugger holds some vCPU (run_hold): it stays out of looks, and the
+ * run is not over while it does. */
+static bool any_held(struct run *r)
+{
+	for (int i = 0; i < r->nr; i++)
+		if (__atomic_load_n(&r->threads[i].held, __ATOMIC_SEQ_CST))
+			return true;
+	return false;
+}
+
+/* Wait, under look_lock, until *count reaches every vCPU; false if the
+ * run stops or RUN_PARK_MS pass first. */
+static bool wait_all(struct run *r, const int *count, const struct timespec *limit)
+{
+	while (*count < r->nr && !run_stopping(r) && !any_held(r) &&
+	       pthread_cond_timedwait(&r->look_cond, &r->look_lock, limit) == 0)
+		;
+	return *count == r->nr;
+}
+
+/* Park every vCPU thread, then have each record its vCPU; true if all did
+ * within RUN_PARK_MS. Always followed by unpark(). */
+static bool look(struct run *r)
+{
+	struct timespec limit;
+	bool all;
+
+	pthread_mutex_lock(&r->look_lock);
+	r->look++;
+	r->look_parked = r->look_recorded = 0;
+	__atomic_store_n(&r->looking, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&r->look_lock);
+	for (int i = 0; i < r->nr; i++)
+		run_kick(&r->threads[i]);
+	clock_gettime(CLOCK_MONOTONIC, &limit);
+	limit.tv_nsec += RUN_PARK_MS * 1000000L;
+	limit.tv_sec += limit.tv_nsec / 1000000000L;
+	limit.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&r->look_lock);
+	all = wait_all(r, &r->look_parked, &limit);
+	if (all) {
+		r->look_recording = r->look;
+		pthread_cond_broadcast(&r->look_cond);
+		all = wait_all(r, &r->look_recorded, &limit);
+	}
+	pthread_mutex_unlock(&r->look_lock);
+	return all;
+}
+
+static void unpark(struct run *r)
+{
+	pthread_mutex_lock(&r->look_lock);
+	__atomic_store_n(&r->looking, 0, __ATOMIC_SEQ_CST);
+	pthread_cond_broadcast(&r->look_cond);
+	pthread_mutex_unlock(&r->look_lock);
+}
+
+/* The run is over by itself when every vCPU waits for another at once:
+ * none can ever run again. Only a look sees them all at once. */
+void look_check_over(struct run *r)
+{
+	bool over = !any_held(r) && look(r);
+
+	for (int i = 0; over && i < r->nr; i++)
+		over = watch_waits_for_good(&r->threads[i].seen);
+	if (over)
+		run_request_stop(r, STATUS_HALT); /* before unpark: no thread enters again */
+	unpark(r);
+}
+
+/* SIGQUIT, Ctrl-A w: what each vCPU is doing; the guest goes on. */
+void look_report(struct run *r, FILE *f)
+{
+	look(r);
+	unpark(r); /* the records stay: only the host thread starts looks */
+	for (int i = 0; i < r->nr; i++) {
+		const struct run_thread *t = &r->threads[i];
+
+		if (t->seen_look == r->look)
+			watch_print(f, i, &t->seen);
+		else if (__atomic_load_n(&t->held, __ATOMIC_SEQ_CST))
+			warn("cpu %d: held by the debugger", i);
+		else if (any_held(r))
+			warn("cpu %d: not looked at while the debugger holds another", i);
+		else
+			warn("cpu %d: did not leave KVM_RUN within %d ms", i, RUN_PARK_MS);
+	}
+}

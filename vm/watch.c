@@ -1,0 +1,109 @@
+#include <stdlib.h>
+
+#include "lib/log.h"
+#include "vm/stats.h"
+#include "vm/watch.h"
+
+/* KVM's count of the HLTs a vCPU executed (arch/x86/kvm). Not
+ * halt_wakeup: a timer interrupt kicks a vCPU halted with interrupts off
+ * too, which then goes back to sleep without running. */
+static const char *const halt_counters[] = { "halt_exits" };
+
+/* The x86 states of KVM_GET_MP_STATE (api.rst 4.38). An AP waits for INIT
+ * and SIPI, which only another vCPU sends; a HLT with interrupts off wakes
+ * only on NMI, SMI or INIT, which vmm's devices never send (a guest could
+ * route a device interrupt as an NMI through the IOAPIC: that guest's
+ * vCPUs are taken as halted for good too). */
+bool watch_waits_for_good(const struct vcpu_seen *s)
+{
+	switch (s->mp_state) {
+	case KVM_MP_STATE_UNINITIALIZED: /* an AP before INIT */
+	case KVM_MP_STATE_INIT_RECEIVED: /* after INIT, before SIPI */
+	case KVM_MP_STATE_AP_RESET_HOLD: /* an SEV-ES AP parked until SIPI */
+		return true;
+	case KVM_MP_STATE_HALTED:
+		return !s->irq_on && !s->nmi_pending;
+	default: /* RUNNABLE, SIPI_RECEIVED, and any state new to vmm */
+		return false;
+	}
+}
+
+static const char *mp_state_name(uint32_t state)
+{
+	static const char *const names[] = {
+		[KVM_MP_STATE_RUNNABLE] = "RUNNABLE",
+		[KVM_MP_STATE_UNINITIALIZED] = "UNINITIALIZED",
+		[KVM_MP_STATE_INIT_RECEIVED] = "INIT_RECEIVED",
+		[KVM_MP_STATE_HALTED] = "HALTED",
+		[KVM_MP_STATE_SIPI_RECEIVED] = "SIPI_RECEIVED",
+		[KVM_MP_STATE_AP_RESET_HOLD] = "AP_RESET_HOLD",
+	};
+
+	return state < sizeof(names) / sizeof(names[0]) && names[state] ? names[state] : "?";
+}
+
+void watch_print(FILE *f, int id, const struct vcpu_seen *s)
+{
+	fprintf(f,
+		"vmm: cpu %d: mp_state %s, interrupts %s%s, rip %#llx, last exit %s, %llu exits\n",
+		id, mp_state_name(s->mp_state), s->irq_on ? "on" : "off",
+		s->nmi_pending ? ", NMI pending" : "", (unsigned long long)s->rip,
+		s->exits ? stats_exit_name(s->last_exit) : "none", (unsigned long long)s->exits);
+}
+
+void watch_init(struct watch *w, struct vm *vm, struct vcpu *vcpus, int nr)
+{
+	w->nr = nr;
+	w->halts = calloc(nr, sizeof(*w->halts));
+	w->exits = calloc(nr, sizeof(*w->exits));
+	w->hlts = calloc(nr, sizeof(*w->hlts));
+	if (!w->halts || !w->exits || !w->hlts)
+		die_errno("calloc");
+	for (int i = 0; i < nr; i++)
+		kvmstats_open(&w->halts[i], vm, vcpus[i].fd, halt_counters, 1);
+	w->next_look = 0;
+	w->wait = WATCH_QUIET_MS;
+}
+
+unsigned watch_note(struct watch *w, int i, uint64_t exits)
+{
+	uint64_t hlts = kvmstats_sum(&w->halts[i]);
+	unsigned moved = (exits != w->exits[i] ? WATCH_EXITS : 0) |
+			 (hlts != w->hlts[i] ? WATCH_HALTS : 0);
+
+	w->exits[i] = exits;
+	w->hlts[i] = hlts;
+	return moved;
+}
+
+/* A look comes WATCH_QUIET_MS after the last exit, the next ones twice as
+ * far apart each time, up to WATCH_WAIT_MAX_MS, and only in a tick in
+ * which nothing moved. A vCPU halted for good moves nothing; one idle
+ * with interrupts on executes HLT again each time its timer wakes it, and
+ * the looks at it stay far apart: only an exit (output, a device) says the
+ * guest may have done something new. (Without KVM's counter only the exits
+ * tell: the looks then follow the same schedule.) */
+bool watch_due(struct watch *w, unsigned moved, int64_t now)
+{
+	if (moved & WATCH_EXITS) {
+		w->wait = WATCH_QUIET_MS;
+		w->next_look = now + w->wait;
+		return false;
+	}
+	if (moved || now < w->next_look)
+		return false;
+	w->wait = w->wait * 2 < WATCH_WAIT_MAX_MS ? w->wait * 2 : WATCH_WAIT_MAX_MS;
+	w->next_look = now + w->wait;
+	return true;
+}
+
+void watch_destroy(struct watch *w)
+{
+	for (int i = 0; w->halts && i < w->nr; i++)
+		kvmstats_close(&w->halts[i]);
+	free(w->halts);
+	free(w->exits);
+	free(w->hlts);
+	w->halts = NULL;
+	w->exits = w->hlts = NULL;
+}

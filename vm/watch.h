@@ -1,0 +1,57 @@
+#ifndef WATCH_H
+#define WATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vm/kvmstats.h"
+#include "vm/vcpu.h"
+
+#define WATCH_QUIET_MS 10      /* after an exit, before a first look */
+#define WATCH_WAIT_MAX_MS 1280 /* between looks at a guest that makes no exit */
+
+/* What a vCPU's own thread saw of it while out of KVM_RUN: a vCPU ioctl
+ * waits for KVM_RUN to return, so only that thread can ask. */
+struct vcpu_seen {
+	uint32_t mp_state; /* KVM_GET_MP_STATE */
+	bool irq_on;       /* RFLAGS.IF */
+	bool nmi_pending;  /* an NMI or SMI on its way (KVM_GET_VCPU_EVENTS) */
+	uint64_t rip;
+	uint32_t last_exit; /* KVM_EXIT_* of its last exit to userspace; 0 before any */
+	uint64_t exits;     /* exits to userspace so far */
+};
+
+/* Whether a vCPU in this state stays in it until another vCPU acts. */
+bool watch_waits_for_good(const struct vcpu_seen *s);
+/* One line on f: the state, the last exit, RIP, the exits. */
+void watch_print(FILE *f, int id, const struct vcpu_seen *s);
+
+/* The host thread's view of the vCPUs between looks: what moved since the
+ * last tick, from the exits to userspace and KVM's own count of HLTs
+ * (halt_exits, vm/kvmstats.h). A look costs each vCPU a trip out of
+ * KVM_RUN, so it is taken only when nothing has moved for a tick, and at a
+ * guest that makes no exit ever more rarely. */
+enum watch_moved {
+	WATCH_EXITS = 1, /* an exit to userspace: the guest is doing something */
+	WATCH_HALTS = 2, /* a HLT executed: an idle guest woken by its timer */
+};
+
+struct watch {
+	struct kvmstats *halts; /* each vCPU's halt_exits */
+	uint64_t *exits, *hlts; /* each vCPU's counts at the last tick */
+	int nr;
+	int64_t next_look; /* ms, CLOCK_MONOTONIC */
+	int64_t wait;      /* ms from this look to the next, if no exit comes */
+};
+
+void watch_init(struct watch *w, struct vm *vm, struct vcpu *vcpus, int nr);
+/* Each tick, for each vCPU, its exits to userspace so far: what moved
+ * since the last tick (enum watch_moved). */
+unsigned watch_note(struct watch *w, int i, uint64_t exits);
+/* Then: whether to look at every vCPU now, given what moved in any vCPU
+ * and the time in ms. */
+bool watch_due(struct watch *w, unsigned moved, int64_t now);
+void watch_destroy(struct watch *w);
+
+#endif
