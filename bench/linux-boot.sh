@@ -43,4 +43,6 @@ fi
 files+=(--file "$HERE/linux-boot-inner.sh:/work/inner.sh")
 HAVE_QEMU=0
 [ -z "$QEMU_BIN" ] || HAVE_QEMU=1
-exec "$HARNESS" --timeout "${BENCH_HARNESS_TIMEOUT:-600}" "${files[@]}" -- "sh /work/inner.sh $REPS $TIMEOUT_BOOT $HAVE_QEMU $NC"
+# --kick 1: a byte to the outer VM every second, so QEMU 7.2 cannot lose its
+# timer interrupt and freeze the boots (tests/linux/stall.md).
+exec "$HARNESS" --kick 1 --timeout "${BENCH_HARNESS_TIMEOUT:-600}" "${files[@]}" -- "sh /work/inner.sh $REPS $TIMEOUT_BOOT $HAVE_QEMU $NC"

@@ -15,7 +15,8 @@ set -euo pipefail
 [ $# -eq 6 ] || { sed -n '/^#   bench/p' "$0" >&2; exit 2; }
 VMM=$1 TINY=$2 DEBIAN=$3 INITRD=$4 CONSOLE=$5 LINES=$6
 HERE=$(cd "$(dirname "$0")" && pwd)
-exec "$HERE/../tests/linux/tcg-harness.sh" --timeout "${BENCH_HARNESS_TIMEOUT:-600}" \
+# --kick 1: see tests/linux/stall.md (the outer VM would freeze now and then).
+exec "$HERE/../tests/linux/tcg-harness.sh" --kick 1 --timeout "${BENCH_HARNESS_TIMEOUT:-600}" \
     --file "$VMM:/work/vmm" --file "$TINY:/work/tiny" --file "$DEBIAN:/work/debian" \
     --file "$INITRD:/work/initrd" --file "$CONSOLE:/work/console-initrd" \
     --file "$HERE/linux-exits-inner.sh:/work/inner.sh" \
