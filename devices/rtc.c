@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "devices/rtc.h"
+#include "lib/log.h"
 #include "lib/machine.h"
 
 /* Register numbers and bits from the MC146818A datasheet (the ones the
@@ -118,7 +119,7 @@ static bool alarm_due(const struct rtc *r, time_t t)
 
 bool rtc_wants_ticks(const struct rtc *r)
 {
-	return r->cmos[REG_B] & (RTC_B_PIE | RTC_B_AIE | RTC_B_UIE);
+	return r->cmos[REG_B] & (RTC_B_AIE | RTC_B_UIE); /* PF never comes: no PIE */
 }
 
 /* IRQF and IRQ 8 follow the flags and their enables. */
@@ -202,6 +203,11 @@ static void rtc_io(void *dev, struct io_access *a)
 		r->cmos[r->index] = a->data[0]; /* CMOS RAM and the alarm */
 	} else if (r->index == REG_A || r->index == REG_B) {
 		r->cmos[r->index] = a->data[0]; /* the clock itself stays the host's */
+		if (r->index == REG_B && (a->data[0] & RTC_B_PIE) && !r->told_pie) {
+			warn("guest enabled the RTC's periodic interrupt, which vmm does not "
+			     "emulate");
+			r->told_pie = true;
+		}
 		update_irq(r);
 	}
 }

@@ -23,6 +23,7 @@ struct rtc {
 	struct irq_line wake; /* pulsed when the alarm fires with AIE: the PM's RTC event */
 	int64_t last_update;  /* the second whose update the flags include */
 	int level;
+	bool told_pie; /* the warning that PIE does nothing, given once */
 };
 
 /* ram_size fills the CMOS memory-size bytes that firmware reads. */

@@ -374,6 +374,14 @@ same_as_qemu() {
 	same_as_qemu tcg rtc.elf
 }
 
+@test "rtc: the periodic interrupt, not emulated, is said once and keeps no ticks (unit test)" {
+	make -s -C "$ROOT" build/unit/rtc_test >&2
+	"$ROOT/build/unit/rtc_test" >"$OUT" 2>"$ERR" || status=$?
+	cat "$OUT" "$ERR"
+	[ "${status:-0}" -eq 0 ]
+	[ "$(grep -c "periodic interrupt, which vmm does not emulate" "$ERR")" -eq 1 ]
+}
+
 @test "s3: suspend to RAM, woken by the RTC alarm, resumed at the FACS waking vector in real mode: as QEMU on KVM" {
 	qvmm "${QARGS[@]}" -kernel "$GUESTS/s3.elf"
 	assert_status 1
