@@ -197,7 +197,7 @@ EOF
 	grep -q 'cond.md:2: skipped, docs-if failed: false' <<<"$output"
 }
 
-@test "docs.py lint: prompts outside console, figures in prose, line numbers, dead references" {
+@test "docs.py lint: prompts outside console, figures in prose, line numbers, dead references and images" {
 	mkdir "$T/d" "$T/d/exercises"
 	write_page d/README.md <<'EOF'
 # Tour
@@ -217,6 +217,8 @@ $ ./vmm hello
 ```console
 no command first
 ```
+
+![a figure make bench never drew](../bench/fig-none.svg)
 EOF
 	sed -i "s|ROOTDIR|$ROOT|" "$T/d/page.md"
 	touch "$T/d/exercises/orphan.patch"
@@ -236,6 +238,7 @@ EOF
 	grep -q 'page.md:5: `vm/nowhere.c` does not exist' <<<"$output"
 	grep -q "page.md:7: '\$ ' prompts only in \`\`\`console blocks" <<<"$output"
 	grep -q 'page.md:11: a console block starts with' <<<"$output"
+	grep -q 'page.md:15: link to ../bench/fig-none.svg: no such file' <<<"$output"
 	grep -q 'the tour does not link lonely.md' <<<"$output"
 	grep -q 'exercises/orphan.patch: no page runs' <<<"$output"
 	grep -q 'try missing, but there is no missing.patch' <<<"$output"
