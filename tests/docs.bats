@@ -81,6 +81,17 @@ page() {
 	page CONTRIBUTING.md
 }
 
+@test "README.md: Benchmarks quotes bench/results.md through bench/figure.py, types no figure in" {
+	run "$DOCS_PY" check "$ROOT/README.md"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	sed -n '/^## Benchmarks$/,/^## [^B]/p' "$ROOT/README.md" >"$T/bench.md"
+	grep -q '^\$ bench/figure.py ' "$T/bench.md" || { echo "no figure block in Benchmarks"; return 1; }
+	run "$DOCS_PY" prose "$T/bench.md"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
 @test "bench/figure.py reads every row of bench/results.md" {
 	local rows
 	rows=$("$FIGURE" --rows | cut -d. -f1)
@@ -242,6 +253,9 @@ EOF
 	grep -q 'the tour does not link lonely.md' <<<"$output"
 	grep -q 'exercises/orphan.patch: no page runs' <<<"$output"
 	grep -q 'try missing, but there is no missing.patch' <<<"$output"
+	run "$DOCS_PY" prose "$T/d/page.md"
+	[ "$status" -eq 1 ]
+	grep -q "page.md:3: a measured figure in prose ('1.56×')" <<<"$output"
 }
 
 @test "bench/figure.py: a row with its machine; an unknown row or table fails" {
