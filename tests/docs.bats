@@ -81,13 +81,15 @@ page() {
 	page CONTRIBUTING.md
 }
 
-@test "README.md: Benchmarks quotes bench/results.md through bench/figure.py, types no figure in" {
+@test "README.md: Benchmarks and Framebuffer quote bench/results.md through bench/figure.py, type no figure in" {
 	run "$DOCS_PY" check "$ROOT/README.md"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	sed -n '/^## Benchmarks$/,/^## [^B]/p' "$ROOT/README.md" >"$T/bench.md"
 	grep -q '^\$ bench/figure.py ' "$T/bench.md" || { echo "no figure block in Benchmarks"; return 1; }
-	run "$DOCS_PY" prose "$T/bench.md"
+	sed -n '/^## Framebuffer$/,/^## [^F]/p' "$ROOT/README.md" >"$T/fb.md"
+	grep -q '^\$ bench/figure.py ' "$T/fb.md" || { echo "no figure block in Framebuffer"; return 1; }
+	run "$DOCS_PY" prose "$T/bench.md" "$T/fb.md"
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
