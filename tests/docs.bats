@@ -81,6 +81,19 @@ page() {
 	page CONTRIBUTING.md
 }
 
+@test "README.md: Benchmarks and Framebuffer quote bench/results.md through bench/figure.py, type no figure in" {
+	run "$DOCS_PY" check "$ROOT/README.md"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	sed -n '/^## Benchmarks$/,/^## [^B]/p' "$ROOT/README.md" >"$T/bench.md"
+	grep -q '^\$ bench/figure.py ' "$T/bench.md" || { echo "no figure block in Benchmarks"; return 1; }
+	sed -n '/^## Framebuffer$/,/^## [^F]/p' "$ROOT/README.md" >"$T/fb.md"
+	grep -q '^\$ bench/figure.py ' "$T/fb.md" || { echo "no figure block in Framebuffer"; return 1; }
+	run "$DOCS_PY" prose "$T/bench.md" "$T/fb.md"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
 @test "bench/figure.py reads every row of bench/results.md" {
 	local rows
 	rows=$("$FIGURE" --rows | cut -d. -f1)
@@ -197,7 +210,7 @@ EOF
 	grep -q 'cond.md:2: skipped, docs-if failed: false' <<<"$output"
 }
 
-@test "docs.py lint: prompts outside console, figures in prose, line numbers, dead references" {
+@test "docs.py lint: prompts outside console, figures in prose, line numbers, dead references and images" {
 	mkdir "$T/d" "$T/d/exercises"
 	write_page d/README.md <<'EOF'
 # Tour
@@ -217,6 +230,8 @@ $ ./vmm hello
 ```console
 no command first
 ```
+
+![a figure make bench never drew](../bench/fig-none.svg)
 EOF
 	sed -i "s|ROOTDIR|$ROOT|" "$T/d/page.md"
 	touch "$T/d/exercises/orphan.patch"
@@ -236,9 +251,13 @@ EOF
 	grep -q 'page.md:5: `vm/nowhere.c` does not exist' <<<"$output"
 	grep -q "page.md:7: '\$ ' prompts only in \`\`\`console blocks" <<<"$output"
 	grep -q 'page.md:11: a console block starts with' <<<"$output"
+	grep -q 'page.md:15: link to ../bench/fig-none.svg: no such file' <<<"$output"
 	grep -q 'the tour does not link lonely.md' <<<"$output"
 	grep -q 'exercises/orphan.patch: no page runs' <<<"$output"
 	grep -q 'try missing, but there is no missing.patch' <<<"$output"
+	run "$DOCS_PY" prose "$T/d/page.md"
+	[ "$status" -eq 1 ]
+	grep -q "page.md:3: a measured figure in prose ('1.56×')" <<<"$output"
 }
 
 @test "bench/figure.py: a row with its machine; an unknown row or table fails" {

@@ -8,6 +8,8 @@ written for authors in docs/CONTRIBUTING.md.
   docs.py lint [DIR]        the static rules, over every page in DIR (docs/)
   docs.py figures PAGE...   rewrite the figure blocks (every command a
                             bench/figure.py call) from bench/results.md
+  docs.py prose PAGE...     the one rule for text outside docs/ (README.md's
+                            Benchmarks): no measured figure typed into prose
 
 Exit status: 0 all good; 1 a check failed (each failure explained on
 stdout); 2 bad usage; 3 all good, but some blocks were skipped because
@@ -230,6 +232,20 @@ def lint_page(page, problems, tried):
                         f"(at most {PROSE_WORDS_MAX})")
 
 
+def prose_figures(pages):
+    """Measured figures typed into the prose of pages outside docs/, where the
+    other rules do not apply (README.md's Benchmarks section)."""
+    problems = 0
+    for page in pages:
+        for n, text in parse_page(page)[1]:
+            m = PROSE_FIGURE.search(strip_inline(text))
+            if m:
+                problems += 1
+                print(f"{os.path.relpath(page, ROOT)}:{n}: a measured figure in prose "
+                      f"('{m.group(0)}'): show it with bench/figure.py in a console block")
+    return 1 if problems else 0
+
+
 def lint_link(rel, n, page, label, target, problems):
     if re.match(r"^[a-z]+:", target) or target.startswith("#"):
         return
@@ -287,7 +303,7 @@ def figures(pages):
 
 
 def main():
-    if len(sys.argv) < 2 or sys.argv[1] not in ("check", "lint", "figures"):
+    if len(sys.argv) < 2 or sys.argv[1] not in ("check", "lint", "figures", "prose"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     args = [os.path.abspath(a) for a in sys.argv[2:]]
@@ -296,6 +312,8 @@ def main():
     if not args:
         print("docs.py: which pages?", file=sys.stderr)
         return 2
+    if sys.argv[1] == "prose":
+        return prose_figures(args)
     return check(args) if sys.argv[1] == "check" else figures(args)
 
 
