@@ -19,6 +19,9 @@
  *   t  The same, but the BSP leaves the PIT and PICs as a BIOS leaves
  *      them (IRQ 0 on vector 0x08, 18.2 times a second) and handles the
  *      timer: an idle guest that its timer wakes, never the end either.
+ *   r  (any number of CPUs) The BSP turns the RTC's update-ended
+ *      interrupt on, which only vmm's host-thread ticks raise, and halts
+ *      with interrupts off: over all the same, status 0.
  * With one CPU, or another byte, it writes 1 to the debug exit port
  * (status 3).
  */
@@ -67,9 +70,11 @@ _start:
 	lea	crlf(%rip), %rsi
 	call	puts
 
+	mov	mode(%rip), %al
+	cmp	$'r', %al
+	je	rtc_on
 	cmpl	$2, ncpus(%rip)
 	jb	fail
-	mov	mode(%rip), %al
 	cmp	$'i', %al
 	je	init_only
 	cmp	$'n', %al
@@ -80,6 +85,13 @@ _start:
 	je	park
 fail:	mov	$1, %al
 	out	%al, $DEBUG_EXIT_PORT
+	jmp	halt
+
+rtc_on:
+	mov	$CMOS_REG_B, %al
+	out	%al, $RTC_PORT
+	mov	$(RTC_B_UIE | 0x02), %al	/* and 24-hour mode, as vmm starts it */
+	out	%al, $(RTC_PORT + 1)
 	jmp	halt
 
 init_only:

@@ -244,6 +244,18 @@ threads() {
 	assert_status $PASSED
 }
 
+@test "a guest halted for good while stdout is a full pipe nobody reads: the run is over all the same" {
+	mkfifo "$T/stuck"
+	exec 4<>"$T/stuck"
+	head -c 65536 /dev/zero >&4 # full: vmm's output stays pending, the console busy
+	status=0
+	timeout --preserve-status -s KILL "$VMM_LIMIT" "$VMM" --timeout 20 "$GUESTS/hello64.bin" \
+		<"$IN" >"$T/stuck" 2>"$ERR" || status=$?
+	exec 4<&-
+	cat "$ERR"
+	assert_status 0
+}
+
 @test "SIGTERM while the last words wait for a stuck pipe: vmm ends, the guest's status stands" {
 	mkfifo "$T/stuck"
 	exec 4<>"$T/stuck"

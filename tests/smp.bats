@@ -193,6 +193,16 @@ smphalt() {
 	done
 }
 
+@test "halted with interrupts off beside an RTC interrupt that only ticks raise: still the end" {
+	local n
+	for n in 1 2; do
+		smphalt r --smp "$n" --timeout 20
+		assert_status 0
+		assert_stdout $'case r\r\n'
+		assert_stderr_empty
+	done
+}
+
 @test "a BSP halted with interrupts off while an AP runs is not the end: the AP's NMI wakes it" {
 	local n v
 	for n in 2 3; do

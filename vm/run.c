@@ -129,7 +129,9 @@ static void wake_host(struct run *r)
 static void count_exit(struct run_thread *t)
 {
 	t->last_exit = t->vcpu->run->exit_reason;
-	__atomic_store_n(&t->exits, t->exits + 1, __ATOMIC_RELAXED); /* one writer */
+	/* One writer; seq_cst orders it before the load of napping that
+	 * follows, as the host thread stores napping before reading this. */
+	__atomic_store_n(&t->exits, t->exits + 1, __ATOMIC_SEQ_CST);
 }
 
 /* A held vCPU, settled, waits here without using CPU until released. */
@@ -230,18 +232,26 @@ static int64_t now_ms(void)
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+/* What a wait found. The guest moving (a vCPU in an exit, ring entries)
+ * puts the next look off; host work (input, a wake-up, output vmm could
+ * not deliver yet, an RTC interrupt that only ticks raise) only keeps the
+ * ticks at RUN_TICK_MS: a guest halted for good is over whatever stdout
+ * does. */
+enum { WAIT_MOVED = 1, WAIT_BUSY = 2 };
+
 /* Sleep until the next tick, the timeout, a wake-up or input; then do host
- * work. Returns whether there was any: input, a wake-up, output. */
-static bool host_wait(struct run *r, const struct run_hooks *h, int64_t next_tick)
+ * work. Returns what it found (WAIT_*). */
+static unsigned host_wait(struct run *r, const struct run_hooks *h, int64_t next_tick)
 {
 	struct pollfd fds[2] = { { r->wake_fd, POLLIN, 0 }, { h->input_fd(h->ctx), POLLIN, 0 } };
 	int64_t until = r->timeout > 0 && r->deadline < next_tick ? r->deadline : next_tick;
 	int64_t wait = until - now_ms();
 	uint64_t count;
-	bool busy;
+	unsigned found = 0;
 
-	busy = poll(fds, fds[1].fd >= 0 ? 2 : 1, wait > 0 ? (int)wait : 0) > 0;
-	if (busy && (fds[0].revents & POLLIN) && read(r->wake_fd, &count, sizeof(count)) < 0)
+	if (poll(fds, fds[1].fd >= 0 ? 2 : 1, wait > 0 ? (int)wait : 0) > 0)
+		found = WAIT_BUSY;
+	if (found && (fds[0].revents & POLLIN) && read(r->wake_fd, &count, sizeof(count)) < 0)
 		warn("eventfd read: %s", strerror(errno));
 	h->watch(h->ctx);
 	if (r->timeout > 0 && now_ms() >= r->deadline && !run_stopping(r)) {
@@ -251,11 +261,13 @@ static bool host_wait(struct run *r, const struct run_hooks *h, int64_t next_tic
 	/* Never wait for the lock here: a vCPU holding it drains the ring
 	 * itself, and the kicks that follow must go out whatever it does. */
 	if (pthread_mutex_trylock(&r->io_lock) != 0)
-		return true;
-	busy |= ring_drain(&r->ring) > 0; /* output the guest wrote and then went quiet on */
-	busy |= h->tick(h->ctx);
+		return WAIT_MOVED | WAIT_BUSY; /* a vCPU is handling an exit */
+	if (ring_drain(&r->ring) > 0)          /* output the guest wrote and then went quiet on */
+		found |= WAIT_MOVED | WAIT_BUSY;
+	if (h->tick(h->ctx))
+		found |= WAIT_BUSY;
 	pthread_mutex_unlock(&r->io_lock);
-	return busy;
+	return found;
 }
 
 /* Out of KVM_RUN, after setting the flag the thread checks (stopping or
@@ -287,7 +299,9 @@ void run_init(struct run *r, struct vm *vm, struct vcpu *vcpus, int n, double ti
 	pthread_mutex_init(&r->io_lock, NULL);
 	pthread_mutex_init(&r->look_lock, NULL);
 	pthread_condattr_init(&monotonic);
-	pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+	/* Looks time out on this clock: without it, each would at once. */
+	if ((errno = pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC)))
+		die_errno("pthread_condattr_setclock");
 	pthread_cond_init(&r->look_cond, &monotonic);
 	pthread_condattr_destroy(&monotonic);
 	pthread_mutex_init(&r->park_lock, NULL);
@@ -387,6 +401,16 @@ bool run_stopping(struct run *r)
  * exits or the host has work, ever further apart (up to RUN_NAP_MAX_MS)
  * otherwise, since an idle guest's timer interrupts need no host thread;
  * then the first exit wakes it (vcpu_thread). */
+/* An exit counted after watch_note read the counters but before napping
+ * was set found napping clear and woke no one: no nap then. */
+static bool exits_since_note(struct run *r)
+{
+	for (int i = 0; i < r->nr; i++)
+		if (__atomic_load_n(&r->threads[i].exits, __ATOMIC_SEQ_CST) != r->watch.exits[i])
+			return true;
+	return false;
+}
+
 int run_machine(struct run *r, const struct run_hooks *hooks)
 {
 	int64_t interval = RUN_TICK_MS, next_tick = now_ms() + interval;
@@ -394,14 +418,14 @@ int run_machine(struct run *r, const struct run_hooks *hooks)
 	r->deadline = now_ms() + (int64_t)(r->timeout * 1000);
 	start_vcpus(r);
 	while (!run_stopping(r)) {
-		bool busy = host_wait(r, hooks, next_tick);
-		unsigned moved = busy ? WATCH_EXITS : 0;
+		unsigned found = host_wait(r, hooks, next_tick);
+		unsigned moved = (found & WAIT_MOVED) ? WATCH_EXITS : 0;
 		int64_t now = now_ms();
 
 		if (__atomic_exchange_n(&r->report, 0, __ATOMIC_SEQ_CST))
 			look_report(r, log_stream());
 		if (now < next_tick) {
-			if (busy && next_tick > now + RUN_TICK_MS)
+			if (found && next_tick > now + RUN_TICK_MS)
 				next_tick = now + RUN_TICK_MS; /* woken from a nap */
 			continue;
 		}
@@ -412,11 +436,15 @@ int run_machine(struct run *r, const struct run_hooks *hooks)
 				__atomic_load_n(&r->threads[i].exits, __ATOMIC_RELAXED));
 		if (watch_due(&r->watch, moved, now) && !run_stopping(r))
 			look_check_over(r);
-		interval = (moved & WATCH_EXITS) ? RUN_TICK_MS
-						 : (interval * 2 < RUN_NAP_MAX_MS ? interval * 2
-										  : RUN_NAP_MAX_MS);
-		next_tick = now + interval;
+		interval = (moved & WATCH_EXITS) || (found & WAIT_BUSY) ? RUN_TICK_MS
+			   : interval * 2 < RUN_NAP_MAX_MS              ? interval * 2
+									: RUN_NAP_MAX_MS;
 		__atomic_store_n(&r->napping, interval > RUN_TICK_MS, __ATOMIC_SEQ_CST);
+		if (interval > RUN_TICK_MS && exits_since_note(r)) {
+			__atomic_store_n(&r->napping, 0, __ATOMIC_SEQ_CST);
+			interval = RUN_TICK_MS;
+		}
+		next_tick = now + interval;
 	}
 	stop_vcpus(r);
 	ring_drain(&r->ring);
