@@ -75,12 +75,19 @@ static int64_t now_ms(void)
 static bool writable_in_time(const struct console *c, int fd)
 {
 	struct pollfd p = { .fd = fd, .events = POLLOUT };
-	int64_t left = c->deadline - now_ms();
 
-	if (!c->last_words || left <= 0 || signals_stop_pending())
-		return false;
-	return poll(&p, 1, left > INT32_MAX ? INT32_MAX : (int)left) > 0 &&
-	       (p.revents & (POLLOUT | POLLERR | POLLHUP));
+	for (;;) {
+		int64_t left = c->deadline - now_ms();
+		int n;
+
+		if (!c->last_words || left <= 0 || signals_stop_pending())
+			return false;
+		n = poll(&p, 1, left > INT32_MAX ? INT32_MAX : (int)left);
+		if (n > 0)
+			return p.revents & (POLLOUT | POLLERR | POLLHUP);
+		if (!(n < 0 && errno == EINTR))
+			return false; /* a SIGQUIT after the run is no reason to stop talking */
+	}
 }
 
 /* The log stream's writer (fopencookie): reports every byte written, so

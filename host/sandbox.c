@@ -70,6 +70,16 @@ static int emit_rule(struct sock_filter *p, const struct rule *r)
 	return n;
 }
 
+/* A rule's list is fixed-size: a new ioctl or fd that overflows it is
+ * vmm's bug, caught at the first run rather than as a broken filter. */
+static void add_value(struct rule *r, uint32_t value)
+{
+	if (r->nr_values >= MAX_VALUES)
+		die(STATUS_INTERNAL, "sandbox: more than %d values for syscall %d", MAX_VALUES,
+		    r->nr);
+	r->values[r->nr_values++] = value;
+}
+
 static int build(struct sock_filter *p, const struct rule *rules, int nr_rules)
 {
 	int n = 0;
@@ -131,9 +141,9 @@ void sandbox_install(const struct sandbox_fds *fds)
 
 	for (int i = 0; i < SANDBOX_MAX_FDS; i++)
 		if (fds->read[i] >= 0)
-			rules[0].values[rules[0].nr_values++] = (uint32_t)fds->read[i];
+			add_value(&rules[0], (uint32_t)fds->read[i]);
 	for (size_t i = 0; fds->listen >= 0 && i < sizeof(gdb_ioctls) / sizeof(gdb_ioctls[0]); i++)
-		rules[1].values[rules[1].nr_values++] = gdb_ioctls[i];
+		add_value(&rules[1], gdb_ioctls[i]);
 	fprog.len = (unsigned short)build(prog, rules, nr_rules);
 
 	/* build() writes at most PROG_MAX; checked here, where it is cheap. */

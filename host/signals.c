@@ -94,7 +94,11 @@ void signals_install(void)
 	sigset_t handled;
 
 	sigemptyset(&handled);
+	/* One stop handler at a time: the sender and the signal it records
+	 * stay a pair. */
 	sigemptyset(&stop.sa_mask);
+	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		sigaddset(&stop.sa_mask, stops[i]);
 	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
 		if (sigaction(stops[i], &stop, NULL) < 0)
 			die_errno("sigaction");

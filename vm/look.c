@@ -19,7 +19,10 @@ static void look_at(struct run_thread *t)
 	t->seen = (struct vcpu_seen){
 		.mp_state = mp.mp_state,
 		.irq_on = vcpu_regs(v)->rflags & RFLAGS_IF,
-		.nmi_pending = !events || ev.nmi.pending || ev.nmi.injected || ev.smi.pending,
+		/* A masked pending NMI waits for the handler's IRET, which a
+		 * vCPU halted with interrupts off in that handler never runs. */
+		.nmi_pending = !events || (ev.nmi.pending && !ev.nmi.masked) || ev.nmi.injected ||
+			       ev.smi.pending,
 		.rip = vcpu_regs(v)->rip,
 		.last_exit = t->last_exit,
 		.exits = t->exits,
@@ -47,7 +50,9 @@ void look_park(struct run_thread *t)
 				look_at(t); /* every vCPU is parked: its state holds still */
 				pthread_mutex_lock(&r->look_lock);
 				t->seen_look = look;
-				r->look_recorded++;
+				if (r->look ==
+				    look) /* a look given up on is not counted in the next */
+					r->look_recorded++;
 				pthread_cond_broadcast(&r->look_cond);
 				continue;
 			}
@@ -120,8 +125,13 @@ void look_check_over(struct run *r)
 {
 	bool over = !any_held(r) && look(r);
 
+	/* Only this look's records: a thread late for an earlier one may
+	 * still be writing its own (it sets seen_look last, under the lock). */
+	pthread_mutex_lock(&r->look_lock);
 	for (int i = 0; over && i < r->nr; i++)
-		over = watch_waits_for_good(&r->threads[i].seen);
+		over = r->threads[i].seen_look == r->look &&
+		       watch_waits_for_good(&r->threads[i].seen);
+	pthread_mutex_unlock(&r->look_lock);
 	if (over)
 		run_request_stop(r, STATUS_HALT); /* before unpark: no thread enters again */
 	unpark(r);
@@ -131,7 +141,8 @@ void look_check_over(struct run *r)
 void look_report(struct run *r, FILE *f)
 {
 	look(r);
-	unpark(r); /* the records stay: only the host thread starts looks */
+	unpark(r);                         /* the records stay: only the host thread starts looks */
+	pthread_mutex_lock(&r->look_lock); /* a thread late for this look may be writing */
 	for (int i = 0; i < r->nr; i++) {
 		const struct run_thread *t = &r->threads[i];
 
@@ -144,4 +155,5 @@ void look_report(struct run *r, FILE *f)
 		else
 			warn("cpu %d: did not leave KVM_RUN within %d ms", i, RUN_PARK_MS);
 	}
+	pthread_mutex_unlock(&r->look_lock);
 }
