@@ -577,16 +577,21 @@ pit_thread() {
 	wait_until test -z "$(pit_thread "$pid")"
 }
 
-@test "without io_uring (ENOSYS injected) the VM closes at exit, as before" {
+@test "without io_uring (ENOSYS, EPERM as a container's filter gives, a failed register) the VM closes at exit, as before" {
 	need_strace
-	status=0
-	timeout -s KILL "$VMM_LIMIT" strace -f -o "$T/strace" -e trace=io_uring_setup \
-		-e inject=io_uring_setup:error=ENOSYS "$VMM" "$GUESTS/hello64.bin" \
-		</dev/null >"$OUT" 2>"$ERR" || status=$?
-	assert_status 0
-	assert_stdout "$HELLO64"
-	grep -q 'io_uring_setup.*ENOSYS' "$T/strace"
-	assert_stderr_empty
+	local call err
+	for call in io_uring_setup:ENOSYS io_uring_setup:EPERM io_uring_register:EINVAL; do
+		echo "$call"
+		err=${call#*:} call=${call%:*}
+		status=0
+		timeout -s KILL "$VMM_LIMIT" strace -f -o "$T/strace" -e trace="$call" \
+			-e inject="$call":error="$err" "$VMM" "$GUESTS/hello64.bin" \
+			</dev/null >"$OUT" 2>"$ERR" || status=$?
+		assert_status 0
+		assert_stdout "$HELLO64"
+		grep -q "$call.*$err" "$T/strace"
+		assert_stderr_empty
+	done
 }
 
 # --- sync_regs: no register ioctls on the fast path ------------------------
