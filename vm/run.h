@@ -129,6 +129,10 @@ void run_destroy(struct run *r);
  * no reason holds it. A stopped vCPU costs no CPU, and the run is never
  * over while one is. */
 void run_hold(struct run *r, int i, int reason);
+/* vm/hold.c for vm/run.c: a held vCPU's thread waits here until released;
+ * the host thread resumes a machine woken from S3 once all are parked. */
+void run_park(struct run_thread *t);
+void run_resume_if_woken(struct run *r, const struct run_hooks *h);
 bool run_wait_held(struct run *r);
 void run_release(struct run *r, int i, int reason);
 
