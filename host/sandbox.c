@@ -30,7 +30,9 @@ struct rule {
 	uint32_t values[MAX_VALUES];
 };
 
-/* The calls allowed with any arguments: a table, kept dense. */
+/* The calls allowed with any arguments: a table, kept dense. pread64 reads
+ * KVM's statistics, one fd per vCPU (up to 254: more than a rule's list
+ * holds); the files open after this point are vmm's own. */
 /* clang-format off */
 static const int plain[] = {
 	SYS_write, SYS_close, SYS_poll, SYS_ppoll, SYS_futex, SYS_clock_gettime,

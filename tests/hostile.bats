@@ -289,6 +289,24 @@ threads() {
 	done
 }
 
+@test "SIGUSR1 again and again while a large image loads: vmm takes them and the guest runs" {
+	# A flat image of 1 GiB (hello64, then a sparse tail): reading it is
+	# the slow part of vmm's start, before any vCPU exists.
+	cp "$GUESTS/hello64.bin" "$T/big.bin"
+	truncate -s 1G "$T/big.bin"
+	vmm_bg -m 2G "$T/big.bin"
+	# Signals only once vmm itself runs: before exec, the shell's child
+	# would take SIGUSR1's default.
+	wait_until eval '[ "$(readlink "/proc/$VMM_PID/exe")" = "$(readlink -f "$VMM")" ] ||
+		[ -s "$T/bg.status" ]'
+	while [ ! -s "$T/bg.status" ] && kill -USR1 "$VMM_PID" 2>/dev/null; do
+		sleep 0.01
+	done
+	vmm_reap
+	assert_status 0
+	assert_stdout $'Hello from long mode!\r\n'
+}
+
 @test "a signal its parent left blocked and pending is taken once the handlers are in" {
 	# pending SIG CMD...: CMD run with SIG blocked and already pending.
 	pending() {
