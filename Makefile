@@ -88,7 +88,7 @@ $(BUILD)/check/%.o: %.c
 # Real-mode boot sectors (*16) are linked at 0x7c00; the others at 1 MiB.
 guests: $(GUEST_BINS)
 
-$(BUILD)/guests/%.o: guests/%.S guests/guest.h lib/machine.h
+$(BUILD)/guests/%.o: guests/%.S guests/guest.h guests/smp.h lib/machine.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(CC) -c -g -nostdlib -ffreestanding -I. -Iguests -o $@ $<
@@ -107,7 +107,7 @@ $(BUILD)/guests/zeropage64.elf: $(BUILD)/guests/zeropage64.o guests/guest.ld
 $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 	$(Q)objcopy -O binary $< $@
 
-$(GUESTS_MB32:%=$(BUILD)/guests/%.o): $(BUILD)/guests/%.o: guests/%.S guests/guest.h lib/machine.h
+$(GUESTS_MB32:%=$(BUILD)/guests/%.o): $(BUILD)/guests/%.o: guests/%.S guests/guest.h guests/smp.h lib/machine.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(CC) -m32 -c -g -nostdlib -ffreestanding -I. -Iguests -o $@ $<

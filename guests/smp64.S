@@ -3,10 +3,8 @@
  *
  * The boot CPU (BSP) reads the CPU count N from fw_cfg (key 0x05),
  * copies a trampoline to 0x9000 and sends INIT, SIPI, SIPI through its
- * xAPIC ICR to all CPUs but itself (Intel SDM vol. 3, 8.4.4.1; no delays:
- * KVM needs none).  Each AP starts in real mode at 0x9000 (SIPI vector
- * 0x09), switches straight to long mode with the GDT (0x1000) and page
- * tables (CR3 0x2000) the VMM wrote for the BSP, and jumps to ap_main.
+ * xAPIC ICR to all CPUs but itself; each AP switches from real mode
+ * straight to long mode and jumps to ap_main (smp.h says how).
  *
  * Every CPU, BSP first, prints "cpu ID up" (ID from its LAPIC_ADDR ID
  * register) under a spinlock; each AP then counts itself and halts.
@@ -16,14 +14,9 @@
  * "only K of N cpus up" and writes 1 to the debug exit port (status 3).
  */
 #include "guest.h"
+#include "smp.h"
 
-#define TRAMPOLINE	0x9000		/* page-aligned, below 1 MiB, past the VMM's */
 #define AP_STACKS	0x80000		/* AP n's 256-byte stack ends at - n * 256 */
-
-#define SVR_ENABLE	0x1ff		/* APIC on, spurious vector 0xff */
-#define ICR_INIT	(APIC_ICR_ALL_BUT_SELF | APIC_ICR_ASSERT | APIC_MODE_INIT)
-#define ICR_SIPI	(APIC_ICR_ALL_BUT_SELF | APIC_ICR_ASSERT | APIC_MODE_STARTUP | (TRAMPOLINE >> 12))
-
 
 /* say "text": print a constant string.  Clobbers RAX, RDX, RSI. */
 .macro say str:req
@@ -117,12 +110,7 @@ halt:
 	hlt
 	jmp	halt
 
-/* send_ipi: ICR low = EAX, then wait until it is sent. */
-send_ipi:
-	mov	%eax, APIC_REG_ICR_LO(%r12)
-1:	testl	$APIC_ICR_BUSY, APIC_REG_ICR_LO(%r12)
-	jnz	1b
-	ret
+	smp_send_ipi
 
 /* tsc: RAX = the time stamp counter.  Clobbers RDX. */
 tsc:
@@ -179,34 +167,7 @@ dec:
 	loop	2b
 	ret
 
-/* Copied to TRAMPOLINE; an AP starts here with CS = 0x900, IP = 0. */
-	.code16
-trampoline:
-	cli
-	lgdtl	%cs:gdtr - trampoline
-	mov	$CR4_PAE, %eax
-	mov	%eax, %cr4
-	mov	$BOOT_PML4_ADDR, %eax
-	mov	%eax, %cr3
-	mov	$MSR_EFER, %ecx
-	rdmsr
-	or	$EFER_LME, %eax
-	wrmsr
-	mov	$CR0_PE | CR0_PG, %eax	/* protected mode and paging at once */
-	mov	%eax, %cr0
-	ljmpl	$BOOT_CS, $TRAMPOLINE + tramp64 - trampoline
-	.code64
-tramp64:
-	mov	$BOOT_DS, %eax
-	mov	%eax, %ds
-	mov	%eax, %es
-	mov	%eax, %ss
-	mov	$ap_main, %eax		/* back in the image, identity-mapped */
-	jmp	*%rax
-	.balign	4
-gdtr:	.word	(BOOT_GDT_ENTRIES * 8 - 1)
-	.long	BOOT_GDT_ADDR
-trampoline_end:
+	smp_trampoline
 
 	.bss
 	.balign	64

@@ -26,12 +26,9 @@
  * (status 3).
  */
 #include "guest.h"
+#include "smp.h"
 
-#define TRAMPOLINE	0x9000		/* as smp64.S: page-aligned, below 1 MiB */
 #define AP_STACKS	0x80000		/* AP n's 256-byte stack ends at - n * 256 */
-#define SVR_ENABLE	0x1ff		/* APIC on, spurious vector 0xff */
-#define ICR_INIT	(APIC_ICR_ALL_BUT_SELF | APIC_ICR_ASSERT | APIC_MODE_INIT)
-#define ICR_SIPI	(APIC_ICR_ALL_BUT_SELF | APIC_ICR_ASSERT | APIC_MODE_STARTUP | (TRAMPOLINE >> 12))
 #define ICR_NMI		(APIC_ICR_ASSERT | APIC_MODE_NMI)	/* to the APIC id in ICR_HI */
 #define NMI_VECTOR	2
 #define GATE_INTR64	0x8e00		/* present, DPL 0, 64-bit interrupt gate */
@@ -211,12 +208,7 @@ halt:
 	hlt
 	jmp	halt
 
-/* send_ipi: ICR low = EAX through the LAPIC at R12, then wait until sent. */
-send_ipi:
-	mov	%eax, APIC_REG_ICR_LO(%r12)
-1:	testl	$APIC_ICR_BUSY, APIC_REG_ICR_LO(%r12)
-	jnz	1b
-	ret
+	smp_send_ipi
 
 /* puts: the string at RSI.  Clobbers RAX, RDX, RSI. */
 puts:
@@ -228,34 +220,7 @@ putc:
 	serial_putc_al
 	ret
 
-/* Copied to TRAMPOLINE; an AP starts here with CS = 0x900, IP = 0. */
-	.code16
-trampoline:
-	cli
-	lgdtl	%cs:gdtr - trampoline
-	mov	$CR4_PAE, %eax
-	mov	%eax, %cr4
-	mov	$BOOT_PML4_ADDR, %eax
-	mov	%eax, %cr3
-	mov	$MSR_EFER, %ecx
-	rdmsr
-	or	$EFER_LME, %eax
-	wrmsr
-	mov	$CR0_PE | CR0_PG, %eax
-	mov	%eax, %cr0
-	ljmpl	$BOOT_CS, $TRAMPOLINE + tramp64 - trampoline
-	.code64
-tramp64:
-	mov	$BOOT_DS, %eax
-	mov	%eax, %ds
-	mov	%eax, %es
-	mov	%eax, %ss
-	mov	$ap_main, %eax
-	jmp	*%rax
-	.balign	4
-gdtr:	.word	(BOOT_GDT_ENTRIES * 8 - 1)
-	.long	BOOT_GDT_ADDR
-trampoline_end:
+	smp_trampoline
 
 case_msg:	.asciz	"case "
 crlf:		.asciz	"\r\n"
