@@ -87,7 +87,7 @@ class Bench:
         self.verbose = args.verbose
         self.qemu = shutil.which(QEMU)
         self.qemu_missing = f"{QEMU} not found"
-        self.baseline = os.environ.get("BENCH_BASELINE") or None  # an older vmm, for row 8
+        self.baseline = os.environ.get("BENCH_BASELINE") or None  # an older vmm, for row 11
         self.rows = []
         self.notes = []
         self.built = {}
@@ -438,45 +438,41 @@ class Bench:
             counts.append(self.guest_exits(res["stderr"]))
         return (counts[1] - counts[0]) / n
 
-    def row_serial(self):
-        self.log("4. serial: coalesced THR against --no-coalesce")
-        arms = {"coalesced": lambda n: [self.vmm, self.guest("serial64", n)],
-                "exiting": lambda n: [self.vmm, "--no-coalesce", self.guest("serial64", n)]}
+    def serial_arms(self, guest):
+        """One serial guest coalesced and with --no-coalesce: N bytes, the
+        ratio, exits per byte and kB/s per arm."""
+        arms = {"coalesced": lambda n: [self.vmm, self.guest(guest, n)],
+                "exiting": lambda n: [self.vmm, "--no-coalesce", self.guest(guest, n)]}
         count = lambda n: n
         n = self.calibrate(arms["exiting"], count)
         cpu, wall = self.per_op(arms, n, count)
-        ratio = self.ratios(cpu["exiting"], cpu["coalesced"])
         epb = {a: self.exits_per_op(lambda s, a=a: [*arms[a](s)[:-1], "--stats", arms[a](s)[-1]], n)
                for a in arms}
-        rate = lambda a: 1 / statistics.median(cpu[a]) / 1e3
+        rate = {a: 1 / statistics.median(cpu[a]) / 1e3 for a in arms}
+        note = (f"N={n} bytes; wall-time ratio "
+                f"{fmt_ratio(self.ratios(wall['exiting'], wall['coalesced']))}")
+        return cpu, self.ratios(cpu["exiting"], cpu["coalesced"]), epb, rate, note
+
+    def row_serial(self):
+        self.log("4. serial: coalesced THR against --no-coalesce")
+        cpu, ratio, epb, rate, note = self.serial_arms("serial64")
         self.add_row("4", "Serial, LSR-polled as Linux's console, bytes/s coalesced ÷ --no-coalesce",
-                     f"coalesced {rate('coalesced'):.1f} kB/s, {epb['coalesced']:.2f} exits/byte",
-                     f"exiting {rate('exiting'):.1f} kB/s, {epb['exiting']:.2f} exits/byte",
-                     ratio, "≥ 1.8×", lambda r: r >= 1.8,
-                     f"N={n} bytes; wall-time ratio "
-                     f"{fmt_ratio(self.ratios(wall['exiting'], wall['coalesced']))}")
+                     f"coalesced {rate['coalesced']:.1f} kB/s, {epb['coalesced']:.2f} exits/byte",
+                     f"exiting {rate['exiting']:.1f} kB/s, {epb['exiting']:.2f} exits/byte",
+                     ratio, "≥ 1.8×", lambda r: r >= 1.8, note)
         self.add_per_exit("vmm serial byte, LSR poll + coalesced THR (row 4)", cpu["coalesced"])
         self.add_per_exit("vmm serial byte, LSR poll + THR exit (row 4)", cpu["exiting"])
         self.serial_fifo()
 
     def serial_fifo(self):
         """Row 4b: the console's FIFO pattern (one THRE wait per 16 bytes)."""
-        arms = {"coalesced": lambda n: [self.vmm, self.guest("serialfifo64", n)],
-                "exiting": lambda n: [self.vmm, "--no-coalesce", self.guest("serialfifo64", n)]}
-        count = lambda n: n
-        n = self.calibrate(arms["exiting"], count)
-        cpu, wall = self.per_op(arms, n, count)
-        ratio = self.ratios(cpu["exiting"], cpu["coalesced"])
-        epb = {a: self.exits_per_op(lambda s, a=a: [*arms[a](s)[:-1], "--stats", arms[a](s)[-1]], n)
-               for a in arms}
-        rate = lambda a: 1 / statistics.median(cpu[a]) / 1e3
+        _, ratio, epb, rate, note = self.serial_arms("serialfifo64")
         self.add_row("4b", "Serial, FIFO-filled as Linux's console once its tty is open (one LSR "
                      "wait per 16 bytes), bytes/s coalesced ÷ --no-coalesce",
-                     f"coalesced {rate('coalesced'):.1f} kB/s, {epb['coalesced']:.3f} exits/byte",
-                     f"exiting {rate('exiting'):.1f} kB/s, {epb['exiting']:.3f} exits/byte",
+                     f"coalesced {rate['coalesced']:.1f} kB/s, {epb['coalesced']:.3f} exits/byte",
+                     f"exiting {rate['exiting']:.1f} kB/s, {epb['exiting']:.3f} exits/byte",
                      ratio, "coalesced ≤ 0.1 exits/byte", "yes" if epb["coalesced"] <= 0.1 else "no",
-                     f"N={n} bytes; wall-time ratio "
-                     f"{fmt_ratio(self.ratios(wall['exiting'], wall['coalesced']))}")
+                     note)
 
     FB_GEOM = (160, 100)
     # Frames per run (K; the long runs do 2K) per arm: the exiting arm costs
@@ -1131,8 +1127,12 @@ poweroff -f
                     cpu = line.split(":", 1)[1].strip()
                 if line.startswith("flags") and re.search(r"\b(vmx|svm)\b", line):
                     flags += 1
-        rev = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True,
+        # Dirty only by sources: the run's own figures are rewritten by then.
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                              text=True).stdout.strip() or "?"
+        if subprocess.run(["git", "status", "--porcelain", "--", ".", ":!bench/results.md",
+                           ":!bench/*.svg"], capture_output=True, text=True).stdout.strip():
+            rev += "-dirty"
         qv = self.qemu_missing
         if self.qemu:
             qv = subprocess.run([self.qemu, "--version"], capture_output=True,
