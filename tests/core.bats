@@ -567,14 +567,14 @@ pit_thread() {
 @test "the VM's teardown is left to the kernel: an io_uring holds it, and nothing stays behind" {
 	local pid
 	vmm_bg --timeout 20 "$GUESTS/spin64.bin"
-	wait_until test -n "$(pit_thread "$VMM_PID")"
+	wait_until eval '[ -n "$(pit_thread "$VMM_PID")" ]'
 	pid=$VMM_PID
 	ls -l "/proc/$pid/fd" | grep -q 'anon_inode:\[io_uring\]'
 	kill -TERM "$pid"
 	vmm_reap
 	assert_status 143
 	# The kernel finishes the VM on its own: its PIT thread goes.
-	wait_until test -z "$(pit_thread "$pid")"
+	wait_until eval '[ -z "$(pit_thread "$pid")" ]'
 }
 
 @test "without io_uring (ENOSYS, EPERM as a container's filter gives, a failed register) the VM closes at exit, as before" {

@@ -46,6 +46,8 @@ vmm_reap() {
 }
 
 # wait_until CMD...: poll CMD until it succeeds, for at most $VMM_LIMIT s.
+# Only CMD runs again each time: a "$(...)" among its words is expanded once,
+# before the first try, so poll one with eval '[ "$(...)" ... ]'.
 wait_until() {
 	local i
 	for ((i = 0; i < VMM_LIMIT * 20; i++)); do

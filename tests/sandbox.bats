@@ -28,7 +28,7 @@ seccomp_mode() {
 @test "a running guest is sandboxed: Seccomp 2 in /proc/PID/status" {
 	is_asan_build && skip "the sanitizer build runs without the sandbox"
 	vmm_bg --timeout 10 "$GUESTS/spin64.bin"
-	wait_until test "$(seccomp_mode "$VMM_PID")" = 2 || {
+	wait_until eval '[ "$(seccomp_mode "$VMM_PID")" = 2 ]' || {
 		echo "Seccomp: $(seccomp_mode "$VMM_PID")"; kill -KILL "$VMM_PID"; return 1; }
 	kill -TERM "$VMM_PID"
 	vmm_reap

@@ -245,7 +245,7 @@ smphalt() {
 	kill -QUIT "$VMM_PID"
 	wait_until grep -q '^vmm: cpu 2:' "$ERR"
 	kill -QUIT "$VMM_PID"
-	wait_until test "$(grep -c '^vmm: cpu 2:' "$ERR")" -eq 2
+	wait_until eval '[ "$(grep -c "^vmm: cpu 2:" "$ERR")" -eq 2 ]'
 	kill -TERM "$VMM_PID"
 	vmm_reap
 	assert_status 143
