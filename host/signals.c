@@ -141,26 +141,24 @@ int signals_stop_sender(void)
 	return stop_sender;
 }
 
+/* Read and clear in one step: a signal between a read and a separate
+ * clear would be lost. */
+static int take(volatile sig_atomic_t *flag)
+{
+	return __atomic_exchange_n(flag, 0, __ATOMIC_SEQ_CST);
+}
+
 int signals_take_stop(void)
 {
-	int sig = stop_signal;
-
-	stop_signal = 0;
-	return sig;
+	return take(&stop_signal);
 }
 
 bool signals_take_snapshot(void)
 {
-	bool taken = snapshot_signal;
-
-	snapshot_signal = 0;
-	return taken;
+	return take(&snapshot_signal);
 }
 
 bool signals_take_report(void)
 {
-	bool taken = report_signal;
-
-	report_signal = 0;
-	return taken;
+	return take(&report_signal);
 }
