@@ -5,6 +5,49 @@
 #include "lib/log.h"
 #include "lib/machine.h"
 #include "vm/look.h"
+#include "vm/stats.h"
+
+/* The x86 states of KVM_GET_MP_STATE (api.rst 4.38). An AP waits for INIT
+ * and SIPI, which only another vCPU sends; a HLT with interrupts off wakes
+ * only on NMI, SMI or INIT, which vmm's devices never send (a guest could
+ * route a device interrupt as an NMI through the IOAPIC: that guest's
+ * vCPUs are taken as halted for good too). */
+static bool waits_for_good(const struct vcpu_seen *s)
+{
+	switch (s->mp_state) {
+	case KVM_MP_STATE_UNINITIALIZED: /* an AP before INIT */
+	case KVM_MP_STATE_INIT_RECEIVED: /* after INIT, before SIPI */
+	case KVM_MP_STATE_AP_RESET_HOLD: /* an SEV-ES AP parked until SIPI */
+		return true;
+	case KVM_MP_STATE_HALTED:
+		return !s->irq_on && !s->nmi_pending;
+	default: /* RUNNABLE, SIPI_RECEIVED, and any state new to vmm */
+		return false;
+	}
+}
+
+static const char *mp_state_name(uint32_t state)
+{
+	static const char *const names[] = {
+		[KVM_MP_STATE_RUNNABLE] = "RUNNABLE",
+		[KVM_MP_STATE_UNINITIALIZED] = "UNINITIALIZED",
+		[KVM_MP_STATE_INIT_RECEIVED] = "INIT_RECEIVED",
+		[KVM_MP_STATE_HALTED] = "HALTED",
+		[KVM_MP_STATE_SIPI_RECEIVED] = "SIPI_RECEIVED",
+		[KVM_MP_STATE_AP_RESET_HOLD] = "AP_RESET_HOLD",
+	};
+
+	return state < sizeof(names) / sizeof(names[0]) && names[state] ? names[state] : "?";
+}
+
+static void print_seen(FILE *f, int id, const struct vcpu_seen *s)
+{
+	fprintf(f,
+		"vmm: cpu %d: mp_state %s, interrupts %s%s, rip %#llx, last exit %s, %llu exits\n",
+		id, mp_state_name(s->mp_state), s->irq_on ? "on" : "off",
+		s->nmi_pending ? ", NMI pending" : "", (unsigned long long)s->rip,
+		s->exits ? stats_exit_name(s->last_exit) : "none", (unsigned long long)s->exits);
+}
 
 /* A vCPU ioctl waits while its vCPU is in KVM_RUN: only this thread can
  * ask KVM what its vCPU is doing, so it records it for the host thread. */
@@ -129,8 +172,7 @@ void look_check_over(struct run *r)
 	 * still be writing its own (it sets seen_look last, under the lock). */
 	pthread_mutex_lock(&r->look_lock);
 	for (int i = 0; over && i < r->nr; i++)
-		over = r->threads[i].seen_look == r->look &&
-		       watch_waits_for_good(&r->threads[i].seen);
+		over = r->threads[i].seen_look == r->look && waits_for_good(&r->threads[i].seen);
 	pthread_mutex_unlock(&r->look_lock);
 	if (over)
 		run_request_stop(r, STATUS_HALT); /* before unpark: no thread enters again */
@@ -147,7 +189,7 @@ void look_report(struct run *r, FILE *f)
 		const struct run_thread *t = &r->threads[i];
 
 		if (t->seen_look == r->look)
-			watch_print(f, i, &t->seen);
+			print_seen(f, i, &t->seen);
 		else if (__atomic_load_n(&t->held, __ATOMIC_SEQ_CST))
 			warn("cpu %d: held by the debugger", i);
 		else if (any_held(r))

@@ -39,6 +39,17 @@ enum run_hold_reason {
 
 struct run;
 
+/* What a vCPU's own thread saw of it at a look (vm/look.c): a vCPU ioctl
+ * waits for KVM_RUN to return, so only that thread can ask. */
+struct vcpu_seen {
+	uint32_t mp_state; /* KVM_GET_MP_STATE */
+	bool irq_on;       /* RFLAGS.IF */
+	bool nmi_pending;  /* an NMI or SMI on its way (KVM_GET_VCPU_EVENTS) */
+	uint64_t rip;
+	uint32_t last_exit; /* KVM_EXIT_* of its last exit to userspace; 0 before any */
+	uint64_t exits;     /* exits to userspace so far */
+};
+
 /* One vCPU's thread. */
 struct run_thread {
 	struct run *run;

@@ -1,55 +1,12 @@
 #include <stdlib.h>
 
 #include "lib/log.h"
-#include "vm/stats.h"
 #include "vm/watch.h"
 
 /* KVM's count of the HLTs a vCPU executed (arch/x86/kvm). Not
  * halt_wakeup: a timer interrupt kicks a vCPU halted with interrupts off
  * too, which then goes back to sleep without running. */
 static const char *const halt_counters[] = { "halt_exits" };
-
-/* The x86 states of KVM_GET_MP_STATE (api.rst 4.38). An AP waits for INIT
- * and SIPI, which only another vCPU sends; a HLT with interrupts off wakes
- * only on NMI, SMI or INIT, which vmm's devices never send (a guest could
- * route a device interrupt as an NMI through the IOAPIC: that guest's
- * vCPUs are taken as halted for good too). */
-bool watch_waits_for_good(const struct vcpu_seen *s)
-{
-	switch (s->mp_state) {
-	case KVM_MP_STATE_UNINITIALIZED: /* an AP before INIT */
-	case KVM_MP_STATE_INIT_RECEIVED: /* after INIT, before SIPI */
-	case KVM_MP_STATE_AP_RESET_HOLD: /* an SEV-ES AP parked until SIPI */
-		return true;
-	case KVM_MP_STATE_HALTED:
-		return !s->irq_on && !s->nmi_pending;
-	default: /* RUNNABLE, SIPI_RECEIVED, and any state new to vmm */
-		return false;
-	}
-}
-
-static const char *mp_state_name(uint32_t state)
-{
-	static const char *const names[] = {
-		[KVM_MP_STATE_RUNNABLE] = "RUNNABLE",
-		[KVM_MP_STATE_UNINITIALIZED] = "UNINITIALIZED",
-		[KVM_MP_STATE_INIT_RECEIVED] = "INIT_RECEIVED",
-		[KVM_MP_STATE_HALTED] = "HALTED",
-		[KVM_MP_STATE_SIPI_RECEIVED] = "SIPI_RECEIVED",
-		[KVM_MP_STATE_AP_RESET_HOLD] = "AP_RESET_HOLD",
-	};
-
-	return state < sizeof(names) / sizeof(names[0]) && names[state] ? names[state] : "?";
-}
-
-void watch_print(FILE *f, int id, const struct vcpu_seen *s)
-{
-	fprintf(f,
-		"vmm: cpu %d: mp_state %s, interrupts %s%s, rip %#llx, last exit %s, %llu exits\n",
-		id, mp_state_name(s->mp_state), s->irq_on ? "on" : "off",
-		s->nmi_pending ? ", NMI pending" : "", (unsigned long long)s->rip,
-		s->exits ? stats_exit_name(s->last_exit) : "none", (unsigned long long)s->exits);
-}
 
 void watch_init(struct watch *w, struct vm *vm, struct vcpu *vcpus, int nr)
 {

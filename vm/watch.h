@@ -11,22 +11,6 @@
 #define WATCH_QUIET_MS 10      /* after an exit, before a first look */
 #define WATCH_WAIT_MAX_MS 1280 /* between looks at a guest that makes no exit */
 
-/* What a vCPU's own thread saw of it while out of KVM_RUN: a vCPU ioctl
- * waits for KVM_RUN to return, so only that thread can ask. */
-struct vcpu_seen {
-	uint32_t mp_state; /* KVM_GET_MP_STATE */
-	bool irq_on;       /* RFLAGS.IF */
-	bool nmi_pending;  /* an NMI or SMI on its way (KVM_GET_VCPU_EVENTS) */
-	uint64_t rip;
-	uint32_t last_exit; /* KVM_EXIT_* of its last exit to userspace; 0 before any */
-	uint64_t exits;     /* exits to userspace so far */
-};
-
-/* Whether a vCPU in this state stays in it until another vCPU acts. */
-bool watch_waits_for_good(const struct vcpu_seen *s);
-/* One line on f: the state, the last exit, RIP, the exits. */
-void watch_print(FILE *f, int id, const struct vcpu_seen *s);
-
 /* The host thread's view of the vCPUs between looks: what moved since the
  * last tick, from the exits to userspace and KVM's own count of HLTs
  * (halt_exits, vm/kvmstats.h). A look costs each vCPU a trip out of
