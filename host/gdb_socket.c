@@ -24,7 +24,8 @@ static int listen_tcp(struct gdb *g, const struct gdb_addr *a)
 	struct addrinfo *res;
 	struct sockaddr_storage bound;
 	socklen_t len = sizeof(bound);
-	char port[8], host[NI_MAXHOST] = "?", serv[NI_MAXSERV] = "?";
+	/* Numeric (NI_NUMERICHOST): an IPv6 address with its scope fits. */
+	char port[8], host[96] = "?", serv[16] = "?";
 	const char *name = a->host[0] ? a->host : "127.0.0.1";
 	int fd, one = 1, e;
 
