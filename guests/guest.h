@@ -65,4 +65,20 @@
 .Lputs_done\@:
 .endm
 
+/*
+ * idt_gate64: a 64-bit interrupt gate (present, DPL 0, BOOT_CS) for the
+ * handler at RAX, written to the 16-byte IDT entry at RDI (Intel SDM
+ * vol. 3, 6.14.1).  Clobbers RAX.
+ */
+#define GATE_INTR64	0x8e00		/* present, DPL 0, 64-bit interrupt gate */
+.macro idt_gate64
+	mov	%ax, (%rdi)
+	movw	$BOOT_CS, 2(%rdi)
+	movw	$GATE_INTR64, 4(%rdi)
+	shr	$16, %rax
+	mov	%ax, 6(%rdi)
+	shr	$16, %rax
+	mov	%eax, 8(%rdi)
+.endm
+
 #endif

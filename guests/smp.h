@@ -26,6 +26,25 @@ send_ipi:
 	ret
 .endm
 
+/* start_aps: the trampoline to TRAMPOLINE, then INIT, SIPI, SIPI to all
+ * but this CPU through the LAPIC at R12 (ICR high must be 0).  Clobbers
+ * RAX, RCX, RSI, RDI. */
+.macro smp_start_aps
+start_aps:
+	lea	trampoline(%rip), %rsi
+	mov	$TRAMPOLINE, %edi
+	mov	$trampoline_end - trampoline, %ecx
+	cld
+	rep movsb
+	mov	$ICR_INIT, %eax
+	call	send_ipi
+	mov	$ICR_SIPI, %eax
+	call	send_ipi
+	mov	$ICR_SIPI, %eax
+	call	send_ipi
+	ret
+.endm
+
 /* The trampoline, from label trampoline to trampoline_end: copied to
  * TRAMPOLINE, where an AP starts with CS = 0x900, IP = 0. */
 .macro smp_trampoline

@@ -47,21 +47,10 @@ _start:
 	cmp	$1, %ebx
 	je	all_up
 
-	lea	trampoline(%rip), %rsi
-	mov	$TRAMPOLINE, %edi
-	mov	$trampoline_end - trampoline, %ecx
-	cld
-	rep movsb
-
 	mov	$LAPIC_ADDR, %r12d		/* above 2 GiB: no 32-bit displacement */
 	movl	$SVR_ENABLE, APIC_REG_SVR(%r12)
 	movl	$0, APIC_REG_ICR_HI(%r12)	/* the shorthand needs no destination */
-	mov	$ICR_INIT, %eax
-	call	send_ipi
-	mov	$ICR_SIPI, %eax
-	call	send_ipi
-	mov	$ICR_SIPI, %eax
-	call	send_ipi
+	call	start_aps
 
 	call	tsc
 	mov	$1 << 33, %r13
@@ -111,6 +100,7 @@ halt:
 	jmp	halt
 
 	smp_send_ipi
+	smp_start_aps
 
 /* tsc: RAX = the time stamp counter.  Clobbers RDX. */
 tsc:

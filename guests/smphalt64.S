@@ -31,7 +31,6 @@
 #define AP_STACKS	0x80000		/* AP n's 256-byte stack ends at - n * 256 */
 #define ICR_NMI		(APIC_ICR_ASSERT | APIC_MODE_NMI)	/* to the APIC id in ICR_HI */
 #define NMI_VECTOR	2
-#define GATE_INTR64	0x8e00		/* present, DPL 0, 64-bit interrupt gate */
 #define IDT_VECTORS	(PIC1_BIOS_VECTOR + 1)
 
 	.code64
@@ -139,13 +138,7 @@ set_gate:
 	shl	$4, %ecx
 	add	%rcx, %rdi
 	mov	%rsi, %rax
-	mov	%ax, (%rdi)
-	movw	$BOOT_CS, 2(%rdi)
-	movw	$GATE_INTR64, 4(%rdi)
-	shr	$16, %rax
-	mov	%ax, 6(%rdi)
-	shr	$16, %rax
-	mov	%eax, 8(%rdi)
+	idt_gate64
 	ret
 
 nmi_handler:
@@ -155,20 +148,7 @@ nmi_handler:
 	out	%al, $DEBUG_EXIT_PORT
 	jmp	halt
 
-/* start_aps: the trampoline to TRAMPOLINE, then INIT, SIPI, SIPI. */
-start_aps:
-	lea	trampoline(%rip), %rsi
-	mov	$TRAMPOLINE, %edi
-	mov	$trampoline_end - trampoline, %ecx
-	cld
-	rep movsb
-	mov	$ICR_INIT, %eax
-	call	send_ipi
-	mov	$ICR_SIPI, %eax
-	call	send_ipi
-	mov	$ICR_SIPI, %eax
-	call	send_ipi
-	ret
+	smp_start_aps
 
 /* Each AP, in long mode from the trampoline. */
 ap_main:

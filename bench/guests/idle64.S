@@ -16,7 +16,6 @@
 #ifndef N
 #define N 0
 #endif
-#define GATE_INTR64	0x8e00		/* present, DPL 0, 64-bit interrupt gate */
 
 	.code64
 	.text
@@ -30,13 +29,7 @@ _start:
 #elif N == 2
 	lea	idt + PIC1_BIOS_VECTOR * 16(%rip), %rdi
 	lea	timer(%rip), %rax
-	mov	%ax, (%rdi)
-	movw	$BOOT_CS, 2(%rdi)
-	movw	$GATE_INTR64, 4(%rdi)
-	shr	$16, %rax
-	mov	%ax, 6(%rdi)
-	shr	$16, %rax
-	mov	%eax, 8(%rdi)
+	idt_gate64
 	lidt	idtr(%rip)
 	sti
 #else
