@@ -61,7 +61,7 @@ $(BUILD)/qemu-system-x86_64: vmm
 
 vmm: $(OBJS)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter-out %.h,$^) $(LDLIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -191,10 +191,10 @@ $(BUILD)/unit/rtc_test: $(BUILD)/devices/rtc.o $(BUILD)/vm/bus.o $(BUILD)/lib/lo
 $(BUILD)/unit/qemu_args_test: $(BUILD)/host/qemu_args.o $(BUILD)/host/options.o \
 		$(BUILD)/host/device_opts.o $(BUILD)/vm/cpu_models.o $(BUILD)/lib/log.o
 
-$(UNIT_TESTS:%=$(BUILD)/unit/%): $(BUILD)/unit/%: tests/unit/%.c
+$(UNIT_TESTS:%=$(BUILD)/unit/%): $(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter-out %.h,$^) $(LDLIBS)
 
 -include $(FUZZ_OBJS:.o=.d) $(FUZZ_NAMES:%=$(BUILD)/fuzz/obj/fuzz/%.d)
 

@@ -9,21 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/unit/check.h"
 #include "vm/cpuid.h"
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                            \
-	do {                                                        \
-		if (cond) {                                         \
-			passed++;                                   \
-		} else {                                            \
-			failed++;                                   \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-			printf(__VA_ARGS__);                        \
-			putchar('\n');                              \
-		}                                                   \
-	} while (0)
 
 #define BIT(n) (1u << (n))
 
@@ -87,8 +74,7 @@ static int apply(const char *spec)
 	char err[CPU_MODEL_ERR_LEN];
 
 	if (cpu_model_parse(spec, &m, err, sizeof(err)) < 0) {
-		printf("FAIL: '%s' does not parse: %s\n", spec, err);
-		failed++;
+		CHECK(0, "'%s' does not parse: %s", spec, err);
 		return 0;
 	}
 	cpuid->nent = NR_HOST;
@@ -191,6 +177,5 @@ int main(void)
 	check_host();
 	check_qemu64();
 	check_others();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_done();
 }

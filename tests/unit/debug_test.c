@@ -13,27 +13,17 @@
 #include <unistd.h>
 
 #include "lib/machine.h"
+#include "tests/unit/check.h"
 #include "vm/breakpoints.h"
 #include "vm/debug.h"
 
 #define RAM (2u << 20)
 
-static int passed, failed;
 static struct stats stats;
 static struct vm vm;
 static struct vcpu v;
 static struct run run;
 static struct debug d;
-
-#define CHECK(cond)                                                    \
-	do {                                                           \
-		if (cond)                                              \
-			passed++;                                      \
-		else {                                                 \
-			failed++;                                      \
-			printf("FAIL line %d: %s\n", __LINE__, #cond); \
-		}                                                      \
-	} while (0)
 
 static uint8_t *ram(uint64_t gpa)
 {
@@ -206,6 +196,5 @@ int main(void)
 	test_debug_registers();
 	test_stepped();
 	test_resume();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_done();
 }

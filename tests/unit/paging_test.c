@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lib/machine.h"
+#include "tests/unit/check.h"
 #include "vm/paging.h"
 
 #define RAM (8u << 20)
@@ -18,7 +19,6 @@
 
 static struct guest_mem mem;
 static uint8_t *ram;
-static int passed, failed;
 
 static void put32(uint64_t gpa, uint32_t v)
 {
@@ -32,14 +32,9 @@ static void put64(uint64_t gpa, uint64_t v)
 
 static void check(int ok, const char *what, uint64_t lin, const struct walk *w)
 {
-	if (ok) {
-		passed++;
-		return;
-	}
-	failed++;
-	printf("FAIL %s: linear %#llx -> %s, gpa %#llx, page %#llx, %d steps, %s\n", what,
-	       (unsigned long long)lin, walk_fault_name(w->fault), (unsigned long long)w->gpa,
-	       (unsigned long long)w->page_size, w->nr_steps, w->writable ? "rw" : "ro");
+	CHECK(ok, "%s: linear %#llx -> %s, gpa %#llx, page %#llx, %d steps, %s", what,
+	      (unsigned long long)lin, walk_fault_name(w->fault), (unsigned long long)w->gpa,
+	      (unsigned long long)w->page_size, w->nr_steps, w->writable ? "rw" : "ro");
 }
 
 /* lin maps to gpa through a page of page_size, in steps entries. */
@@ -187,7 +182,6 @@ int main(void)
 	test_32();
 	test_pae();
 	test_long();
-	printf("%d passed, %d failed\n", passed, failed);
 	free(ram);
-	return failed ? 1 : 0;
+	return check_done();
 }

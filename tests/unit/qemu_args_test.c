@@ -8,20 +8,7 @@
 #include <string.h>
 
 #include "host/qemu_args.h"
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                            \
-	do {                                                        \
-		if (cond) {                                         \
-			passed++;                                   \
-		} else {                                            \
-			failed++;                                   \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-			printf(__VA_ARGS__);                        \
-			putchar('\n');                              \
-		}                                                   \
-	} while (0)
+#include "tests/unit/check.h"
 
 static struct options o;
 static enum qemu_probe probe;
@@ -205,6 +192,5 @@ int main(void)
 	check_refusals();
 	check_first();
 	check_status();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_done();
 }

@@ -6,18 +6,7 @@
 
 #include "devices/rtc.h"
 #include "lib/machine.h"
-
-static int passed, failed;
-
-#define CHECK(cond, what)                                        \
-	do {                                                     \
-		if (cond) {                                      \
-			passed++;                                \
-		} else {                                         \
-			failed++;                                \
-			printf("FAIL %d: %s\n", __LINE__, what); \
-		}                                                \
-	} while (0)
+#include "tests/unit/check.h"
 
 static void cmos_write(struct bus *pio, uint8_t index, uint8_t value)
 {
@@ -42,6 +31,5 @@ int main(void)
 	cmos_write(&pio, CMOS_REG_B, 0x02);
 	cmos_write(&pio, CMOS_REG_B, RTC_B_PIE | RTC_B_UIE | 0x02); /* no second warning */
 	CHECK(rtc_wants_ticks(&rtc), "UIE: ticks, for the update flag");
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return check_done();
 }
