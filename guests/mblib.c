@@ -198,9 +198,9 @@ void mb_isr(uint32_t vector)
 	mb_exit(report_summary());
 }
 
-static bool has_word(const char *s, const char *word)
+bool mb_has_arg(const char *word)
 {
-	for (; *s; s++) {
+	for (const char *s = mb_args(); *s; s++) {
 		int i = 0;
 
 		while (word[i] && s[i] == word[i])
@@ -226,10 +226,10 @@ int mb_main(uint32_t magic, const uint8_t *info)
 	}
 	/* Two ways to misbehave, for runners' tests: never end (their
 	 * timeout), or triple fault (an exception with no IDT). */
-	if (has_word(mb_args(), "spin"))
+	if (mb_has_arg("spin"))
 		for (;;)
 			__asm__ volatile("pause");
-	if (has_word(mb_args(), "triple"))
+	if (mb_has_arg("triple"))
 		__asm__ volatile("lidt %0; ud2" : : "m"(no_idt));
 	idt_init();
 	return main();

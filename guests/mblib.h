@@ -60,6 +60,19 @@ static inline uint32_t inl(uint16_t port)
 	return v;
 }
 
+/* The CMOS RTC's registers, through its index and data ports. */
+static inline uint8_t cmos_read(uint8_t reg)
+{
+	outb(reg, RTC_PORT);
+	return inb(RTC_PORT + 1);
+}
+
+static inline void cmos_write(uint8_t reg, uint8_t v)
+{
+	outb(reg, RTC_PORT);
+	outb(v, RTC_PORT + 1);
+}
+
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
 	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
@@ -91,6 +104,8 @@ void mb_exit(int code) __attribute__((noreturn));
 
 /* The multiboot command line after the kernel's name (QEMU's -append). */
 const char *mb_args(void);
+/* Whether the command line's arguments hold WORD as a whole word. */
+bool mb_has_arg(const char *word);
 /* KEY's value in the first module (the environ file a runner passes as
  * -initrd, one KEY=VALUE a line), copied into buf; NULL if absent. */
 const char *mb_getenv(const char *key, char *buf, int len);

@@ -29,19 +29,6 @@ static volatile int taken[256];
 static volatile uint8_t *const iomem = (volatile uint8_t *)PC_TESTDEV_IOMEM_ADDR;
 static uint8_t page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
-static bool has_arg(const char *word)
-{
-	for (const char *a = mb_args(); *a; a++) {
-		int i = 0;
-
-		while (word[i] && a[i] == word[i])
-			i++;
-		if (!word[i] && (a[i] == ' ' || !a[i]))
-			return true;
-	}
-	return false;
-}
-
 static void ioapic_write(uint32_t reg, uint32_t v)
 {
 	mmio_write32(IOAPIC_ADDR, reg);
@@ -133,7 +120,7 @@ static void ioapic(void)
 		wait_irq();
 	report(taken[VECTOR_LEVEL] == 1, "line %d, level-triggered IOAPIC pin: one interrupt",
 	       LEVEL_PIN);
-	if (has_arg("pin20")) {
+	if (mb_has_arg("pin20")) {
 		pulse(PCI_PIN, VECTOR_PCI_PIN);
 		report(taken[VECTOR_PCI_PIN] == 1, "line %d, an IOAPIC-only pin", PCI_PIN);
 	}

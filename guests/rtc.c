@@ -13,18 +13,6 @@
 static volatile uint8_t flags; /* register C as the last IRQ 8 found it */
 static volatile int irqs;
 
-static uint8_t cmos_read(uint8_t reg)
-{
-	outb(reg, RTC_PORT);
-	return inb(RTC_PORT + 1);
-}
-
-static void cmos_write(uint8_t reg, uint8_t v)
-{
-	outb(reg, RTC_PORT);
-	outb(v, RTC_PORT + 1);
-}
-
 static void on_rtc(int vector)
 {
 	(void)vector;

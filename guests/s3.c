@@ -69,18 +69,6 @@ static int s3_type(uint32_t dsdt)
 	return -1;
 }
 
-static uint8_t cmos_read(uint8_t reg)
-{
-	outb(reg, RTC_PORT);
-	return inb(RTC_PORT + 1);
-}
-
-static void cmos_write(uint8_t reg, uint8_t v)
-{
-	outb(reg, RTC_PORT);
-	outb(v, RTC_PORT + 1);
-}
-
 /* The alarm at every second (all "don't care"), from just after an update,
  * and allowed to wake the machine (RTC_EN). */
 static void rtc_alarm_every_second(uint32_t evt)
@@ -97,22 +85,9 @@ static void rtc_alarm_every_second(uint32_t evt)
 	cmos_write(CMOS_REG_B, cmos_read(CMOS_REG_B) | RTC_B_AIE);
 }
 
-static bool has_word(const char *s, const char *word)
-{
-	for (; *s; s++) {
-		int i = 0;
-
-		while (word[i] && s[i] == word[i])
-			i++;
-		if (!word[i] && (s[i] == ' ' || !s[i]))
-			return true;
-	}
-	return false;
-}
-
 int main(void)
 {
-	bool key = has_word(mb_args(), "key");
+	bool key = mb_has_arg("key");
 	uint32_t fadt = find_rsdt_table("FACP"), facs, evt, cnt;
 	volatile uint32_t *ran = (volatile uint32_t *)(RESUME_ADDR + (resume_ran - resume_start));
 	int type;
