@@ -460,10 +460,10 @@ same_as_qemu() {
 # KVM runs kernel code natively and gives CPUID exactly as vmm sets it:
 # the CPU models' features checked bit by bit against the host model's,
 # and the device kernels through the qemu-system-x86_64 link. (rtc and s3
-# passed there too, 6 runs of 6 in one harness boot; but in two of the
-# first harness boots that ran them the outer VM went silent midway, the
-# harness stall PLATFORM.md describes, so they stay on this host's KVM,
-# against QEMU, to keep this test's harness time short.)
+# passed there too, 6 runs of 6 in one harness boot, but wait for real
+# seconds of the RTC; they stay on this host's KVM, against QEMU, to keep
+# this test's harness time short. The outer-VM freezes seen while they ran
+# were QEMU 7.2's lost timer interrupt: tests/linux/stall.md.)
 @test "harness: the test kernels and CPU models on a KVM with hardware semantics" {
 	[ -z "${VMM_SKIP_LINUX:-}" ] || skip "VMM_SKIP_LINUX is set"
 	[ -z "${VMM_SKIP_HARNESS:-}" ] || skip "VMM_SKIP_HARNESS is set"
