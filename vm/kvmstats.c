@@ -5,8 +5,6 @@
 
 #include "vm/kvmstats.h"
 
-#define KVMSTATS_SPAN_MAX 4096 /* the counters must lie this close together */
-
 /* Each descriptor is the struct followed by name_size bytes of name. */
 static int find(struct kvmstats *s, const struct kvm_stats_header *h, const uint8_t *descs,
 		const char *name)
@@ -20,63 +18,46 @@ static int find(struct kvmstats *s, const struct kvm_stats_header *h, const uint
 		memcpy(&d, p, sizeof(d)); /* descriptors need not be aligned */
 		if ((d.flags & KVM_STATS_TYPE_MASK) == KVM_STATS_TYPE_CUMULATIVE && d.size == 1 &&
 		    !strncmp((const char *)p + sizeof(d), name, h->name_size)) {
-			s->offset[s->nr++] = h->data_offset + d.offset;
+			s->offset = h->data_offset + d.offset;
 			return 0;
 		}
 	}
 	return -1;
 }
 
-static int read_descriptors(struct kvmstats *s, const char *const *names, int n)
+static int read_descriptors(struct kvmstats *s, const char *name)
 {
 	struct kvm_stats_header h;
 	uint8_t *descs;
 	size_t len;
-	int ok = 0;
+	int ok = -1;
 
 	if (pread(s->fd, &h, sizeof(h), 0) != sizeof(h) || h.name_size > 4096 || h.num_desc > 65536)
 		return -1;
 	len = (sizeof(struct kvm_stats_desc) + h.name_size) * h.num_desc;
 	descs = malloc(len);
-	if (!descs || pread(s->fd, descs, len, h.desc_offset) != (ssize_t)len)
-		ok = -1;
-	for (int i = 0; i < n && ok == 0; i++)
-		ok = find(s, &h, descs, names[i]);
+	if (descs && pread(s->fd, descs, len, h.desc_offset) == (ssize_t)len)
+		ok = find(s, &h, descs, name);
 	free(descs);
 	return ok;
 }
 
-void kvmstats_open(struct kvmstats *s, struct vm *vm, int vcpu_fd, const char *const *names, int n)
+void kvmstats_open(struct kvmstats *s, struct vm *vm, int vcpu_fd, const char *name)
 {
-	memset(s, 0, sizeof(*s));
 	s->fd = -1;
-	if (n > KVMSTATS_MAX || vm_cap(vm, KVM_CAP_BINARY_STATS_FD) <= 0)
+	s->offset = 0;
+	if (vm_cap(vm, KVM_CAP_BINARY_STATS_FD) <= 0)
 		return;
 	s->fd = KVM_CALL(vm, vcpu_fd, KVM_GET_STATS_FD, NULL);
-	if (s->fd >= 0 && read_descriptors(s, names, n) == 0) {
-		s->lo = s->hi = s->offset[0];
-		for (int i = 0; i < s->nr; i++) {
-			s->lo = s->offset[i] < s->lo ? s->offset[i] : s->lo;
-			s->hi = s->offset[i] + 8 > s->hi ? s->offset[i] + 8 : s->hi;
-		}
-		if (s->hi - s->lo <= KVMSTATS_SPAN_MAX)
-			return;
-	}
-	kvmstats_close(s);
+	if (s->fd >= 0 && read_descriptors(s, name) < 0)
+		kvmstats_close(s);
 }
 
-uint64_t kvmstats_sum(const struct kvmstats *s)
+uint64_t kvmstats_read(const struct kvmstats *s)
 {
-	uint8_t buf[KVMSTATS_SPAN_MAX];
-	uint64_t sum = 0, v;
+	uint64_t v;
 
-	if (s->fd < 0 || pread(s->fd, buf, s->hi - s->lo, s->lo) != (ssize_t)(s->hi - s->lo))
-		return 0;
-	for (int i = 0; i < s->nr; i++) {
-		memcpy(&v, buf + s->offset[i] - s->lo, sizeof(v));
-		sum += v;
-	}
-	return sum;
+	return s->fd >= 0 && pread(s->fd, &v, sizeof(v), s->offset) == sizeof(v) ? v : 0;
 }
 
 void kvmstats_close(struct kvmstats *s)
@@ -84,5 +65,4 @@ void kvmstats_close(struct kvmstats *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
-	s->nr = 0;
 }

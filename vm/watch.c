@@ -6,7 +6,7 @@
 /* KVM's count of the HLTs a vCPU executed (arch/x86/kvm). Not
  * halt_wakeup: a timer interrupt kicks a vCPU halted with interrupts off
  * too, which then goes back to sleep without running. */
-static const char *const halt_counters[] = { "halt_exits" };
+#define HALT_COUNTER "halt_exits"
 
 void watch_init(struct watch *w, struct vm *vm, struct vcpu *vcpus, int nr)
 {
@@ -17,14 +17,14 @@ void watch_init(struct watch *w, struct vm *vm, struct vcpu *vcpus, int nr)
 	if (!w->halts || !w->exits || !w->hlts)
 		die_errno("calloc");
 	for (int i = 0; i < nr; i++)
-		kvmstats_open(&w->halts[i], vm, vcpus[i].fd, halt_counters, 1);
+		kvmstats_open(&w->halts[i], vm, vcpus[i].fd, HALT_COUNTER);
 	w->next_look = 0;
 	w->wait = WATCH_QUIET_MS;
 }
 
 unsigned watch_note(struct watch *w, int i, uint64_t exits)
 {
-	uint64_t hlts = kvmstats_sum(&w->halts[i]);
+	uint64_t hlts = kvmstats_read(&w->halts[i]);
 	unsigned moved = (exits != w->exits[i] ? WATCH_EXITS : 0) |
 			 (hlts != w->hlts[i] ? WATCH_HALTS : 0);
 
