@@ -69,10 +69,10 @@ void run_hold(struct run *r, int i, int reason)
 		struct run_thread *t = &r->threads[k];
 
 		__atomic_or_fetch(&t->held, reason, __ATOMIC_SEQ_CST);
-		/* Out of a KVM_RUN in progress; the loop checks held before the next. */
-		__atomic_store_n(&t->vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+		/* Out of a KVM_RUN in progress; the loop checks held before the
+		 * next (a thread not started yet sees it there too). */
 		if (t->thread && !run_stopping(r))
-			pthread_kill(t->thread, RUN_KICK_SIGNAL);
+			run_kick(t);
 	}
 	pthread_mutex_unlock(&r->park_lock);
 	pthread_mutex_lock(&r->look_lock); /* a look waiting for this thread gives up */
