@@ -180,7 +180,7 @@ void look_check_over(struct run *r)
 }
 
 /* SIGQUIT, Ctrl-A w: what each vCPU is doing; the guest goes on. */
-void look_report(struct run *r, FILE *f)
+void look_report(struct run *r)
 {
 	look(r);
 	unpark(r);                         /* the records stay: only the host thread starts looks */
@@ -189,7 +189,7 @@ void look_report(struct run *r, FILE *f)
 		const struct run_thread *t = &r->threads[i];
 
 		if (t->seen_look == r->look)
-			print_seen(f, i, &t->seen);
+			print_seen(log_stream(), i, &t->seen);
 		else if (__atomic_load_n(&t->held, __ATOMIC_SEQ_CST))
 			warn("cpu %d: held by the debugger", i);
 		else if (any_held(r))

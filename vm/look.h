@@ -17,6 +17,6 @@ void look_park(struct run_thread *t);
  * another (vm/watch.h), so that none can ever run again. */
 void look_check_over(struct run *r);
 /* The host thread: one line per vCPU on f; the guest goes on. */
-void look_report(struct run *r, FILE *f);
+void look_report(struct run *r);
 
 #endif

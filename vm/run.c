@@ -37,7 +37,8 @@ static void handle_io(struct vcpu *v)
 
 	if (run->io.data_offset > v->run_size || bytes > v->run_size - run->io.data_offset)
 		die(STATUS_INTERNAL, "KVM_EXIT_IO data outside kvm_run");
-	stats_count(&v->stats.pio, run->io.port, out);
+	if (v->vm->stats->enabled) /* a scan of up to 64 addresses: only for --stats */
+		stats_count(&v->stats.pio, run->io.port, out);
 	/* A string instruction (rep outsb/insb) arrives as count accesses. */
 	for (uint32_t i = 0; i < run->io.count; i++) {
 		struct io_access a = { .data = data + (size_t)i * run->io.size,
@@ -60,7 +61,8 @@ static void handle_mmio(struct vcpu *v)
 			       .write = run->mmio.is_write,
 			       .regs = &regs };
 
-	stats_count(&v->stats.mmio, run->mmio.phys_addr, run->mmio.is_write);
+	if (v->vm->stats->enabled)
+		stats_count(&v->stats.mmio, run->mmio.phys_addr, run->mmio.is_write);
 	bus_dispatch(&v->vm->mmio, run->mmio.phys_addr, &a);
 	if (v->vm->stats->trace)
 		trace_io(v, "mmio", run->mmio.phys_addr, a.data, a.len, a.write);
@@ -349,7 +351,8 @@ bool run_stopping(struct run *r)
 static bool exits_since_note(struct run *r)
 {
 	for (int i = 0; i < r->nr; i++)
-		if (__atomic_load_n(&r->threads[i].exits, __ATOMIC_SEQ_CST) != r->watch.exits[i])
+		if (watch_moved_since(&r->watch, i,
+				      __atomic_load_n(&r->threads[i].exits, __ATOMIC_SEQ_CST)))
 			return true;
 	return false;
 }
@@ -366,7 +369,7 @@ int run_machine(struct run *r, const struct run_hooks *hooks)
 		int64_t now = now_ms();
 
 		if (__atomic_exchange_n(&r->report, 0, __ATOMIC_SEQ_CST))
-			look_report(r, log_stream());
+			look_report(r);
 		if (now < next_tick) {
 			if (found && next_tick > now + RUN_TICK_MS)
 				next_tick = now + RUN_TICK_MS; /* woken from a nap */

@@ -33,6 +33,11 @@ unsigned watch_note(struct watch *w, int i, uint64_t exits)
 	return moved;
 }
 
+bool watch_moved_since(const struct watch *w, int i, uint64_t exits)
+{
+	return exits != w->exits[i];
+}
+
 /* A look comes WATCH_QUIET_MS after the last exit, the next ones twice as
  * far apart each time, up to WATCH_WAIT_MAX_MS, and only in a tick in
  * which nothing moved. A vCPU halted for good moves nothing; one idle

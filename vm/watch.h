@@ -33,6 +33,8 @@ void watch_init(struct watch *w, struct vm *vm, struct vcpu *vcpus, int nr);
 /* Each tick, for each vCPU, its exits to userspace so far: what moved
  * since the last tick (enum watch_moved). */
 unsigned watch_note(struct watch *w, int i, uint64_t exits);
+/* Whether vCPU i's exits differ from what the last watch_note saw. */
+bool watch_moved_since(const struct watch *w, int i, uint64_t exits);
 /* Then: whether to look at every vCPU now, given what moved in any vCPU
  * and the time in ms. */
 bool watch_due(struct watch *w, unsigned moved, int64_t now);
