@@ -153,13 +153,11 @@
 #define RTC_B_AIE 0x20  /* alarm interrupt enable */
 #define RTC_B_UIE 0x10  /* update-ended interrupt enable */
 #define RTC_C_IRQF 0x80 /* an enabled flag below is set: IRQ 8 is raised */
-#define RTC_C_PF 0x40
 #define RTC_C_AF 0x20
 #define RTC_C_UF 0x10
 #define RTC_ALARM_DONT_CARE 0xc0 /* an alarm byte of 0xc0-0xff matches any value */
 
 /* --- PIT (Intel 8254): what a PC BIOS programs (channel 0, IRQ 0) -------- */
-#define PIT_HZ 1193182   /* the input clock */
 #define PIT_BIOS_MODE 2  /* rate generator, as SeaBIOS */
 #define PIT_BIOS_COUNT 0 /* 65536: 18.2 Hz */
 

@@ -214,7 +214,7 @@ struct irq_line vm_irq_line(struct vm *vm, int irq)
 }
 
 /* A refusal (the guest moved a BAR onto another eventfd) is the guest's
- * doing: reported, and the device takes the writes itself. */
+ * doing: reported once, and the device takes the writes itself. */
 static bool set_ioeventfd(void *ctx, const struct ioeventfd *e, bool assign)
 {
 	struct vm *vm = ctx;
@@ -230,8 +230,10 @@ static bool set_ioeventfd(void *ctx, const struct ioeventfd *e, bool assign)
 
 	if (KVM_CALL(vm, vm->vm_fd, KVM_IOEVENTFD, &io) == 0)
 		return true;
-	warn("KVM_IOEVENTFD at %s %#llx: %s", e->pio ? "port" : "mmio", (unsigned long long)e->addr,
-	     strerror(errno));
+	if (!vm->told_ioeventfd) /* the guest may move its BARs again and again */
+		warn("KVM_IOEVENTFD at %s %#llx: %s", e->pio ? "port" : "mmio",
+		     (unsigned long long)e->addr, strerror(errno));
+	vm->told_ioeventfd = true;
 	return false;
 }
 

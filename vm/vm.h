@@ -25,6 +25,7 @@ struct vm {
 	struct guest_mem mem;
 	int nr_slots;         /* memslots in use: RAM, then devices */
 	struct bus pio, mmio; /* exits and ring entries go to the devices through these */
+	bool told_ioeventfd;  /* a refused KVM_IOEVENTFD is reported once */
 };
 
 /* Every ioctl goes through here, counted for --stats by request name. */
