@@ -126,6 +126,7 @@ static void create_board(struct machine *m)
 static void create_vcpus(struct machine *m)
 {
 	int max = vm_cap(&m->vm, KVM_CAP_MAX_VCPUS);
+	struct kvm_cpuid2 *cpuid;
 
 	if (max <= 0)
 		max = vm_cap(&m->vm, KVM_CAP_NR_VCPUS);
@@ -134,14 +135,16 @@ static void create_vcpus(struct machine *m)
 	m->vcpus = calloc(m->opt.smp, sizeof(*m->vcpus));
 	if (!m->vcpus)
 		die_errno("calloc vcpus");
+	cpuid = vcpu_cpuid_shape(&m->vm, &m->opt.cpu);
 	for (int i = 0; i < m->opt.smp; i++) {
 		struct vcpu *v = &m->vcpus[i];
 
 		vcpu_create(v, &m->vm, i, !m->opt.no_sync_regs);
-		vcpu_setup_cpuid(v, &m->opt.cpu);
+		vcpu_setup_cpuid(v, cpuid);
 		vcpu_setup_msrs(v);
 		vcpu_setup_lapic(v);
 	}
+	free(cpuid);
 }
 
 /* The guest in memory and its first state in the boot vCPU; the others

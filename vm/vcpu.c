@@ -32,11 +32,13 @@ void vcpu_create(struct vcpu *v, struct vm *vm, int id, bool sync_regs)
 }
 
 /* One warning per feature, as QEMU; enforced, one error naming them all. */
-static void report_missing(const struct vcpu *v, const struct cpu_model *model, char *missing)
+/* Each feature asked for that the host cannot give: one warning each, as
+ * QEMU prints them, or one error with the model's enforce. */
+static void report_missing(const struct cpu_model *model, char *missing)
 {
 	char *save = NULL;
 
-	if (v->id != 0 || !*missing)
+	if (!*missing)
 		return;
 	if (model->enforce) {
 		for (char *p = strchr(missing, '\n'); p && p[1]; p = strchr(p, '\n'))
@@ -48,7 +50,7 @@ static void report_missing(const struct vcpu *v, const struct cpu_model *model, 
 		warn("%s", line);
 }
 
-void vcpu_setup_cpuid(struct vcpu *v, const struct cpu_model *model)
+struct kvm_cpuid2 *vcpu_cpuid_shape(struct vm *vm, const struct cpu_model *model)
 {
 	size_t sz = sizeof(struct kvm_cpuid2) + CPUID_MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2);
 	struct kvm_cpuid2 *cpuid = calloc(1, sz);
@@ -57,10 +59,15 @@ void vcpu_setup_cpuid(struct vcpu *v, const struct cpu_model *model)
 	if (!cpuid)
 		die_errno("calloc cpuid");
 	cpuid->nent = CPUID_MAX_ENTRIES;
-	KVM_MUST(v->vm, v->vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid);
-	cpu_model_apply(model, cpuid, vm_cap(v->vm, KVM_CAP_TSC_DEADLINE_TIMER) > 0, missing,
+	KVM_MUST(vm, vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid);
+	cpu_model_apply(model, cpuid, vm_cap(vm, KVM_CAP_TSC_DEADLINE_TIMER) > 0, missing,
 			sizeof(missing));
-	report_missing(v, model, missing);
+	report_missing(model, missing);
+	return cpuid;
+}
+
+void vcpu_setup_cpuid(struct vcpu *v, struct kvm_cpuid2 *cpuid)
+{
 	for (uint32_t i = 0; i < cpuid->nent; i++) {
 		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
 
@@ -71,7 +78,6 @@ void vcpu_setup_cpuid(struct vcpu *v, const struct cpu_model *model)
 		}
 	}
 	KVM_MUST(v->vm, v->fd, KVM_SET_CPUID2, cpuid);
-	free(cpuid);
 }
 
 void vcpu_setup_msrs(struct vcpu *v)

@@ -32,10 +32,12 @@ struct vcpu {
 
 void vcpu_create(struct vcpu *v, struct vm *vm, int id, bool sync_regs);
 /* CPUID from KVM_GET_SUPPORTED_CPUID shaped into the model (vm/cpuid.c),
- * with this vCPU's APIC id and the hypervisor bit; long mode needs it (KVM
- * checks EFER.LME against it). Features the host lacks are warned about
- * once (vCPU 0), as QEMU does, or refused with the model's enforce. */
-void vcpu_setup_cpuid(struct vcpu *v, const struct cpu_model *model);
+ * once for all vCPUs (free() it after): features the host lacks are
+ * warned about, as QEMU does, or refused with the model's enforce. */
+struct kvm_cpuid2 *vcpu_cpuid_shape(struct vm *vm, const struct cpu_model *model);
+/* That CPUID with this vCPU's APIC id; long mode needs it (KVM checks
+ * EFER.LME against it). */
+void vcpu_setup_cpuid(struct vcpu *v, struct kvm_cpuid2 *cpuid);
 /* MSRs firmware sets before an OS starts: fast strings in MISC_ENABLE. */
 void vcpu_setup_msrs(struct vcpu *v);
 /* LINT0 as ExtINT on the boot CPU and LINT1 as NMI on all, as firmware
