@@ -380,11 +380,9 @@ void gdb_start(struct gdb *g)
 
 void gdb_finish(struct gdb *g, int status)
 {
-	uint64_t one = 1;
-
 	__atomic_store_n(&g->end_status, status, __ATOMIC_SEQ_CST);
 	if (g->started) {
-		if (write(g->wake_fd, &one, sizeof(one)) < 0)
+		if (eventfd_write(g->wake_fd, 1) < 0)
 			warn("gdb: eventfd write: %s", strerror(errno));
 		pthread_join(g->thread, NULL);
 	}

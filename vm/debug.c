@@ -113,13 +113,11 @@ uint64_t debug_linear_pc(struct vcpu *v)
 /* A vCPU stopped: note why, stop the others (all-stop), tell the stub. */
 static void record(struct debug *d, struct vcpu *v, enum stop_why why, uint64_t addr)
 {
-	uint64_t one = 1;
-
 	pthread_mutex_lock(&d->lock);
 	d->stops[v->id] = (struct debug_stop){ why, addr, ++d->seq };
 	pthread_mutex_unlock(&d->lock);
 	run_hold(d->run, -1, RUN_HOLD_DEBUG);
-	if (write(d->notify_fd, &one, sizeof(one)) < 0)
+	if (eventfd_write(d->notify_fd, 1) < 0)
 		warn("gdb: eventfd write: %s", strerror(errno));
 }
 

@@ -6,6 +6,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/machine.h"
 #include "vm/dump.h"
@@ -122,9 +123,7 @@ static void dispatch(struct run *r, struct vcpu *v)
 
 static void wake_host(struct run *r)
 {
-	uint64_t one = 1;
-
-	if (write(r->wake_fd, &one, sizeof(one)) < 0)
+	if (eventfd_write(r->wake_fd, 1) < 0)
 		warn("eventfd write: %s", strerror(errno));
 }
 
@@ -209,14 +208,6 @@ static void start_vcpus(struct run *r)
 			die_errno("pthread_create");
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 /* What a wait found. The guest moving (a vCPU in an exit, ring entries)
