@@ -269,7 +269,6 @@ static int run(struct machine *m)
 	int status;
 
 	console_init(&m->console, STDIN_FILENO, STDOUT_FILENO);
-	m->stats.out = log_stream(); /* --trace and --stats: never blocking for long */
 	if (m->opt.gdb)
 		gdb_init(&m->gdb, &m->opt.gdb_addr, m->opt.gdb_wait, &m->vm, m->vcpus, m->opt.smp,
 			 &m->run);
@@ -332,7 +331,7 @@ int main(int argc, char **argv)
 
 	signals_install();
 	parse_command_line(&m.opt, argc, argv);
-	stats_init(&m.stats, m.opt.stats, m.opt.trace, stderr);
+	stats_init(&m.stats, m.opt.stats, m.opt.trace);
 	vm_open(&m.vm, m.opt.kvm_device, &m.stats);
 	if (m.opt.caps) {
 		caps_print(&m.vm, stdout);

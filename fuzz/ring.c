@@ -9,6 +9,7 @@
 
 #include "devices/board.h"
 #include "fuzz/fuzz.h"
+#include "lib/log.h"
 #include "lib/machine.h"
 #include "vm/ring.h"
 
@@ -57,7 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bus_init(&mmio, "mmio");
 	if (board_create(&board, &pio, &mmio, &config, &wires) < 0)
 		abort();
-	stats_init(&stats, false, opt & OPT_TRACE, devnull);
+	stats_init(&stats, false, opt & OPT_TRACE);
+	log_set_stream(devnull); /* --trace lines go where warnings go */
 	if (opt & OPT_INDEXES) {
 		page->first %= ring.max;
 		page->last %= ring.max;

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "vm/ring.h"
 #include "vm/vcpu.h"
 #include "vm/vm.h"
@@ -21,13 +22,13 @@ void ring_init(struct ring *r, struct vm *vm, const struct vcpu *first)
 	r->max = (page - sizeof(*r->page)) / sizeof(r->page->coalesced_mmio[0]);
 }
 
-static void trace_entry(const struct stats *s, const struct kvm_coalesced_mmio *e)
+static void trace_entry(const struct kvm_coalesced_mmio *e)
 {
 	uint64_t data = 0;
 
 	for (uint32_t i = e->len; i-- > 0;)
 		data = data << 8 | e->data[i];
-	fprintf(s->out, "[ring] %s %#llx len %u data %#llx\n", e->pio ? "out" : "mmio-write",
+	fprintf(log_stream(), "[ring] %s %#llx len %u data %#llx\n", e->pio ? "out" : "mmio-write",
 		(unsigned long long)e->phys_addr, e->len, (unsigned long long)data);
 }
 
@@ -57,7 +58,7 @@ unsigned ring_drain(struct ring *r)
 			e.len = sizeof(e.data); /* never trust a length to index with */
 		a.len = e.len;
 		if (s->trace)
-			trace_entry(s, &e);
+			trace_entry(&e);
 		stats_count(&s->ring, e.phys_addr, true);
 		bus_dispatch(e.pio ? r->pio : r->mmio, e.phys_addr, &a);
 		first = (first + 1) % r->max;

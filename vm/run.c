@@ -21,10 +21,10 @@ static void trace_io(struct vcpu *v, const char *what, uint64_t addr, const uint
 
 	for (uint32_t i = len > 8 ? 8 : len; i-- > 0;)
 		value = value << 8 | data[i];
-	fprintf(v->vm->stats->out, "[exit] %s %s %#llx len %u data %#llx rip %#llx", what,
+	fprintf(log_stream(), "[exit] %s %s %#llx len %u data %#llx rip %#llx", what,
 		write ? "write" : "read", (unsigned long long)addr, len, (unsigned long long)value,
 		(unsigned long long)vcpu_regs(v)->rip);
-	fprintf(v->vm->stats->out, v->id ? " cpu %d\n" : "\n", v->id);
+	fprintf(log_stream(), v->id ? " cpu %d\n" : "\n", v->id);
 }
 
 static void handle_io(struct vcpu *v)

@@ -1,15 +1,15 @@
 #include <linux/kvm.h>
 #include <string.h>
 
+#include "lib/log.h"
 #include "vm/stats.h"
 
-void stats_init(struct stats *s, bool enabled, bool trace, FILE *out)
+void stats_init(struct stats *s, bool enabled, bool trace)
 {
 	memset(s, 0, sizeof(*s));
 	pthread_mutex_init(&s->ioctl_lock, NULL);
 	s->enabled = enabled;
 	s->trace = trace;
-	s->out = out;
 }
 
 /* Keyed by request number, an integer compare: this runs on every
@@ -126,7 +126,7 @@ static uint64_t print_exits(FILE *f, const char *indent, const struct exit_stats
 
 void stats_print(const struct stats *s, const struct exit_stats *const *vcpus, int n)
 {
-	FILE *f = s->out;
+	FILE *f = log_stream();
 	struct exit_stats all = { 0 };
 
 	for (int v = 0; v < n; v++) {

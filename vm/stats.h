@@ -37,7 +37,6 @@ struct exit_stats {
 struct stats {
 	bool enabled;
 	bool trace;
-	FILE *out;
 	struct counter_table ring; /* coalesced entries, by address */
 	uint64_t ring_drained;
 	uint64_t ring_drains; /* drains that found at least one entry */
@@ -47,7 +46,7 @@ struct stats {
 	uint64_t tx_dropped; /* guest output bytes the host refused */
 };
 
-void stats_init(struct stats *s, bool enabled, bool trace, FILE *out);
+void stats_init(struct stats *s, bool enabled, bool trace);
 void stats_ioctl(struct stats *s, unsigned long req, const char *name);
 void stats_exit(struct exit_stats *s, uint32_t reason);
 void stats_count(struct counter_table *t, uint64_t key, bool write);

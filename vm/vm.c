@@ -204,7 +204,7 @@ static void set_irq(void *ctx, int irq, int level)
 	struct kvm_irq_level l = { .irq = irq, .level = level };
 
 	if (vm->stats->trace)
-		fprintf(vm->stats->out, "[irq] %d level %d\n", irq, level);
+		fprintf(log_stream(), "[irq] %d level %d\n", irq, level);
 	KVM_MUST(vm, vm->vm_fd, KVM_IRQ_LINE, &l);
 }
 

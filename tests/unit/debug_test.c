@@ -180,7 +180,7 @@ int main(void)
 
 	if (!host)
 		return 2;
-	stats_init(&stats, false, false, stderr);
+	stats_init(&stats, false, false);
 	vm = (struct vm){ .kvm_fd = -1, .vm_fd = -1, .stats = &stats };
 	mem_layout(&vm.mem, host, RAM);
 	v = (struct vcpu){ .vm = &vm, .fd = -1, .sync_regs = true, .run_size = 3 * 4096 };
