@@ -40,7 +40,8 @@ static int listen_tcp(struct gdb *g, const struct gdb_addr *a)
 	if (getsockname(fd, (struct sockaddr *)&bound, &len) == 0)
 		getnameinfo((struct sockaddr *)&bound, len, host, sizeof(host), serv, sizeof(serv),
 			    NI_NUMERICHOST | NI_NUMERICSERV);
-	snprintf(g->where, sizeof(g->where), "%s:%s", host, serv);
+	/* IPv6 in brackets, as gdb's target remote takes it: [::1]:1234. */
+	snprintf(g->where, sizeof(g->where), strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, serv);
 	return fd;
 }
 

@@ -293,19 +293,41 @@ raw() {
 
 # --- the options ----------------------------------------------------------
 
-@test "--gdb over TCP: 127.0.0.1 by default, port 0 picks one and says which" {
+@test "--gdb over TCP: 127.0.0.1 by default, port 0 picks one and says which; IPv6 in brackets" {
 	need_gdb
-	local port
-	vmm_bg --gdb 0 --gdb-wait "$GUESTS/hello64.bin"
-	wait_until grep -q 'listening on 127.0.0.1:' "$ERR"
-	port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$ERR" | head -1)
-	[ "$port" -gt 0 ]
-	timeout -s KILL 60 gdb -q -batch -nx -ex "target remote 127.0.0.1:$port" -ex continue \
-		</dev/null >"$T/gdb.out" 2>&1
-	vmm_reap
-	assert_status 0
-	assert_stdout $'Hello from long mode!\r\n'
-	gdb_has "exited normally"
+	local addr given host
+	for given in 0 '[::1]:0'; do
+		[ "$given" = 0 ] && host=127.0.0.1 || host='[::1]'
+		echo "--gdb $given"
+		vmm_bg --gdb "$given" --gdb-wait "$GUESTS/hello64.bin"
+		wait_until grep -qF "listening on $host:" "$ERR"
+		addr=$(sed -n 's/.*listening on \([^ ,]*\),.*/\1/p' "$ERR" | head -1)
+		[ "${addr##*:}" -gt 0 ] || { cat "$ERR"; false; }
+		timeout -s KILL 60 gdb -q -batch -nx -ex "target remote $addr" -ex continue \
+			</dev/null >"$T/gdb.out" 2>&1
+		vmm_reap
+		assert_status 0
+		assert_stdout $'Hello from long mode!\r\n'
+		gdb_has "exited normally"
+	done
+}
+
+@test "gdb: rwatch as this KVM can (refused where it ignores debug registers); a fifth debug register is refused" {
+	need_gdb
+	gdb_session "$GUESTS/debug64.bin" -- -ex 'rwatch counter' -ex continue -ex delete \
+		-ex continue "$GUESTS/debug64.elf"
+	if "$VMM" --caps | grep -q 'data write watchpoint (DR0) *yes'; then
+		gdb_has "read watchpoint 1: counter" "Value = "
+	else
+		gdb_has "Could not insert hardware watchpoint 1."
+	fi
+	assert_status 1
+	# DR0-DR3: four hbreaks fit, a fifth is refused and gdb says so.
+	gdb_session "$GUESTS/debug64.bin" -- -ex 'hbreak set_rax' -ex 'hbreak *0x100000' \
+		-ex 'hbreak *0x100001' -ex 'hbreak *0x100002' -ex 'hbreak *0x100003' -ex continue \
+		-ex delete -ex continue "$GUESTS/debug64.elf"
+	gdb_has "Could not insert hardware breakpoints" "too many hardware breakpoints"
+	assert_status 1
 }
 
 @test "--gdb without a client: the guest runs as without it, sandboxed" {
