@@ -515,6 +515,16 @@ VARIANTS=("" --no-sync-regs --no-coalesce "--no-sync-regs --no-coalesce")
 	[ "$(grep -c '^\[ring\] out 0x3f8 ' "$ERR")" -eq 23 ]
 }
 
+@test "--trace: one [irq] line per change of the UART's interrupt line" {
+	printf 'ab\n\004' >"$T/in"
+	IN=$T/in vmm --trace "$GUESTS/irqecho16.bin"
+	assert_status 0
+	grep -qx '\[irq\] 4 level 1' "$ERR"
+	grep -qx '\[irq\] 4 level 0' "$ERR"
+	# Changes only: never the same level twice in a row.
+	[ -z "$(sed -n 's/^\[irq\] 4 level //p' "$ERR" | uniq -d)" ]
+}
+
 @test "--trace --no-coalesce: THR writes are exits" {
 	vmm --trace --no-coalesce "$GUESTS/hello64.bin"
 	assert_status 0
