@@ -178,8 +178,6 @@ static bool on_tick(void *ctx)
 
 	serial_poll(&m->board.com1);
 	rtc_poll(&m->board.rtc);
-	if (acpi_pm_asleep(&m->board.acpi_pm) && m->board.com1.rx_count)
-		acpi_pm_wake(&m->board.acpi_pm); /* a key wakes the machine from S3 */
 	console_flush(&m->console);
 	if (console_take_snapshot(&m->console) | signals_take_snapshot())
 		snapshot(m);
