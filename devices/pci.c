@@ -66,34 +66,43 @@ static uint8_t writable(const struct pci_function *f, int off)
 	return 0;
 }
 
+/* BAR b decodes at addr if on, else nowhere; a window that overlaps
+ * another device's stays off. */
+static void map_bar(struct bus *bus, struct pci_bar *b, bool on, uint32_t addr)
+{
+	if (b->is_mapped && (!on || addr != b->mapped)) {
+		bus_unregister(bus, b->mapped, b->dev);
+		b->is_mapped = false;
+	}
+	if (!on || b->is_mapped)
+		return;
+	if (bus_register(bus, addr, b->size, b->fn, b->dev) == 0) {
+		b->mapped = addr;
+		b->is_mapped = true;
+	} else if (!b->warned) {
+		b->warned = true; /* the guest chooses how often: say it once */
+		warn("PCI BAR at %s %#x overlaps another device: left off", bus->name, addr);
+	}
+}
+
 /* Decode each BAR where its register and the command register say, on the
- * bus of its space; a window that overlaps another device's stays off. */
+ * bus of its space, and tell the device when one moved. */
 static void map_bars(struct pci *p, struct pci_function *f)
 {
 	uint16_t command = f->config[PCI_COMMAND] | f->config[PCI_COMMAND + 1] << 8;
 
 	for (int n = 0; n < PCI_NR_BARS; n++) {
 		struct pci_bar *b = &f->bar[n];
-		struct bus *bus = b->io ? p->pio : p->mmio;
 		uint32_t addr = get32(f->config, PCI_BASE_ADDRESS_0 + 4 * n) & ~(b->size - 1);
 		bool on = b->size && addr &&
 			  (command & (b->io ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY)) &&
 			  (!b->io || (uint64_t)addr + b->size <= 0x10000);
+		bool was_mapped = b->is_mapped;
+		uint32_t was = b->mapped;
 
-		if (b->is_mapped && (!on || addr != b->mapped)) {
-			bus_unregister(bus, b->mapped, b->dev);
-			b->is_mapped = false;
-		}
-		if (!on || b->is_mapped)
-			continue;
-		if (bus_register(bus, addr, b->size, b->fn, b->dev) == 0) {
-			b->mapped = addr;
-			b->is_mapped = true;
-		} else if (!b->warned) {
-			b->warned = true; /* the guest chooses how often: say it once */
-			warn("PCI BAR at %s %#x overlaps another device: left off", bus->name,
-			     addr);
-		}
+		map_bar(b->io ? p->pio : p->mmio, b, on, addr);
+		if (b->moved && (b->is_mapped != was_mapped || (b->is_mapped && b->mapped != was)))
+			b->moved(b->dev, n);
 	}
 }
 

@@ -23,6 +23,9 @@ struct pci_bar {
 	void *dev;
 	uint32_t mapped; /* where it decodes now */
 	bool is_mapped, warned;
+	/* Optional: told after BAR n moved or went off (or on), for what the
+	 * device keeps at its address besides the handler. */
+	void (*moved)(void *dev, int n);
 };
 
 /* One PCI function: its configuration space and its BARs. A device embeds
