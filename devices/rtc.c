@@ -129,9 +129,7 @@ static void update_irq(struct rtc *r)
 	int level = (r->cmos[REG_C] & enabled) != 0; /* the C flags and B enables line up */
 
 	r->cmos[REG_C] = (r->cmos[REG_C] & ~RTC_C_IRQF) | (level ? RTC_C_IRQF : 0);
-	if (level != r->level)
-		irq_set(&r->irq, level);
-	r->level = level;
+	irq_update(&r->irq, &r->level, level);
 }
 
 void rtc_poll(struct rtc *r)

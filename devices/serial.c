@@ -45,12 +45,7 @@ static uint8_t iir_source(const struct serial *s)
 
 static void update_irq(struct serial *s)
 {
-	int level = iir_source(s) != UART_IIR_NO_INT;
-
-	if (level != s->irq_level) {
-		s->irq_level = level;
-		irq_set(&s->irq, level);
-	}
+	irq_update(&s->irq, &s->irq_level, iir_source(s) != UART_IIR_NO_INT);
 }
 
 static uint8_t msr(const struct serial *s)
