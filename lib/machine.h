@@ -32,7 +32,7 @@
 #define PC_TESTDEV_FLUSH_PORT 0xe4 /* a 32-bit write of an address remaps its page */
 #define PC_TESTDEV_BYTE_PORT 0xe8  /* the same register, taken byte by byte */
 #define PC_TESTDEV_IRQ_PORT 0x2000 /* a byte write to 0x2000 + n sets interrupt line n */
-#define PC_TESTDEV_NR_IRQS 24      /* the IOAPIC's pins; 0-15 reach the PICs too */
+#define PC_TESTDEV_NR_IRQS 24      /* the IOAPIC's pins (KVM_IOAPIC_NUM_PINS), 0-15 on the PICs */
 #define SERIAL_COM1 0x3f8          /* 16550A; registers: <linux/serial_reg.h> */
 #define HYPERCALL_PORT 0x500       /* vmm's own: a 1-byte out with arguments in registers */
 #define FW_CFG_PORT 0x510          /* QEMU's fw_cfg: selector; data at 0x511 */
