@@ -136,11 +136,8 @@ int cpu_setup(const struct boot_plan *p, const struct guest_mem *m, struct kvm_r
 	}
 	if (write_gdt(m, is_long ? GDT_CODE64 : GDT_CODE32) < 0 ||
 	    (is_long && write_page_tables(m) < 0))
-		return snprintf(err, errlen,
-				"guest RAM too small for the GDT and page tables"
-				" at %#x-%#x",
-				BOOT_AREA_START, BOOT_AREA_END - 1),
-		       -1;
+		BOOT_FAIL("guest RAM too small for the GDT and page tables at %#x-%#x",
+			  BOOT_AREA_START, BOOT_AREA_END - 1);
 	flat_mode(p, is_long ? GDT_CODE64 : GDT_CODE32, regs, s);
 	if (is_long) {
 		s->cr3 = BOOT_PML4_ADDR;
