@@ -15,7 +15,8 @@
 #define PAGE_SIZE 0x1000
 
 /* --- Ports --------------------------------------------------------------- */
-#define PIC1_PORT 0x20 /* in-kernel 8259 (KVM_CREATE_IRQCHIP): command, data */
+#define PIO_SPACE_END 0x10000 /* x86 port space: 64 KiB, 0-0xffff */
+#define PIC1_PORT 0x20        /* in-kernel 8259 (KVM_CREATE_IRQCHIP): command, data */
 #define PIC2_PORT 0xa0
 #define PIT_PORT 0x40        /* in-kernel 8254 (KVM_CREATE_PIT2): 0x40-0x43, 0x61 */
 #define I8042_DATA_PORT 0x60 /* PS/2 controller: data */
@@ -41,7 +42,7 @@
 #define PCI_CONFIG_PORT 0xcf8      /* address; 0xcf9 reset control; data at 0xcfc */
 #define PCI_RESET_PORT 0xcf9
 #define PCI_BAR_IO_BASE 0xc000 /* where firmware places I/O BARs (as SeaBIOS) */
-#define PCI_BAR_IO_END 0x10000
+#define PCI_BAR_IO_END PIO_SPACE_END
 
 /* --- Interrupt lines (ISA IRQ n = IOAPIC pin n, KVM's default routing) --- */
 #define PIT_IRQ 0
