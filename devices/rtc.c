@@ -26,6 +26,7 @@ enum {
 #define REG_B_24H 0x02
 #define REG_B_BINARY 0x04
 #define REG_D_VALID 0x80 /* battery good */
+#define ALARM_LOOKBACK_S (24 * 3600)
 
 static uint8_t encode(const struct rtc *r, int v)
 {
@@ -132,9 +133,23 @@ static void update_irq(struct rtc *r)
 	irq_update(&r->irq, &r->level, level);
 }
 
+/* Whether the alarm matched a second in (from, to]: a late tick (a loaded
+ * host) must not skip it. The alarm repeats within a day at most, so a
+ * day back is enough. */
+static bool alarm_since(const struct rtc *r, time_t from, time_t to)
+{
+	if (to - from > ALARM_LOOKBACK_S)
+		from = to - ALARM_LOOKBACK_S;
+	for (time_t s = from + 1; s <= to; s++)
+		if (alarm_due(r, s))
+			return true;
+	return false;
+}
+
 void rtc_poll(struct rtc *r)
 {
 	struct timespec t = now();
+	time_t last = r->last_update;
 
 	if (t.tv_sec <= r->last_update || (r->cmos[REG_B] & RTC_B_SET)) {
 		r->last_update = t.tv_sec > r->last_update ? t.tv_sec : r->last_update;
@@ -142,7 +157,7 @@ void rtc_poll(struct rtc *r)
 	}
 	r->last_update = t.tv_sec;
 	r->cmos[REG_C] |= RTC_C_UF;
-	if (alarm_due(r, t.tv_sec)) {
+	if (alarm_since(r, last, t.tv_sec)) {
 		r->cmos[REG_C] |= RTC_C_AF;
 		if (r->cmos[REG_B] & RTC_B_AIE)
 			irq_set(&r->wake, 1);

@@ -377,7 +377,7 @@ same_as_qemu() {
 	same_as_qemu tcg rtc.elf
 }
 
-@test "rtc: the periodic interrupt, not emulated, is said once and keeps no ticks (unit test)" {
+@test "rtc: the periodic interrupt, not emulated, is said once and keeps no ticks; a late poll still fires the alarm it passed (unit test)" {
 	make -s -C "$ROOT" build/unit/rtc_test >&2
 	"$ROOT/build/unit/rtc_test" >"$OUT" 2>"$ERR" || status=$?
 	cat "$OUT" "$ERR"
