@@ -8,7 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "boot/bios.h"
+#include "boot/acpi.h"
+#include "boot/cpu.h"
 #include "boot/load.h"
 #include "devices/board.h"
 #include "host/console.h"
@@ -181,8 +182,6 @@ static bool on_tick(void *ctx)
 
 	serial_poll(&m->board.com1);
 	rtc_poll(&m->board.rtc);
-	if (acpi_pm_asleep(&m->board.acpi_pm) && m->board.com1.rx_count)
-		acpi_pm_wake(&m->board.acpi_pm); /* a key wakes the machine from S3 */
 	console_flush(&m->console);
 	if (console_take_snapshot(&m->console) | signals_take_snapshot())
 		snapshot(m);
@@ -216,7 +215,7 @@ static void on_watch(void *ctx)
 }
 
 /* ACPI S3 resume, every vCPU stopped: what firmware does when the machine
- * wakes (boot/bios.c), then the boot vCPU runs from the waking vector and
+ * wakes (the BIOS state again, the boot CPU at the FACS waking vector), then the boot vCPU runs from the waking vector and
  * the others wait for INIT/SIPI, as after a reset. */
 static void on_resume(void *ctx)
 {
@@ -224,11 +223,15 @@ static void on_resume(void *ctx)
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
 
-	if (bios_resume_state(&m->vm, !m->opt.no_pit, &regs, &sregs) < 0) {
+	uint32_t vector = acpi_waking_vector(&m->vm.mem, ACPI_TABLES_ADDR);
+
+	if (!vector) {
 		warn("S3 resume: the guest set no waking vector in the FACS: reset");
 		run_request_stop(&m->run, STATUS_RESET);
 		return;
 	}
+	vm_bios_state(&m->vm, !m->opt.no_pit);
+	cpu_resume_state(vector, &regs, &sregs);
 	vcpu_set_state(&m->vcpus[0], &regs, &sregs);
 	vcpu_set_mp_state(&m->vcpus[0], KVM_MP_STATE_RUNNABLE);
 	for (int i = 1; i < m->opt.smp; i++)
@@ -342,7 +345,7 @@ int main(int argc, char **argv)
 	vm_create(&m.vm, m.opt.ram_size, !m.opt.no_pit);
 	if (m.opt.pit_discard && !m.opt.no_pit)
 		vm_pit_discard(&m.vm);
-	bios_leave_state(&m.vm, !m.opt.no_pit);
+	vm_bios_state(&m.vm, !m.opt.no_pit);
 	create_vcpus(&m);
 	run_init(&m.run, &m.vm, m.vcpus, m.opt.smp, m.opt.timeout);
 	create_board(&m);

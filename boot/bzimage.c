@@ -17,8 +17,6 @@
 #define HEADER_END_MIN 0x264    /* end of init_size */
 #define VBE_MEMORY_UNIT 0x10000 /* screen_info.lfb_size counts 64 KiB blocks */
 
-#define FAIL(...) return snprintf(err, errlen, __VA_ARGS__), -1
-
 /* The setup header's own length: it runs to the end of the jump at 0x200,
  * whose target byte is at 0x201 (boot.rst, "Loading the rest"). */
 static size_t header_end(const uint8_t *img)
@@ -38,23 +36,25 @@ static int check_header(const uint8_t *img, size_t len, const struct setup_heade
 	size_t setup_len = setup_length(h);
 
 	if (h->boot_flag != BOOT_FLAG)
-		FAIL("boot_flag is %#x, expected %#x", h->boot_flag, BOOT_FLAG);
+		BOOT_FAIL("boot_flag is %#x, expected %#x", h->boot_flag, BOOT_FLAG);
 	if (h->version < BZ_PROTOCOL_MIN)
-		FAIL("boot protocol %u.%02u is too old (vmm needs 2.10 or later)", h->version >> 8,
-		     h->version & 0xff);
+		BOOT_FAIL("boot protocol %u.%02u is too old (vmm needs 2.10 or later)",
+			  h->version >> 8, h->version & 0xff);
 	/* Protocol 2.10 headers reach at least to the end of init_size. */
 	if (header_end(img) < HEADER_END_MIN || header_end(img) > len)
-		FAIL("setup header length %#zx (jump at 0x200) is inconsistent with protocol"
-		     " %u.%02u",
-		     header_end(img) - SETUP_HEADER_OFFSET, h->version >> 8, h->version & 0xff);
+		BOOT_FAIL("setup header length %#zx (jump at 0x200) is inconsistent with protocol"
+			  " %u.%02u",
+			  header_end(img) - SETUP_HEADER_OFFSET, h->version >> 8,
+			  h->version & 0xff);
 	if (setup_len >= len)
-		FAIL("setup_sects %u puts the setup past the end of the file", h->setup_sects);
+		BOOT_FAIL("setup_sects %u puts the setup past the end of the file", h->setup_sects);
 	if ((uint64_t)h->syssize * 16 > len - setup_len)
-		FAIL("syssize %#x puts the kernel payload past the end of the file", h->syssize);
+		BOOT_FAIL("syssize %#x puts the kernel payload past the end of the file",
+			  h->syssize);
 	if (!(h->loadflags & LOADED_HIGH))
-		FAIL("loadflags lacks LOADED_HIGH: zImage kernels are not supported");
+		BOOT_FAIL("loadflags lacks LOADED_HIGH: zImage kernels are not supported");
 	if (h->relocatable_kernel && (h->kernel_alignment & (h->kernel_alignment - 1)))
-		FAIL("kernel_alignment %#x is not a power of two", h->kernel_alignment);
+		BOOT_FAIL("kernel_alignment %#x is not a power of two", h->kernel_alignment);
 	return 0;
 }
 
@@ -67,9 +67,10 @@ static int check_fit(const struct setup_header *h, size_t payload, const struct 
 	uint64_t need = h->init_size > payload ? h->init_size : payload;
 
 	if (start > mem_low_end(m) || need > mem_low_end(m) - start)
-		FAIL("init_size: the kernel needs %#llx bytes from %#llx, guest RAM ends at %#llx",
-		     (unsigned long long)need, (unsigned long long)start,
-		     (unsigned long long)mem_low_end(m));
+		BOOT_FAIL("init_size: the kernel needs %#llx bytes from %#llx, guest RAM ends at "
+			  "%#llx",
+			  (unsigned long long)need, (unsigned long long)start,
+			  (unsigned long long)mem_low_end(m));
 	*kernel_end = start + need;
 	return 0;
 }
@@ -87,13 +88,13 @@ static int place_initrd(const struct bzimage_request *r, const struct setup_head
 	if (top > mem_low_end(m))
 		top = mem_low_end(m);
 	if (r->initrd_len > top || (top - r->initrd_len) < kernel_end)
-		FAIL("initrd of %zu bytes does not fit between the kernel (ends %#llx) and"
-		     " %#llx (initrd_addr_max %#x, RAM)",
-		     r->initrd_len, (unsigned long long)kernel_end, (unsigned long long)top,
-		     h->initrd_addr_max);
+		BOOT_FAIL("initrd of %zu bytes does not fit between the kernel (ends %#llx) and"
+			  " %#llx (initrd_addr_max %#x, RAM)",
+			  r->initrd_len, (unsigned long long)kernel_end, (unsigned long long)top,
+			  h->initrd_addr_max);
 	addr = (top - r->initrd_len) & ~(uint64_t)(INITRD_ALIGN - 1);
 	if (addr < kernel_end)
-		FAIL("initrd of %zu bytes does not fit above the kernel", r->initrd_len);
+		BOOT_FAIL("initrd of %zu bytes does not fit above the kernel", r->initrd_len);
 	mem_write(m, addr, r->initrd, r->initrd_len);
 	bp->hdr.ramdisk_image = addr;
 	bp->hdr.ramdisk_size = r->initrd_len;
@@ -142,8 +143,8 @@ static int write_cmdline(const char *cmdline, const struct setup_header *h,
 	size_t len = strlen(cmdline);
 
 	if (len > h->cmdline_size || len >= BZ_CMDLINE_MAX)
-		FAIL("command line is %zu bytes, the kernel's cmdline_size is %u", len,
-		     h->cmdline_size);
+		BOOT_FAIL("command line is %zu bytes, the kernel's cmdline_size is %u", len,
+			  h->cmdline_size);
 	mem_write(m, BZ_CMDLINE, cmdline, len + 1);
 	bp->hdr.cmd_line_ptr = BZ_CMDLINE;
 	return 0;
@@ -158,7 +159,7 @@ int bzimage_load(const uint8_t *img, size_t len, const struct bzimage_request *r
 	uint64_t kernel_end;
 
 	if (len < SETUP_HEADER_OFFSET + sizeof(h))
-		FAIL("setup header truncated (file is %zu bytes)", len);
+		BOOT_FAIL("setup header truncated (file is %zu bytes)", len);
 	memcpy(&h, img + SETUP_HEADER_OFFSET, sizeof(h));
 	if (check_header(img, len, &h, err, errlen) < 0)
 		return -1;

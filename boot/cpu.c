@@ -71,19 +71,17 @@ static int write_page_tables(const struct guest_mem *m)
 	return 0;
 }
 
-/* Real mode: segments from the entry's 64 KiB block, as after a far jump. */
-static void real_mode(const struct boot_plan *p, struct kvm_regs *regs, struct kvm_sregs *s)
+/* Real mode at cs:ip, the data segments at ds, as after a far jump. */
+static void real_mode(uint16_t cs, uint16_t ds, uint64_t ip, uint64_t sp, struct kvm_regs *regs,
+		      struct kvm_sregs *s)
 {
-	uint16_t seg = (p->entry >> 4) & 0xf000;
-	struct kvm_segment data = segment(seg, 0x0093, seg << 4, 0xffff);
-
-	s->cs = segment(seg, 0x009b, seg << 4, 0xffff);
-	s->ds = s->es = s->fs = s->gs = s->ss = data;
+	s->cs = segment(cs, 0x009b, (uint32_t)cs << 4, 0xffff);
+	s->ds = s->es = s->fs = s->gs = s->ss = segment(ds, 0x0093, (uint32_t)ds << 4, 0xffff);
 	s->tr = segment(0, 0x008b, 0, 0xffff); /* busy 16-bit TSS, as at reset */
 	s->idt.limit = 0x3ff;                  /* the real-mode IVT at 0 */
 	s->cr0 = CR0_ET;
-	regs->rip = p->entry - ((uint64_t)seg << 4);
-	regs->rsp = (p->stack - ((uint64_t)seg << 4)) & 0xffff;
+	regs->rip = ip;
+	regs->rsp = sp;
 }
 
 static void flat_mode(const struct boot_plan *p, uint16_t code, struct kvm_regs *regs,
@@ -115,16 +113,8 @@ static void common(struct kvm_regs *regs, struct kvm_sregs *s)
 
 void cpu_resume_state(uint32_t vector, struct kvm_regs *regs, struct kvm_sregs *s)
 {
-	uint16_t cs = (vector >> 4) & 0xffff;
-
 	common(regs, s);
-	s->cs = segment(cs, 0x009b, (uint32_t)cs << 4, 0xffff);
-	s->ds = s->es = s->fs = s->gs = s->ss = segment(0, 0x0093, 0, 0xffff);
-	s->tr = segment(0, 0x008b, 0, 0xffff);
-	s->idt.limit = 0x3ff;
-	s->cr0 = CR0_ET;
-	regs->rip = vector & 0xf;
-	regs->rsp = FLAT_LOAD_REAL;
+	real_mode(vector >> 4, 0, vector & 0xf, FLAT_LOAD_REAL, regs, s);
 }
 
 int cpu_setup(const struct boot_plan *p, const struct guest_mem *m, struct kvm_regs *regs,
@@ -137,16 +127,17 @@ int cpu_setup(const struct boot_plan *p, const struct guest_mem *m, struct kvm_r
 	regs->rbx = p->rbx;
 	regs->rsi = p->rsi;
 	if (p->mode == CPU_MODE_REAL) {
-		real_mode(p, regs, s);
+		/* Segments from the entry's 64 KiB block. */
+		uint16_t seg = (p->entry >> 4) & 0xf000;
+		uint64_t base = (uint64_t)seg << 4;
+
+		real_mode(seg, seg, p->entry - base, (p->stack - base) & 0xffff, regs, s);
 		return 0;
 	}
 	if (write_gdt(m, is_long ? GDT_CODE64 : GDT_CODE32) < 0 ||
 	    (is_long && write_page_tables(m) < 0))
-		return snprintf(err, errlen,
-				"guest RAM too small for the GDT and page tables"
-				" at %#x-%#x",
-				BOOT_AREA_START, BOOT_AREA_END - 1),
-		       -1;
+		BOOT_FAIL("guest RAM too small for the GDT and page tables at %#x-%#x",
+			  BOOT_AREA_START, BOOT_AREA_END - 1);
 	flat_mode(p, is_long ? GDT_CODE64 : GDT_CODE32, regs, s);
 	if (is_long) {
 		s->cr3 = BOOT_PML4_ADDR;

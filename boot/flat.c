@@ -17,8 +17,6 @@ static const char *describe_ram(const struct guest_mem *m, char *buf, size_t len
 	return buf;
 }
 
-#define FAIL(...) return snprintf(err, errlen, __VA_ARGS__), -1
-
 static int check_place(const struct flat_request *r, uint64_t load, size_t len, uint64_t entry,
 		       const struct guest_mem *m, char *err, size_t errlen)
 {
@@ -26,29 +24,32 @@ static int check_place(const struct flat_request *r, uint64_t load, size_t len, 
 	char ram[80];
 
 	if (!mem_ptr(m, load, 1))
-		FAIL("load address %#llx is outside guest RAM (%s)", (unsigned long long)load,
-		     describe_ram(m, ram, sizeof(ram)));
+		BOOT_FAIL("load address %#llx is outside guest RAM (%s)", (unsigned long long)load,
+			  describe_ram(m, ram, sizeof(ram)));
 	if (!mem_ptr(m, load, len))
-		FAIL("image of %zu bytes at %#llx does not fit in guest RAM (%s)", len,
-		     (unsigned long long)load, describe_ram(m, ram, sizeof(ram)));
+		BOOT_FAIL("image of %zu bytes at %#llx does not fit in guest RAM (%s)", len,
+			  (unsigned long long)load, describe_ram(m, ram, sizeof(ram)));
 	if (!mem_ptr(m, entry, 1))
-		FAIL("entry point %#llx is outside guest RAM (%s)", (unsigned long long)entry,
-		     describe_ram(m, ram, sizeof(ram)));
+		BOOT_FAIL("entry point %#llx is outside guest RAM (%s)", (unsigned long long)entry,
+			  describe_ram(m, ram, sizeof(ram)));
 	if (r->mode == CPU_MODE_REAL && (load + len > REAL_MODE_LIMIT || entry >= REAL_MODE_LIMIT))
-		FAIL("real mode reaches only the first MiB: image at %#llx-%#llx, entry %#llx",
-		     (unsigned long long)load, (unsigned long long)last, (unsigned long long)entry);
+		BOOT_FAIL("real mode reaches only the first MiB: image at %#llx-%#llx, entry %#llx",
+			  (unsigned long long)load, (unsigned long long)last,
+			  (unsigned long long)entry);
 	/* Its first instruction would fault, with no IDT: a triple fault. */
 	if (load + len > BOOT_MAP_END || entry >= BOOT_MAP_END)
-		FAIL("%s: image at %#llx-%#llx, entry %#llx",
-		     r->mode == CPU_MODE_LONG ? "long mode reaches only the first 4 GiB (vmm's "
-						"page tables map no more)"
-					      : "protected mode reaches only the first 4 GiB",
-		     (unsigned long long)load, (unsigned long long)last, (unsigned long long)entry);
+		BOOT_FAIL("%s: image at %#llx-%#llx, entry %#llx",
+			  r->mode == CPU_MODE_LONG
+				  ? "long mode reaches only the first 4 GiB (vmm's "
+				    "page tables map no more)"
+				  : "protected mode reaches only the first 4 GiB",
+			  (unsigned long long)load, (unsigned long long)last,
+			  (unsigned long long)entry);
 	if (r->mode != CPU_MODE_REAL && load < BOOT_AREA_END && load + len > BOOT_AREA_START)
-		FAIL("image at %#llx-%#llx overlaps the GDT and page tables the VMM writes at"
-		     " %#x-%#x",
-		     (unsigned long long)load, (unsigned long long)last, BOOT_AREA_START,
-		     BOOT_AREA_END - 1);
+		BOOT_FAIL("image at %#llx-%#llx overlaps the GDT and page tables the VMM writes at"
+			  " %#x-%#x",
+			  (unsigned long long)load, (unsigned long long)last, BOOT_AREA_START,
+			  BOOT_AREA_END - 1);
 	return 0;
 }
 

@@ -35,8 +35,6 @@ struct mb_mmap {
 	uint32_t type;
 } __attribute__((packed));
 
-#define FAIL(...) return snprintf(err, errlen, __VA_ARGS__), -1
-
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
 	return (v + a - 1) & ~(a - 1);
@@ -78,14 +76,14 @@ static int place(const struct guest_mem *m, uint64_t addr, const uint8_t *src, u
 	uint8_t *dst = mem_ptr(m, addr, memsz);
 
 	if (!dst || addr + memsz > UINT32_MAX)
-		FAIL("segment at %#llx-%#llx is outside guest RAM", (unsigned long long)addr,
-		     (unsigned long long)(addr + memsz));
+		BOOT_FAIL("segment at %#llx-%#llx is outside guest RAM", (unsigned long long)addr,
+			  (unsigned long long)(addr + memsz));
 	for (int i = 0; i < (int)(sizeof(reserved) / sizeof(reserved[0])); i++)
 		if (overlaps(addr, memsz, i))
-			FAIL("segment at %#llx-%#llx overlaps %s at %#llx-%#llx",
-			     (unsigned long long)addr, (unsigned long long)(addr + memsz - 1),
-			     reserved[i].what, (unsigned long long)reserved[i].start,
-			     (unsigned long long)reserved[i].end - 1);
+			BOOT_FAIL("segment at %#llx-%#llx overlaps %s at %#llx-%#llx",
+				  (unsigned long long)addr, (unsigned long long)(addr + memsz - 1),
+				  reserved[i].what, (unsigned long long)reserved[i].start,
+				  (unsigned long long)reserved[i].end - 1);
 	memcpy(dst, src, filesz);
 	memset(dst + filesz, 0, memsz - filesz);
 	if (addr + memsz > *end)
@@ -100,22 +98,22 @@ static int load_aout(const uint8_t *img, size_t len, long hoff, const struct mb_
 	uint64_t off, size, memsz;
 
 	if (h->header_addr < h->load_addr || h->header_addr - h->load_addr > (uint64_t)hoff)
-		FAIL("a.out kludge: header_addr %#x is before load_addr %#x or the file start",
-		     h->header_addr, h->load_addr);
+		BOOT_FAIL("a.out kludge: header_addr %#x is before load_addr %#x or the file start",
+			  h->header_addr, h->load_addr);
 	off = hoff - (h->header_addr - h->load_addr);
 	size = h->load_end_addr ? (uint64_t)h->load_end_addr - h->load_addr : len - off;
 	if (h->load_end_addr && h->load_end_addr < h->load_addr)
-		FAIL("a.out kludge: load_end_addr %#x is below load_addr %#x", h->load_end_addr,
-		     h->load_addr);
+		BOOT_FAIL("a.out kludge: load_end_addr %#x is below load_addr %#x",
+			  h->load_end_addr, h->load_addr);
 	if (size > len - off)
-		FAIL("a.out kludge: load_end_addr %#x is past the end of the file",
-		     h->load_end_addr);
+		BOOT_FAIL("a.out kludge: load_end_addr %#x is past the end of the file",
+			  h->load_end_addr);
 	if (size == 0)
-		FAIL("a.out kludge: nothing to load: the load range %#x-%#x is empty", h->load_addr,
-		     h->load_addr);
+		BOOT_FAIL("a.out kludge: nothing to load: the load range %#x-%#x is empty",
+			  h->load_addr, h->load_addr);
 	memsz = h->bss_end_addr ? (uint64_t)h->bss_end_addr - h->load_addr : size;
 	if (h->bss_end_addr && memsz < size)
-		FAIL("a.out kludge: bss_end_addr %#x is below load_end_addr", h->bss_end_addr);
+		BOOT_FAIL("a.out kludge: bss_end_addr %#x is below load_end_addr", h->bss_end_addr);
 	*entry = h->entry_addr;
 	return place(m, h->load_addr, img + off, size, memsz, end, err, errlen);
 }
@@ -126,15 +124,17 @@ static int load_elf(const uint8_t *img, size_t len, const struct guest_mem *m, u
 	Elf32_Ehdr eh;
 
 	if (len >= EI_NIDENT && !memcmp(img, ELFMAG, SELFMAG) && img[EI_CLASS] == ELFCLASS64)
-		FAIL("ELF64 kernels cannot be loaded by multiboot (QEMU refuses them too): give a"
-		     " 32-bit one, or use the a.out kludge");
+		BOOT_FAIL("ELF64 kernels cannot be loaded by multiboot (QEMU refuses them too): "
+			  "give a"
+			  " 32-bit one, or use the a.out kludge");
 	if (len < sizeof(eh) || memcmp(img, ELFMAG, SELFMAG) || img[EI_CLASS] != ELFCLASS32)
-		FAIL("not an ELF32 file, and the multiboot header has no a.out kludge (flag 16)");
+		BOOT_FAIL("not an ELF32 file, and the multiboot header has no a.out kludge (flag "
+			  "16)");
 	memcpy(&eh, img, sizeof(eh));
 	if (eh.e_machine != EM_386 || eh.e_type != ET_EXEC || eh.e_phentsize != sizeof(Elf32_Phdr))
-		FAIL("ELF32 file is not an i386 executable");
+		BOOT_FAIL("ELF32 file is not an i386 executable");
 	if (eh.e_phoff > len || (uint64_t)eh.e_phnum * sizeof(Elf32_Phdr) > len - eh.e_phoff)
-		FAIL("ELF program headers past the end of the file");
+		BOOT_FAIL("ELF program headers past the end of the file");
 	for (int i = 0; i < eh.e_phnum; i++) {
 		Elf32_Phdr ph;
 
@@ -143,9 +143,10 @@ static int load_elf(const uint8_t *img, size_t len, const struct guest_mem *m, u
 			continue;
 		if (ph.p_filesz > ph.p_memsz || ph.p_offset > len ||
 		    ph.p_filesz > len - ph.p_offset)
-			FAIL("ELF segment %d: file size %#x past the end of the file or memory "
-			     "size",
-			     i, ph.p_filesz);
+			BOOT_FAIL(
+				"ELF segment %d: file size %#x past the end of the file or memory "
+				"size",
+				i, ph.p_filesz);
 		if (place(m, ph.p_paddr, img + ph.p_offset, ph.p_filesz, ph.p_memsz, end, err,
 			  errlen) < 0)
 			return -1;
@@ -188,8 +189,8 @@ static int put_modules(struct area *a, const struct multiboot_request *r, struct
 	struct mb_module mods[MULTIBOOT_MAX_MODULES];
 
 	if (r->nr_modules > MULTIBOOT_MAX_MODULES)
-		FAIL("%d modules given, vmm loads at most %d", r->nr_modules,
-		     MULTIBOOT_MAX_MODULES);
+		BOOT_FAIL("%d modules given, vmm loads at most %d", r->nr_modules,
+			  MULTIBOOT_MAX_MODULES);
 	for (int i = 0; i < r->nr_modules; i++) {
 		const struct multiboot_module *mod = &r->modules[i];
 
@@ -198,13 +199,13 @@ static int put_modules(struct area *a, const struct multiboot_request *r, struct
 		mods[i].mod_end = mods[i].mod_start + mod->len;
 		mods[i].reserved = 0;
 		if (!mods[i].string || !mods[i].mod_start)
-			FAIL("module '%s' (%zu bytes) does not fit in guest RAM below %#llx",
-			     mod->cmdline, mod->len, (unsigned long long)mem_low_end(a->m));
+			BOOT_FAIL("module '%s' (%zu bytes) does not fit in guest RAM below %#llx",
+				  mod->cmdline, mod->len, (unsigned long long)mem_low_end(a->m));
 	}
 	mbi->mods_count = r->nr_modules;
 	mbi->mods_addr = put(a, mods, r->nr_modules * sizeof(mods[0]), 16);
 	if (r->nr_modules && !mbi->mods_addr)
-		FAIL("module list does not fit in guest RAM");
+		BOOT_FAIL("module list does not fit in guest RAM");
 	return 0;
 }
 
@@ -234,17 +235,17 @@ static int write_info(const struct multiboot_request *r, uint64_t kernel_end,
 	/* As QEMU: the kernel's file name, then the --append string. */
 	if ((size_t)snprintf(cmdline, sizeof(cmdline), "%s%s%s", r->name, r->cmdline ? " " : "",
 			     r->cmdline ? r->cmdline : "") >= sizeof(cmdline))
-		FAIL("command line longer than %zu bytes", sizeof(cmdline) - 1);
+		BOOT_FAIL("command line longer than %zu bytes", sizeof(cmdline) - 1);
 	mbi.cmdline = put_str(&a, cmdline);
 	mbi.boot_loader_name = put_str(&a, LOADER_NAME);
 	if (!mbi.cmdline || !mbi.boot_loader_name || !put_mmap(&a, &mbi))
-		FAIL("no room above the kernel (ends %#llx) for the multiboot information",
-		     (unsigned long long)kernel_end);
+		BOOT_FAIL("no room above the kernel (ends %#llx) for the multiboot information",
+			  (unsigned long long)kernel_end);
 	if (put_modules(&a, r, &mbi, err, errlen) < 0)
 		return -1;
 	*info = put(&a, &mbi, sizeof(mbi), 8);
 	if (!*info)
-		FAIL("no room for the multiboot information structure");
+		BOOT_FAIL("no room for the multiboot information structure");
 	return 0;
 }
 
@@ -259,25 +260,25 @@ int multiboot_load(const uint8_t *img, size_t len, const struct multiboot_reques
 
 	warn[0] = '\0';
 	if (hoff < 0)
-		FAIL("no multiboot header in the first %d bytes", MULTIBOOT_SEARCH);
+		BOOT_FAIL("no multiboot header in the first %d bytes", MULTIBOOT_SEARCH);
 	memcpy(&h, img + hoff, len - hoff < sizeof(h) ? len - hoff : sizeof(h));
 	if (h.flags & MB_REQUIRED_UNKNOWN)
-		FAIL("multiboot header requires features vmm does not know (flags %#x)",
-		     h.flags & MB_REQUIRED_UNKNOWN);
+		BOOT_FAIL("multiboot header requires features vmm does not know (flags %#x)",
+			  h.flags & MB_REQUIRED_UNKNOWN);
 	if (h.flags & MB_VIDEO_MODE)
 		snprintf(warn, warnlen,
 			 "the kernel asks for a video mode (multiboot flag 2);"
 			 " vmm gives none and runs it anyway, as QEMU does");
 	if ((h.flags & MB_AOUT_KLUDGE) && (size_t)hoff + sizeof(h) > len)
-		FAIL("a.out kludge: multiboot header truncated");
+		BOOT_FAIL("a.out kludge: multiboot header truncated");
 	if (((h.flags & MB_AOUT_KLUDGE)
 		     ? load_aout(img, len, hoff, &h, m, &entry, &end, err, errlen)
 		     : load_elf(img, len, m, &entry, &end, err, errlen)) < 0)
 		return -1;
 	if (!end)
-		FAIL("the kernel has nothing to load");
+		BOOT_FAIL("the kernel has nothing to load");
 	if (!mem_ptr(m, entry, 1))
-		FAIL("entry point %#llx is outside guest RAM", (unsigned long long)entry);
+		BOOT_FAIL("entry point %#llx is outside guest RAM", (unsigned long long)entry);
 	if (write_info(req, end, m, &info, err, errlen) < 0)
 		return -1;
 	memset(plan, 0, sizeof(*plan));

@@ -2,8 +2,12 @@
 #define PLAN_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #define BOOT_ERR_LEN 256
+/* A loader's answer to bad input: the message into its err (errlen bytes,
+ * BOOT_ERR_LEN from its caller), and -1. */
+#define BOOT_FAIL(...) return snprintf(err, errlen, __VA_ARGS__), -1
 
 enum cpu_mode {
 	CPU_MODE_AUTO,

@@ -53,7 +53,7 @@ static void acpi_pm_io(void *dev, struct io_access *a)
 	}
 }
 
-void acpi_pm_wake(struct acpi_pm *p)
+static void wake(struct acpi_pm *p)
 {
 	if (!p->asleep)
 		return;
@@ -62,27 +62,25 @@ void acpi_pm_wake(struct acpi_pm *p)
 	sleep_pull(&p->sleep, true);
 }
 
-bool acpi_pm_asleep(const struct acpi_pm *p)
-{
-	return p->asleep;
-}
-
-/* The RTC alarm sets RTC_STS, and wakes a sleeping machine if RTC_EN. */
-static void rtc_event(void *ctx, int irq, int level)
+/* The RTC alarm sets RTC_STS and wakes a sleeping machine only if RTC_EN
+ * (ACPI 6.x, 4.8.3.1); input always wakes it. */
+static void wake_event(void *ctx, int source, int level)
 {
 	struct acpi_pm *p = ctx;
 
-	(void)irq;
 	if (!level)
 		return;
-	p->status |= PM1_STS_RTC;
-	if (p->enable & PM1_EN_RTC)
-		acpi_pm_wake(p);
+	if (source == ACPI_WAKE_RTC) {
+		p->status |= PM1_STS_RTC;
+		if (!(p->enable & PM1_EN_RTC))
+			return;
+	}
+	wake(p);
 }
 
-struct irq_line acpi_pm_rtc_line(struct acpi_pm *p)
+struct irq_line acpi_pm_wake_line(struct acpi_pm *p, enum acpi_wake_source source)
 {
-	return (struct irq_line){ rtc_event, p, 0 };
+	return (struct irq_line){ wake_event, p, source };
 }
 
 int acpi_pm_init(struct acpi_pm *p, struct bus *pio, struct stop_line stop, struct sleep_line sleep)

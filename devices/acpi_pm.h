@@ -23,10 +23,11 @@ struct acpi_pm {
 
 int acpi_pm_init(struct acpi_pm *p, struct bus *pio, struct stop_line stop,
 		 struct sleep_line sleep);
-/* The line the RTC pulses when its alarm fires (devices/rtc.c). */
-struct irq_line acpi_pm_rtc_line(struct acpi_pm *p);
-/* A wake event that is not the RTC's: input, as a key wakes a PC. */
-void acpi_pm_wake(struct acpi_pm *p);
-bool acpi_pm_asleep(const struct acpi_pm *p);
+/* What pulses a wake line (the line's irq number): the RTC when its alarm
+ * fires (devices/rtc.c; sets RTC_STS, wakes only with RTC_EN), or input,
+ * as a key wakes a PC (devices/serial.c). Pulses while awake do nothing
+ * else. */
+enum acpi_wake_source { ACPI_WAKE_RTC, ACPI_WAKE_INPUT };
+struct irq_line acpi_pm_wake_line(struct acpi_pm *p, enum acpi_wake_source source);
 
 #endif

@@ -33,12 +33,13 @@ int board_create(struct board *b, struct bus *pio, struct bus *mmio, const struc
 		 const struct board_wires *w)
 {
 	b->has_fb = c->fb_width != 0;
-	/* The PM before the RTC: the RTC's alarm is wired to it (RTC_STS). */
-	if (serial_init(&b->com1, pio, SERIAL_COM1, line(w, SERIAL_COM1_IRQ), w->console) < 0 ||
+	/* The PM first: the RTC's alarm and the UART's input wake it from S3. */
+	if (acpi_pm_init(&b->acpi_pm, pio, w->stop, w->sleep) < 0 ||
+	    serial_init(&b->com1, pio, SERIAL_COM1, line(w, SERIAL_COM1_IRQ),
+			acpi_pm_wake_line(&b->acpi_pm, ACPI_WAKE_INPUT), w->console) < 0 ||
 	    hypercall_init(&b->hypercall, pio, HYPERCALL_PORT) < 0 ||
-	    acpi_pm_init(&b->acpi_pm, pio, w->stop, w->sleep) < 0 ||
-	    rtc_init(&b->rtc, pio, c->ram_size, line(w, RTC_IRQ), acpi_pm_rtc_line(&b->acpi_pm)) <
-		    0 ||
+	    rtc_init(&b->rtc, pio, c->ram_size, line(w, RTC_IRQ),
+		     acpi_pm_wake_line(&b->acpi_pm, ACPI_WAKE_RTC)) < 0 ||
 	    i8042_init(&b->i8042, pio, w->stop, line(w, I8042_KBD_IRQ), line(w, I8042_AUX_IRQ)) <
 		    0 ||
 	    pci_init(&b->pci, pio, mmio, w->stop) < 0 || post_init(&b->post, pio) < 0 ||

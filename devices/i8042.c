@@ -55,10 +55,8 @@ static void update_irq(struct i8042 *k)
 	int kbd = full && !aux && (k->ccb & CCB_KBD_INT);
 	int mouse = full && aux && (k->ccb & CCB_AUX_INT);
 
-	if (kbd != k->kbd_level)
-		irq_set(&k->kbd_irq, k->kbd_level = kbd);
-	if (mouse != k->aux_level)
-		irq_set(&k->aux_irq, k->aux_level = mouse);
+	irq_update(&k->kbd_irq, &k->kbd_level, kbd);
+	irq_update(&k->aux_irq, &k->aux_level, mouse);
 }
 
 /* The output port's bit 0 drives the CPU's reset line, active low. */

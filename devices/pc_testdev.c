@@ -48,13 +48,15 @@ static void flush_io(void *dev, struct io_access *a)
 static void irq_io(void *dev, struct io_access *a)
 {
 	struct pc_testdev *t = dev;
+	struct irq_line line = t->irqchip;
 
 	if (!a->write) {
 		memset(a->data, 0, a->len);
 		return;
 	}
+	line.irq = a->offset;
 	if (a->len == 1)
-		irq_set(&t->irq[a->offset], a->data[0] != 0);
+		irq_set(&line, a->data[0] != 0);
 }
 
 static void iomem_io(void *dev, struct io_access *a)
@@ -76,10 +78,7 @@ int pc_testdev_init(struct pc_testdev *t, struct bus *pio, struct bus *mmio,
 {
 	memset(t, 0, sizeof(*t));
 	t->mem = mem;
-	for (int i = 0; i < PC_TESTDEV_NR_IRQS; i++) {
-		t->irq[i] = irqchip;
-		t->irq[i].irq = i;
-	}
+	t->irqchip = irqchip;
 	if (bus_register(pio, PC_TESTDEV_PORT, 4, data_io, t) < 0 ||
 	    bus_register(pio, PC_TESTDEV_FLUSH_PORT, 4, flush_io, t) < 0 ||
 	    bus_register(pio, PC_TESTDEV_BYTE_PORT, 4, data_io, t) < 0 ||

@@ -17,11 +17,12 @@
 struct pc_testdev {
 	uint32_t data;
 	const struct guest_mem *mem; /* for the remap */
-	struct irq_line irq[PC_TESTDEV_NR_IRQS];
+	struct irq_line irqchip;     /* its irq field set per write */
 	uint8_t iomem[PC_TESTDEV_IOMEM_SIZE];
 };
 
-/* irqchip: the interrupt controller, its irq field ignored (one line each). */
+/* irqchip: the interrupt controller, its irq field ignored (one line per
+ * IOAPIC pin, PC_TESTDEV_NR_IRQS of them). */
 int pc_testdev_init(struct pc_testdev *t, struct bus *pio, struct bus *mmio,
 		    const struct guest_mem *mem, struct irq_line irqchip);
 

@@ -9,7 +9,8 @@
 #define RCR_RESET_CPU 0x04
 #define DATA_OFFSET 4 /* 0xcfc-0xcff */
 #define ADDRESS_ENABLE 0x80000000u
-#define COMMAND_WRITABLE 0x0407 /* I/O, memory, bus master, INTx disable */
+#define COMMAND_WRITABLE \
+	(PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | PCI_COMMAND_INTX_DISABLE)
 #define SUBSYSTEM_VENDOR 0x1af4 /* what QEMU gives its devices (Red Hat, Qumranet) */
 #define SUBSYSTEM_ID 0x1100
 #define HOST_CLASS 0x060000 /* bridge, host bridge */
@@ -43,7 +44,7 @@ void pci_function_init(struct pci_function *f, uint16_t vendor, uint16_t device,
 
 int pci_function_bar(struct pci_function *f, int n, uint32_t size, bool io, io_fn fn, void *dev)
 {
-	if (n < 0 || n >= PCI_NR_BARS || size < (io ? 4 : 16) || (size & (size - 1)))
+	if (n < 0 || n >= PCI_STD_NUM_BARS || size < (io ? 4 : 16) || (size & (size - 1)))
 		return -1;
 	f->bar[n] = (struct pci_bar){ .size = size, .io = io, .fn = fn, .dev = dev };
 	f->config[PCI_BASE_ADDRESS_0 + 4 * n] = io ? PCI_BASE_ADDRESS_SPACE_IO : 0;
@@ -57,7 +58,7 @@ static uint8_t writable(const struct pci_function *f, int off)
 		return COMMAND_WRITABLE >> (8 * (off - PCI_COMMAND));
 	if (off == PCI_CACHE_LINE_SIZE || off == PCI_LATENCY_TIMER || off == PCI_INTERRUPT_LINE)
 		return 0xff;
-	if (off >= PCI_BASE_ADDRESS_0 && off < PCI_BASE_ADDRESS_0 + 4 * PCI_NR_BARS) {
+	if (off >= PCI_BASE_ADDRESS_0 && off < PCI_BASE_ADDRESS_0 + 4 * PCI_STD_NUM_BARS) {
 		const struct pci_bar *b = &f->bar[(off - PCI_BASE_ADDRESS_0) / 4];
 		uint32_t mask = b->size ? ~(b->size - 1) & (b->io ? ~3u : ~15u) : 0;
 
@@ -66,34 +67,43 @@ static uint8_t writable(const struct pci_function *f, int off)
 	return 0;
 }
 
+/* BAR b decodes at addr if on, else nowhere; a window that overlaps
+ * another device's stays off. */
+static void map_bar(struct bus *bus, struct pci_bar *b, bool on, uint32_t addr)
+{
+	if (b->is_mapped && (!on || addr != b->mapped)) {
+		bus_unregister(bus, b->mapped, b->dev);
+		b->is_mapped = false;
+	}
+	if (!on || b->is_mapped)
+		return;
+	if (bus_register(bus, addr, b->size, b->fn, b->dev) == 0) {
+		b->mapped = addr;
+		b->is_mapped = true;
+	} else if (!b->warned) {
+		b->warned = true; /* the guest chooses how often: say it once */
+		warn("PCI BAR at %s %#x overlaps another device: left off", bus->name, addr);
+	}
+}
+
 /* Decode each BAR where its register and the command register say, on the
- * bus of its space; a window that overlaps another device's stays off. */
+ * bus of its space, and tell the device when one moved. */
 static void map_bars(struct pci *p, struct pci_function *f)
 {
 	uint16_t command = f->config[PCI_COMMAND] | f->config[PCI_COMMAND + 1] << 8;
 
-	for (int n = 0; n < PCI_NR_BARS; n++) {
+	for (int n = 0; n < PCI_STD_NUM_BARS; n++) {
 		struct pci_bar *b = &f->bar[n];
-		struct bus *bus = b->io ? p->pio : p->mmio;
 		uint32_t addr = get32(f->config, PCI_BASE_ADDRESS_0 + 4 * n) & ~(b->size - 1);
 		bool on = b->size && addr &&
 			  (command & (b->io ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY)) &&
-			  (!b->io || (uint64_t)addr + b->size <= 0x10000);
+			  (!b->io || (uint64_t)addr + b->size <= PIO_SPACE_END);
+		bool was_mapped = b->is_mapped;
+		uint32_t was = b->mapped;
 
-		if (b->is_mapped && (!on || addr != b->mapped)) {
-			bus_unregister(bus, b->mapped, b->dev);
-			b->is_mapped = false;
-		}
-		if (!on || b->is_mapped)
-			continue;
-		if (bus_register(bus, addr, b->size, b->fn, b->dev) == 0) {
-			b->mapped = addr;
-			b->is_mapped = true;
-		} else if (!b->warned) {
-			b->warned = true; /* the guest chooses how often: say it once */
-			warn("PCI BAR at %s %#x overlaps another device: left off", bus->name,
-			     addr);
-		}
+		map_bar(b->io ? p->pio : p->mmio, b, on, addr);
+		if (b->moved && (b->is_mapped != was_mapped || (b->is_mapped && b->mapped != was)))
+			b->moved(b->dev, n);
 	}
 }
 
@@ -114,13 +124,13 @@ static void config_io(struct pci *p, struct io_access *a)
 
 	if (!a->write) {
 		memset(a->data, 0xff, a->len); /* no function: all ones */
-		for (uint32_t i = 0; f && i < a->len && base + i < PCI_CFG_SPACE; i++)
+		for (uint32_t i = 0; f && i < a->len && base + i < PCI_CFG_SPACE_SIZE; i++)
 			a->data[i] = f->config[base + i];
 		return;
 	}
 	if (!f)
 		return;
-	for (uint32_t i = 0; i < a->len && base + i < PCI_CFG_SPACE; i++) {
+	for (uint32_t i = 0; i < a->len && base + i < PCI_CFG_SPACE_SIZE; i++) {
 		uint8_t mask = writable(f, base + (int)i);
 
 		f->config[base + i] = (f->config[base + i] & ~mask) | (a->data[i] & mask);
@@ -175,7 +185,7 @@ int pci_plug(struct pci *p, struct pci_function *f)
 		slot++;
 	if (slot == PCI_MAX_SLOTS)
 		return -1;
-	for (int n = 0; n < PCI_NR_BARS; n++) {
+	for (int n = 0; n < PCI_STD_NUM_BARS; n++) {
 		struct pci_bar *b = &f->bar[n];
 		uint32_t addr, reg;
 

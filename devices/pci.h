@@ -1,6 +1,7 @@
 #ifndef PCI_H
 #define PCI_H
 
+#include <linux/pci_regs.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -10,8 +11,6 @@
 
 #define PCI_CONFIG_SIZE 8 /* 0xcf8-0xcff */
 #define PCI_MAX_SLOTS 32  /* devices on bus 0; function 0 only */
-#define PCI_NR_BARS 6
-#define PCI_CFG_SPACE 256 /* the conventional header and device registers */
 
 /* A base address register: a window of size bytes (a power of two) that
  * decodes at the address the guest (or firmware) writes, while the
@@ -23,14 +22,17 @@ struct pci_bar {
 	void *dev;
 	uint32_t mapped; /* where it decodes now */
 	bool is_mapped, warned;
+	/* Optional: told after BAR n moved or went off (or on), for what the
+	 * device keeps at its address besides the handler. */
+	void (*moved)(void *dev, int n);
 };
 
 /* One PCI function: its configuration space and its BARs. A device embeds
  * one, fills it with pci_function_init and pci_function_bar, and the board
  * plugs it into the bus. */
 struct pci_function {
-	uint8_t config[PCI_CFG_SPACE];
-	struct pci_bar bar[PCI_NR_BARS];
+	uint8_t config[PCI_CFG_SPACE_SIZE]; /* the conventional header and device registers */
+	struct pci_bar bar[PCI_STD_NUM_BARS];
 };
 
 /* PCI configuration mechanism #1 (PCI Local Bus 3.0, 3.2.2.3.2) on bus 0,

@@ -62,8 +62,7 @@ static void read_header(struct pci_testdev *d, struct io_access *a)
 }
 
 /* An eventfd test takes the writes at its offset in KVM, where the BAR
- * decodes now (a BAR moved later leaves it behind: the guest re-arms by
- * starting the test again). */
+ * decodes now: armed when the test starts, again when its BAR moves. */
 static void arm(struct pci_testdev *d, int t)
 {
 	struct pci_bar *bar = &d->pci.bar[t >= TESTS_PER_SPACE];
@@ -82,6 +81,16 @@ static void arm(struct pci_testdev *d, int t)
 				       .data = h.data,
 				       .fd = d->fd };
 	d->is_armed = ioeventfd_set(&d->ioeventfd, &d->armed, true);
+}
+
+/* BAR n moved or went off: the current test's eventfd follows its BAR (or
+ * goes), as QEMU's memory regions take their ioeventfds along. */
+static void bar_moved(void *dev, int n)
+{
+	struct pci_testdev *d = dev;
+
+	if (d->current >= 0 && n == (d->current >= TESTS_PER_SPACE))
+		arm(d, d->current);
 }
 
 static void test_write(struct pci_testdev *d, struct io_access *a, bool io)
@@ -135,6 +144,7 @@ int pci_testdev_init(struct pci_testdev *t, struct pci *pci, struct ioeventfd_li
 	if (pci_function_bar(&t->pci, 0, PCI_TESTDEV_MEM_SIZE, false, mem_io, t) < 0 ||
 	    pci_function_bar(&t->pci, 1, PCI_TESTDEV_IO_SIZE, true, port_io, t) < 0)
 		return -1;
+	t->pci.bar[0].moved = t->pci.bar[1].moved = bar_moved;
 	return pci_plug(pci, &t->pci) < 0 ? -1 : 0;
 }
 

@@ -16,25 +16,22 @@ enum {
 	REG_DAY = 0x07,
 	REG_MONTH = 0x08,
 	REG_YEAR = 0x09,
-	REG_A = CMOS_REG_A,
-	REG_B = CMOS_REG_B,
-	REG_C = CMOS_REG_C,
-	REG_D = CMOS_REG_D,
 };
 #define REG_A_DEFAULT 0x26 /* 32.768 kHz base, 1024 Hz periodic rate */
 #define UIP_NS 244000      /* UIP is set this long before each update */
 #define REG_B_24H 0x02
 #define REG_B_BINARY 0x04
 #define REG_D_VALID 0x80 /* battery good */
+#define ALARM_LOOKBACK_S (24 * 3600)
 
 static uint8_t encode(const struct rtc *r, int v)
 {
-	return (r->cmos[REG_B] & REG_B_BINARY) ? v : ((v / 10) << 4) | (v % 10);
+	return (r->cmos[CMOS_REG_B] & REG_B_BINARY) ? v : ((v / 10) << 4) | (v % 10);
 }
 
 static uint8_t hours(const struct rtc *r, int h)
 {
-	if (r->cmos[REG_B] & REG_B_24H)
+	if (r->cmos[CMOS_REG_B] & REG_B_24H)
 		return encode(r, h);
 	return encode(r, h % 12 ? h % 12 : 12) | (h >= 12 ? 0x80 : 0); /* bit 7: PM */
 }
@@ -119,34 +116,46 @@ static bool alarm_due(const struct rtc *r, time_t t)
 
 bool rtc_wants_ticks(const struct rtc *r)
 {
-	return r->cmos[REG_B] & (RTC_B_AIE | RTC_B_UIE); /* PF never comes: no PIE */
+	return r->cmos[CMOS_REG_B] & (RTC_B_AIE | RTC_B_UIE); /* PF never comes: no PIE */
 }
 
 /* IRQF and IRQ 8 follow the flags and their enables. */
 static void update_irq(struct rtc *r)
 {
-	uint8_t enabled = r->cmos[REG_B] & (RTC_B_PIE | RTC_B_AIE | RTC_B_UIE);
-	int level = (r->cmos[REG_C] & enabled) != 0; /* the C flags and B enables line up */
+	uint8_t enabled = r->cmos[CMOS_REG_B] & (RTC_B_PIE | RTC_B_AIE | RTC_B_UIE);
+	int level = (r->cmos[CMOS_REG_C] & enabled) != 0; /* the C flags and B enables line up */
 
-	r->cmos[REG_C] = (r->cmos[REG_C] & ~RTC_C_IRQF) | (level ? RTC_C_IRQF : 0);
-	if (level != r->level)
-		irq_set(&r->irq, level);
-	r->level = level;
+	r->cmos[CMOS_REG_C] = (r->cmos[CMOS_REG_C] & ~RTC_C_IRQF) | (level ? RTC_C_IRQF : 0);
+	irq_update(&r->irq, &r->level, level);
+}
+
+/* Whether the alarm matched a second in (from, to]: a late tick (a loaded
+ * host) must not skip it. The alarm repeats within a day at most, so a
+ * day back is enough. */
+static bool alarm_since(const struct rtc *r, time_t from, time_t to)
+{
+	if (to - from > ALARM_LOOKBACK_S)
+		from = to - ALARM_LOOKBACK_S;
+	for (time_t s = from + 1; s <= to; s++)
+		if (alarm_due(r, s))
+			return true;
+	return false;
 }
 
 void rtc_poll(struct rtc *r)
 {
 	struct timespec t = now();
+	time_t last = r->last_update;
 
-	if (t.tv_sec <= r->last_update || (r->cmos[REG_B] & RTC_B_SET)) {
+	if (t.tv_sec <= r->last_update || (r->cmos[CMOS_REG_B] & RTC_B_SET)) {
 		r->last_update = t.tv_sec > r->last_update ? t.tv_sec : r->last_update;
 		return;
 	}
 	r->last_update = t.tv_sec;
-	r->cmos[REG_C] |= RTC_C_UF;
-	if (alarm_due(r, t.tv_sec)) {
-		r->cmos[REG_C] |= RTC_C_AF;
-		if (r->cmos[REG_B] & RTC_B_AIE)
+	r->cmos[CMOS_REG_C] |= RTC_C_UF;
+	if (alarm_since(r, last, t.tv_sec)) {
+		r->cmos[CMOS_REG_C] |= RTC_C_AF;
+		if (r->cmos[CMOS_REG_B] & RTC_B_AIE)
 			irq_set(&r->wake, 1);
 	}
 	update_irq(r);
@@ -154,7 +163,6 @@ void rtc_poll(struct rtc *r)
 
 static uint8_t rtc_read(struct rtc *r)
 {
-	struct timespec t = now();
 	uint8_t c;
 
 	switch (r->index) {
@@ -166,16 +174,16 @@ static uint8_t rtc_read(struct rtc *r)
 	case REG_MONTH:
 	case REG_YEAR:
 	case CMOS_CENTURY:
-		return read_time(r, r->index, t.tv_sec);
-	case REG_A:
-		return (r->cmos[REG_A] & ~RTC_A_UIP) |
-		       (t.tv_nsec >= 1000000000L - UIP_NS && !(r->cmos[REG_B] & RTC_B_SET)
+		return read_time(r, r->index, now().tv_sec);
+	case CMOS_REG_A:
+		return (r->cmos[CMOS_REG_A] & ~RTC_A_UIP) |
+		       (now().tv_nsec >= 1000000000L - UIP_NS && !(r->cmos[CMOS_REG_B] & RTC_B_SET)
 				? RTC_A_UIP
 				: 0);
-	case REG_C: /* reading clears the flags and lowers IRQ 8 */
+	case CMOS_REG_C: /* reading clears the flags and lowers IRQ 8 */
 		rtc_poll(r);
-		c = r->cmos[REG_C];
-		r->cmos[REG_C] = 0;
+		c = r->cmos[CMOS_REG_C];
+		r->cmos[CMOS_REG_C] = 0;
 		update_irq(r);
 		return c;
 	default:
@@ -197,13 +205,13 @@ static void rtc_io(void *dev, struct io_access *a)
 	if (!a->write) {
 		memset(a->data, 0, a->len);
 		a->data[0] = rtc_read(r);
-	} else if ((r->index > REG_D && r->index != CMOS_CENTURY) ||
+	} else if ((r->index > CMOS_REG_D && r->index != CMOS_CENTURY) ||
 		   r->index == CMOS_SECONDS_ALARM || r->index == CMOS_MINUTES_ALARM ||
 		   r->index == CMOS_HOURS_ALARM) {
 		r->cmos[r->index] = a->data[0]; /* CMOS RAM and the alarm */
-	} else if (r->index == REG_A || r->index == REG_B) {
+	} else if (r->index == CMOS_REG_A || r->index == CMOS_REG_B) {
 		r->cmos[r->index] = a->data[0]; /* the clock itself stays the host's */
-		if (r->index == REG_B && (a->data[0] & RTC_B_PIE) && !r->told_pie) {
+		if (r->index == CMOS_REG_B && (a->data[0] & RTC_B_PIE) && !r->told_pie) {
 			warn("guest enabled the RTC's periodic interrupt, which vmm does not "
 			     "emulate");
 			r->told_pie = true;
@@ -229,9 +237,9 @@ int rtc_init(struct rtc *r, struct bus *pio, uint64_t ram_size, struct irq_line 
 	r->irq = irq;
 	r->wake = wake;
 	r->last_update = now().tv_sec;
-	r->cmos[REG_A] = REG_A_DEFAULT;
-	r->cmos[REG_B] = REG_B_24H;
-	r->cmos[REG_D] = REG_D_VALID;
+	r->cmos[CMOS_REG_A] = REG_A_DEFAULT;
+	r->cmos[CMOS_REG_B] = REG_B_24H;
+	r->cmos[CMOS_REG_D] = REG_D_VALID;
 	/* Memory sizes in the places PC firmware puts them: base memory in
 	 * KiB, extended memory in KiB, memory above 16 MiB in 64 KiB units. */
 	set16(r->cmos, 0x15, 640);

@@ -45,12 +45,7 @@ static uint8_t iir_source(const struct serial *s)
 
 static void update_irq(struct serial *s)
 {
-	int level = iir_source(s) != UART_IIR_NO_INT;
-
-	if (level != s->irq_level) {
-		s->irq_level = level;
-		irq_set(&s->irq, level);
-	}
+	irq_update(&s->irq, &s->irq_level, iir_source(s) != UART_IIR_NO_INT);
 }
 
 static uint8_t msr(const struct serial *s)
@@ -72,6 +67,10 @@ static void receive(struct serial *s)
 
 	for (size_t i = 0; i < n; i++)
 		rx_push(s, buf[i]);
+	/* Not only on arrival: a byte that came before the guest slept (and
+	 * it never read) wakes it on the next poll, as the key still held. */
+	if (s->rx_count)
+		irq_set(&s->wake, 1);
 }
 
 static uint8_t read_rbr(struct serial *s)
@@ -189,10 +188,11 @@ static void serial_io(void *dev, struct io_access *a)
 }
 
 int serial_init(struct serial *s, struct bus *pio, uint16_t base, struct irq_line irq,
-		struct serial_backend line)
+		struct irq_line wake, struct serial_backend line)
 {
 	memset(s, 0, sizeof(*s)); /* every register resets to 0 (PC16550D, table VI) */
 	s->irq = irq;
+	s->wake = wake;
 	s->line = line;
 	return bus_register(pio, base, SERIAL_NR_PORTS, serial_io, s);
 }

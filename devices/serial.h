@@ -24,6 +24,7 @@ struct serial_backend {
 struct serial {
 	struct serial_backend line;
 	struct irq_line irq;
+	struct irq_line wake; /* pulsed while received data waits: a key wakes the PC */
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
 	bool thre_pending; /* THR-empty interrupt not yet acknowledged */
 	bool overrun;
@@ -33,7 +34,7 @@ struct serial {
 };
 
 int serial_init(struct serial *s, struct bus *pio, uint16_t base, struct irq_line irq,
-		struct serial_backend line);
+		struct irq_line wake, struct serial_backend line);
 /* Take what input the receive FIFO has room for from the backend. The UART
  * also does so itself whenever the guest empties the FIFO. */
 void serial_poll(struct serial *s);

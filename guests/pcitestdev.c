@@ -8,7 +8,8 @@
  * the three tests of its space run: a write of N to offset 0 starts test
  * N, whose header (width, data, offset, count, name) reads back, and 16
  * writes at its offset are counted (or, where QEMU hands them to an
- * eventfd, not at all: kvm-unit-tests accepts 0 and 16).
+ * eventfd, not at all: kvm-unit-tests accepts 0 and 16). An eventfd
+ * moves with its BAR.
  */
 #include <linux/pci_regs.h>
 
@@ -62,28 +63,31 @@ static void wr8(struct window w, uint32_t off, uint8_t v)
 		*(volatile uint8_t *)(w.base + off) = v;
 }
 
-/* kvm-unit-tests' pci_testdev_one: false once test n does not exist. */
-static bool run_test(struct window w, int n)
-{
-	uint32_t count, data, off;
-	uint8_t width;
+/* Each test's count of its writes: 0 where they went to an eventfd. */
+static uint32_t counts[8]; /* room for more tests than the 6 there are */
 
-	wr8(w, HDR_TEST, n);
-	if (rd32(w, HDR_COUNT) != 0)
-		return false;
-	width = rd8(w, HDR_WIDTH);
-	if (width != 1)
-		return false;
-	data = rd32(w, HDR_DATA);
-	off = rd32(w, HDR_OFFSET);
+/* The current test's NR_WRITES writes at its offset; its count after them. */
+static uint32_t writes(struct window w)
+{
+	uint32_t data = rd32(w, HDR_DATA), off = rd32(w, HDR_OFFSET);
+
 	for (int i = 0; i < NR_WRITES; i++)
 		wr8(w, off, data);
-	count = rd32(w, HDR_COUNT);
+	return rd32(w, HDR_COUNT);
+}
+
+/* kvm-unit-tests' pci_testdev_one: false once test n does not exist. */
+static bool run_test(struct window w, int n, uint32_t *count)
+{
+	wr8(w, HDR_TEST, n);
+	if (rd32(w, HDR_COUNT) != 0 || rd8(w, HDR_WIDTH) != 1)
+		return false;
+	*count = writes(w);
 	puts(w.io ? "pci-testdev  io: " : "pci-testdev mem: ");
 	for (int i = 0; rd8(w, HDR_NAME + i); i++)
 		putc(rd8(w, HDR_NAME + i));
-	printf(" (%s)\n", count == 0 ? "eventfd" : "counted");
-	return count == 0 || count == NR_WRITES;
+	printf(" (%s)\n", *count == 0 ? "eventfd" : "counted");
+	return *count == 0 || *count == NR_WRITES;
 }
 
 static int find(uint32_t id)
@@ -111,7 +115,7 @@ int main(void)
 	int host = find(PCI_HOST_DEVICE << 16 | PCI_HOST_VENDOR);
 	int slot = find(PCI_TESTDEV_DEVICE << 16 | PCI_TESTDEV_VENDOR);
 	uint32_t bar0, bar1, command;
-	struct window mem, io;
+	struct window mem, io, moved = { true, MOVED_IO_BAR };
 	int tests = 0;
 
 	report(host == 0, "the host bridge at 00:00.0");
@@ -133,16 +137,21 @@ int main(void)
 
 	mem = (struct window){ false, bar0 & ~15u };
 	io = (struct window){ true, bar1 & ~3u };
-	while (run_test(mem, tests))
+	while (tests < 8 && run_test(mem, tests, &counts[tests]))
 		tests++;
-	while (run_test(io, tests - 3))
+	while (tests < 8 && run_test(io, tests - 3, &counts[tests]))
 		tests++;
 	report(tests == 6, "%d pci-testdev tests, 3 in each space", tests);
 
-	/* Move the I/O BAR: the device answers there, and no longer at the
-	 * old place. Then turn memory decoding off. */
-	wr8(io, HDR_TEST, 0);
+	/* Move the I/O BAR during the wildcard test: its writes at the new
+	 * address go where they went before (an eventfd moves along). The
+	 * device answers there, and no longer at the old place. Then turn
+	 * memory decoding off. */
+	wr8(io, HDR_TEST, 1);
 	config_write(slot, PCI_BASE_ADDRESS_1, MOVED_IO_BAR);
+	report(tests == 6 && writes(moved) == counts[4],
+	       "a moved I/O BAR takes the test's eventfd along");
+	wr8(moved, HDR_TEST, 0);
 	report(inb(MOVED_IO_BAR + HDR_NAME) == 'p' && inb(io.base + HDR_NAME) == 0xff,
 	       "a moved I/O BAR decodes at its new address only");
 	config_write(slot, PCI_COMMAND, command & ~PCI_COMMAND_MEMORY);

@@ -15,7 +15,8 @@
 #define PAGE_SIZE 0x1000
 
 /* --- Ports --------------------------------------------------------------- */
-#define PIC1_PORT 0x20 /* in-kernel 8259 (KVM_CREATE_IRQCHIP): command, data */
+#define PIO_SPACE_END 0x10000 /* x86 port space: 64 KiB, 0-0xffff */
+#define PIC1_PORT 0x20        /* in-kernel 8259 (KVM_CREATE_IRQCHIP): command, data */
 #define PIC2_PORT 0xa0
 #define PIT_PORT 0x40        /* in-kernel 8254 (KVM_CREATE_PIT2): 0x40-0x43, 0x61 */
 #define I8042_DATA_PORT 0x60 /* PS/2 controller: data */
@@ -32,7 +33,7 @@
 #define PC_TESTDEV_FLUSH_PORT 0xe4 /* a 32-bit write of an address remaps its page */
 #define PC_TESTDEV_BYTE_PORT 0xe8  /* the same register, taken byte by byte */
 #define PC_TESTDEV_IRQ_PORT 0x2000 /* a byte write to 0x2000 + n sets interrupt line n */
-#define PC_TESTDEV_NR_IRQS 24      /* the IOAPIC's pins; 0-15 reach the PICs too */
+#define PC_TESTDEV_NR_IRQS 24      /* the IOAPIC's pins (KVM_IOAPIC_NUM_PINS), 0-15 on the PICs */
 #define SERIAL_COM1 0x3f8          /* 16550A; registers: <linux/serial_reg.h> */
 #define HYPERCALL_PORT 0x500       /* vmm's own: a 1-byte out with arguments in registers */
 #define FW_CFG_PORT 0x510          /* QEMU's fw_cfg: selector; data at 0x511 */
@@ -41,7 +42,7 @@
 #define PCI_CONFIG_PORT 0xcf8      /* address; 0xcf9 reset control; data at 0xcfc */
 #define PCI_RESET_PORT 0xcf9
 #define PCI_BAR_IO_BASE 0xc000 /* where firmware places I/O BARs (as SeaBIOS) */
-#define PCI_BAR_IO_END 0x10000
+#define PCI_BAR_IO_END PIO_SPACE_END
 
 /* --- Interrupt lines (ISA IRQ n = IOAPIC pin n, KVM's default routing) --- */
 #define PIT_IRQ 0
@@ -53,6 +54,12 @@
 /* The vectors a PC BIOS leaves the 8259s on: IRQ 0-7 at 0x08, 8-15 at 0x70. */
 #define PIC1_BIOS_VECTOR 0x08
 #define PIC2_BIOS_VECTOR 0x70
+/* And the masks: SeaBIOS's pic_setup masks all but the cascade (IR2);
+ * enable_hwirq then opens the lines of the devices it drives on QEMU's pc:
+ * timer (IRQ 0), keyboard (1), floppy (6), RTC (8), mouse (12), FPU (13),
+ * IDE (14). As measured under QEMU 7.2 (guests/biosstate). */
+#define BIOS_PIC1_MASK 0xb8
+#define BIOS_PIC2_MASK 0x8e
 
 /* --- Guest-physical addresses -------------------------------------------- */
 /* Low memory the loaders use: boot/cpu.c's GDT and page tables, Linux's

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/machine.h"
 #include "vm/vm.h"
 
 int kvm_call(struct vm *vm, int fd, unsigned long req, void *arg, const char *name)
@@ -137,7 +138,9 @@ void vm_pit_discard(struct vm *vm)
 	KVM_MUST(vm, vm->vm_fd, KVM_REINJECT_CONTROL, &control);
 }
 
-void vm_pit_program(struct vm *vm, int mode, uint16_t count)
+/* Program PIT channel 0 (mode, initial count; 0 means 65536), as the
+ * guest would through port 0x43 and 0x40 (KVM_SET_PIT2). */
+static void pit_program(struct vm *vm, int mode, uint16_t count)
 {
 	struct kvm_pit_state2 pit;
 	struct kvm_pit_channel_state *c = &pit.channels[0];
@@ -151,7 +154,9 @@ void vm_pit_program(struct vm *vm, int mode, uint16_t count)
 	KVM_MUST(vm, vm->vm_fd, KVM_SET_PIT2, &pit);
 }
 
-void vm_pic_program(struct vm *vm, uint8_t base1, uint8_t base2, uint8_t mask1, uint8_t mask2)
+/* Initialise both 8259s as ICW1-ICW4 would (edge, cascade on IR2, 8086
+ * mode), at these vector bases and with these masks (KVM_SET_IRQCHIP). */
+static void pic_program(struct vm *vm, uint8_t base1, uint8_t base2, uint8_t mask1, uint8_t mask2)
 {
 	for (int chip = KVM_IRQCHIP_PIC_MASTER; chip <= KVM_IRQCHIP_PIC_SLAVE; chip++) {
 		struct kvm_irqchip ic = { .chip_id = chip };
@@ -167,6 +172,13 @@ void vm_pic_program(struct vm *vm, uint8_t base1, uint8_t base2, uint8_t mask1, 
 		p->read_reg_select = p->poll = p->special_mask = p->priority_add = 0;
 		KVM_MUST(vm, vm->vm_fd, KVM_SET_IRQCHIP, &ic);
 	}
+}
+
+void vm_bios_state(struct vm *vm, bool pit)
+{
+	if (pit)
+		pit_program(vm, PIT_BIOS_MODE, PIT_BIOS_COUNT);
+	pic_program(vm, PIC1_BIOS_VECTOR, PIC2_BIOS_VECTOR, BIOS_PIC1_MASK, BIOS_PIC2_MASK);
 }
 
 void vm_add_coalesced(struct vm *vm, uint64_t addr, uint32_t size, bool pio)

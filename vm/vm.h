@@ -43,12 +43,12 @@ void vm_create(struct vm *vm, uint64_t ram_size, bool pit);
 /* KVM_REINJECT_CONTROL: PIT ticks the guest did not take are dropped, not
  * delivered late (QEMU's kvm-pit.lost_tick_policy=discard). */
 void vm_pit_discard(struct vm *vm);
-/* Program PIT channel 0 (mode, initial count; 0 means 65536), as the
- * guest would through port 0x43 and 0x40 (KVM_SET_PIT2). */
-void vm_pit_program(struct vm *vm, int mode, uint16_t count);
-/* Initialise both 8259s as ICW1-ICW4 would (edge, cascade on IR2, 8086
- * mode), at these vector bases and with these masks (KVM_SET_IRQCHIP). */
-void vm_pic_program(struct vm *vm, uint8_t base1, uint8_t base2, uint8_t mask1, uint8_t mask2);
+/* What a PC BIOS leaves in the in-kernel timer and interrupt controllers
+ * before it starts an OS, and again on S3 resume (SeaBIOS, as under QEMU):
+ * PIT channel 0 in mode 2 with count 65536 (IRQ 0 at 18.2 Hz) and both
+ * 8259s initialised on vectors 0x08 and 0x70, the timer, keyboard, cascade
+ * and RTC lines unmasked. Without the PIT (QEMU's pit=off) only the PICs. */
+void vm_bios_state(struct vm *vm, bool pit);
 /* Register a zone whose writes KVM queues in the ring instead of exiting. */
 void vm_add_coalesced(struct vm *vm, uint64_t addr, uint32_t size, bool pio);
 /* Back [gpa, gpa + size) outside RAM (a device's memory) with host memory,

@@ -57,6 +57,16 @@ static inline void irq_set(const struct irq_line *l, int level)
 		l->set(l->ctx, l->irq, level);
 }
 
+/* Drive the line to level, raising or lowering it only when that changes
+ * (*cur: the level it was left at), as a device's interrupt output does. */
+static inline void irq_update(const struct irq_line *l, int *cur, int level)
+{
+	if (level != *cur) {
+		*cur = level;
+		irq_set(l, level);
+	}
+}
+
 static inline void stop_pull(const struct stop_line *s, int status)
 {
 	if (s->pull)
