@@ -230,7 +230,7 @@ static void on_resume(void *ctx)
 		run_request_stop(&m->run, STATUS_RESET);
 		return;
 	}
-	vm_bios_state(&m->vm, !m->opt.no_pit);
+	vm_bios_state(&m->vm);
 	cpu_resume_state(vector, &regs, &sregs);
 	vcpu_set_state(&m->vcpus[0], &regs, &sregs);
 	vcpu_set_mp_state(&m->vcpus[0], KVM_MP_STATE_RUNNABLE);
@@ -343,9 +343,9 @@ int main(int argc, char **argv)
 	caps_require(&m.vm, !m.opt.no_sync_regs, !m.opt.no_coalesce);
 	guest_read(&img, &m.opt.guest, m.opt.ram_size);
 	vm_create(&m.vm, m.opt.ram_size, !m.opt.no_pit);
-	if (m.opt.pit_discard && !m.opt.no_pit)
+	if (m.opt.pit_discard)
 		vm_pit_discard(&m.vm);
-	vm_bios_state(&m.vm, !m.opt.no_pit);
+	vm_bios_state(&m.vm);
 	create_vcpus(&m);
 	run_init(&m.run, &m.vm, m.vcpus, m.opt.smp, m.opt.timeout);
 	create_board(&m);

@@ -125,6 +125,7 @@ void vm_create(struct vm *vm, uint64_t ram_size, bool pit_on)
 	KVM_MUST(vm, vm->vm_fd, KVM_SET_TSS_ADDR, (void *)KVM_TSS_ADDR);
 	/* The irqchip before any vCPU, so each vCPU gets an in-kernel LAPIC. */
 	KVM_MUST(vm, vm->vm_fd, KVM_CREATE_IRQCHIP, NULL);
+	vm->has_pit = pit_on;
 	if (pit_on)
 		KVM_MUST(vm, vm->vm_fd, KVM_CREATE_PIT2, &pit);
 	bus_init(&vm->pio, "port");
@@ -135,7 +136,8 @@ void vm_pit_discard(struct vm *vm)
 {
 	struct kvm_reinject_control control = { .pit_reinject = 0 };
 
-	KVM_MUST(vm, vm->vm_fd, KVM_REINJECT_CONTROL, &control);
+	if (vm->has_pit)
+		KVM_MUST(vm, vm->vm_fd, KVM_REINJECT_CONTROL, &control);
 }
 
 /* Program PIT channel 0 (mode, initial count; 0 means 65536), as the
@@ -174,9 +176,9 @@ static void pic_program(struct vm *vm, uint8_t base1, uint8_t base2, uint8_t mas
 	}
 }
 
-void vm_bios_state(struct vm *vm, bool pit)
+void vm_bios_state(struct vm *vm)
 {
-	if (pit)
+	if (vm->has_pit)
 		pit_program(vm, PIT_BIOS_MODE, PIT_BIOS_COUNT);
 	pic_program(vm, PIC1_BIOS_VECTOR, PIC2_BIOS_VECTOR, BIOS_PIC1_MASK, BIOS_PIC2_MASK);
 }

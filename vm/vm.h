@@ -26,6 +26,7 @@ struct vm {
 	int nr_slots;         /* memslots in use: RAM, then devices */
 	struct bus pio, mmio; /* exits and ring entries go to the devices through these */
 	bool told_ioeventfd;  /* a refused KVM_IOEVENTFD is reported once */
+	bool has_pit;         /* KVM_CREATE_PIT2 (not with QEMU's pit=off) */
 };
 
 /* Every ioctl goes through here, counted for --stats by request name. */
@@ -41,14 +42,15 @@ int vm_cap(struct vm *vm, long cap);
 /* Create the VM with its RAM, in-kernel irqchip and (unless !pit) PIT. */
 void vm_create(struct vm *vm, uint64_t ram_size, bool pit);
 /* KVM_REINJECT_CONTROL: PIT ticks the guest did not take are dropped, not
- * delivered late (QEMU's kvm-pit.lost_tick_policy=discard). */
+ * delivered late (QEMU's kvm-pit.lost_tick_policy=discard); without a PIT,
+ * nothing. */
 void vm_pit_discard(struct vm *vm);
 /* What a PC BIOS leaves in the in-kernel timer and interrupt controllers
  * before it starts an OS, and again on S3 resume (SeaBIOS, as under QEMU):
  * PIT channel 0 in mode 2 with count 65536 (IRQ 0 at 18.2 Hz) and both
  * 8259s initialised on vectors 0x08 and 0x70, the timer, keyboard, cascade
  * and RTC lines unmasked. Without the PIT (QEMU's pit=off) only the PICs. */
-void vm_bios_state(struct vm *vm, bool pit);
+void vm_bios_state(struct vm *vm);
 /* Register a zone whose writes KVM queues in the ring instead of exiting. */
 void vm_add_coalesced(struct vm *vm, uint64_t addr, uint32_t size, bool pio);
 /* Back [gpa, gpa + size) outside RAM (a device's memory) with host memory,
