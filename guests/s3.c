@@ -9,7 +9,8 @@
  * the resume code checks WAK_STS and that nothing ran after the write,
  * prints its results and ends the run. With "key" on the command line
  * the RTC stays out of it: a key (input on the serial line) wakes vmm's
- * machine.
+ * machine. With "novector" the waking vector stays 0: there is nothing to
+ * resume, and firmware resets the machine instead.
  */
 #include "guests/mblib.h"
 
@@ -108,7 +109,7 @@ int main(void)
 	for (char *s = resume_start, *d = (char *)RESUME_ADDR; s < resume_end; s++, d++)
 		*d = *s;
 	*(volatile uint16_t *)(RESUME_ADDR + (resume_pm1_port - resume_start)) = evt;
-	*(volatile uint32_t *)(facs + FACS_WAKING_VECTOR) = RESUME_ADDR;
+	*(volatile uint32_t *)(facs + FACS_WAKING_VECTOR) = mb_has_arg("novector") ? 0 : RESUME_ADDR;
 	if (!key)
 		rtc_alarm_every_second(evt);
 	puts(key ? "suspending to RAM (S3) until a key\n" : "suspending to RAM (S3)\n");

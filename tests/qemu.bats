@@ -394,11 +394,21 @@ same_as_qemu() {
 	same_as_qemu kvm s3.elf
 }
 
-@test "s3: a key (serial input) wakes the machine too" {
+@test "s3: a key (serial input) wakes the machine too, with one vCPU or two (the second never started)" {
+	local n
 	printf 'k' >"$T/key"
-	IN=$T/key qvmm "${QARGS[@]}" -kernel "$GUESTS/s3.elf" -append key
-	assert_status 1
-	grep -q "^SUMMARY: 6 tests, 0 unexpected failures" <(tr -d '\r' <"$OUT")
+	for n in 1 2; do
+		IN=$T/key qvmm "${QARGS[@]}" -smp "$n" -kernel "$GUESTS/s3.elf" -append key
+		assert_status 1
+		grep -q "^SUMMARY: 6 tests, 0 unexpected failures" <(tr -d '\r' <"$OUT")
+	done
+}
+
+@test "s3: without a waking vector in the FACS, the wake-up resets the machine (status 12)" {
+	vmm --timeout 20 --append novector "$GUESTS/s3.elf"
+	assert_status 12
+	assert_stderr_has "set no waking vector in the FACS: reset"
+	refute_grep -q resumed "$OUT"
 }
 
 @test "s3: asleep with nothing to wake it, the run ends only by a signal or timeout" {
