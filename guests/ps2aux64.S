@@ -7,9 +7,11 @@
  * IRQ 12 if the configuration byte enables aux interrupts. With the 8259s
  * initialised and every line masked, an edge still sets the slave's IRR
  * bit 4 (IRQ 12), read with OCW3. Checked twice: interrupts disabled in
- * the configuration byte (no IRR bit), then enabled (IRR bit).
- * Prints "aux loop: ok" and "irq12: ok", or a FAIL line and exits with
- * status 3. Ends with 0 to debug-exit: status 1.
+ * the configuration byte (no IRR bit), then enabled (IRR bit). Command
+ * 0xD2 does the same for the keyboard: OBF without AUXDATA, and IRQ 1 in
+ * the master's IRR.
+ * Prints "aux loop: ok", "irq12: ok" and "kbd loop, irq1: ok", or a FAIL
+ * line and exits with status 3. Ends with 0 to debug-exit: status 1.
  */
 #include "guest.h"
 
@@ -17,9 +19,12 @@
 #define STATUS_AUXDATA	0x20
 #define CMD_WRITE_CCB	0x60
 #define CMD_WRITE_AUX_OUT 0xd3
+#define CMD_WRITE_KBD_OUT 0xd2
+#define CCB_KBD_INT	0x01
 #define CCB_AUX_INT	0x02
 #define OCW3_READ_IRR	0x0a
 #define IRQ12_BIT	0x10	/* slave pin 4 */
+#define IRQ1_BIT	0x02	/* master pin 1 */
 
 /* 8042 command in AL (port 0x64), then data byte AH (port 0x60). */
 .macro kbc_cmd_data
@@ -52,6 +57,7 @@ _start:
 	out	%al, $PIC1_DATA
 	out	%al, $PIC2_DATA
 	mov	$OCW3_READ_IRR, %al
+	out	%al, $PIC1_CMD
 	out	%al, $PIC2_CMD
 
 	/* Aux interrupts off: the byte loops back, no edge on IRQ 12. */
@@ -59,6 +65,7 @@ _start:
 	kbc_cmd_data
 	mov	$CMD_WRITE_AUX_OUT | (0x11 << 8), %ax
 	mov	$0x11, %bl
+	mov	$STATUS_OBF | STATUS_AUXDATA, %cl
 	call	loop_back
 	in	$PIC2_CMD, %al
 	lea	fail_irq_off(%rip), %rsi
@@ -70,6 +77,7 @@ _start:
 	kbc_cmd_data
 	mov	$CMD_WRITE_AUX_OUT | (0x5a << 8), %ax
 	mov	$0x5a, %bl
+	mov	$STATUS_OBF | STATUS_AUXDATA, %cl
 	call	loop_back
 	lea	aux_ok(%rip), %rsi
 	serial_puts
@@ -79,17 +87,32 @@ _start:
 	jz	fail
 	lea	irq_ok(%rip), %rsi
 	serial_puts
+
+	/* The keyboard's side: a byte as if a key sent it, and IRQ 1. */
+	mov	$CMD_WRITE_CCB | (CCB_KBD_INT << 8), %ax
+	kbc_cmd_data
+	mov	$CMD_WRITE_KBD_OUT | (0x33 << 8), %ax
+	mov	$0x33, %bl
+	mov	$STATUS_OBF, %cl
+	call	loop_back
+	in	$PIC1_CMD, %al
+	lea	fail_irq1(%rip), %rsi
+	test	$IRQ1_BIT, %al
+	jz	fail
+	lea	kbd_ok(%rip), %rsi
+	serial_puts
 	xor	%eax, %eax
 	jmp	done
 
-/* Send command AL with data AH; the status must say "aux byte waiting"
- * and the byte read must be BL. */
+/* Send command AL with data AH; the status's OBF and AUXDATA must be CL
+ * (a byte waiting, from the aux port or the keyboard) and the byte read
+ * must be BL. */
 loop_back:
 	kbc_cmd_data
 	in	$I8042_CMD_PORT, %al
 	and	$STATUS_OBF | STATUS_AUXDATA, %al
 	lea	fail_status(%rip), %rsi
-	cmp	$STATUS_OBF | STATUS_AUXDATA, %al
+	cmp	%cl, %al
 	jne	fail
 	in	$I8042_DATA_PORT, %al
 	lea	fail_byte(%rip), %rsi
@@ -112,3 +135,5 @@ fail_status:	.asciz	"aux loop: FAIL status\n"
 fail_byte:	.asciz	"aux loop: FAIL byte\n"
 fail_irq_off:	.asciz	"irq12: FAIL raised with aux interrupts off\n"
 fail_irq_on:	.asciz	"irq12: FAIL not raised\n"
+kbd_ok:		.asciz	"kbd loop, irq1: ok\n"
+fail_irq1:	.asciz	"irq1: FAIL not raised\n"

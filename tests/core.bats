@@ -253,10 +253,10 @@ VARIANTS=("" --no-sync-regs --no-coalesce "--no-sync-regs --no-coalesce")
 	assert_stderr_has reset
 }
 
-@test "ps2aux64: the i8042 loops a byte back as aux data and raises IRQ 12 only when enabled" {
+@test "ps2aux64: the i8042 loops a byte back as aux data (IRQ 12 only when enabled) and as a key (IRQ 1)" {
 	vmm "$GUESTS/ps2aux64.bin"
 	assert_status 1
-	assert_stdout $'aux loop: ok\nirq12: ok\n'
+	assert_stdout $'aux loop: ok\nirq12: ok\nkbd loop, irq1: ok\n'
 }
 
 @test "timer64: PIT channel 2 through port 0x61 (in-kernel); TSC-deadline offered when KVM has it" {

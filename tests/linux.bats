@@ -141,7 +141,7 @@ assert_no_register_ioctls() {
 		 ./vmm --stats --smp 2 --kernel tiny --initrd initrd --append '$TCG_APPEND'"
 	assert_status 0
 	assert_out_has "tsc-deadline: yes" "pit2: ok" "TIMER64-STATUS 1" "aux loop: ok" \
-		"irq12: ok" "PS2AUX-STATUS 1"
+		"irq12: ok" "kbd loop, irq1: ok" "PS2AUX-STATUS 1"
 	assert_out_has VMM-INIT-OK "VMM-CMDLINE: $TCG_APPEND" "VMM-CPUS: 2" "VMM-MEMTOTAL:" \
 		"smp: Brought up 1 node, 2 CPUs" "printk: console [ttyS0] enabled" "vCPU 1:" \
 		"serio: i8042 AUX port at 0x60,0x64 irq 12"
