@@ -157,6 +157,19 @@ int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+int options_parse_ram(const char *s, uint64_t *out, char *err, size_t errlen)
+{
+	if (parse_size(s, out) < 0)
+		return snprintf(err, errlen, "bad memory size '%s' (e.g. 256M)", s), -1;
+	if (*out < RAM_SIZE_MIN || *out > RAM_SIZE_MAX)
+		return snprintf(err, errlen, "memory size '%s' out of range 1M..64G", s), -1;
+	if (*out % PAGE_SIZE) /* KVM maps RAM in pages */
+		return snprintf(err, errlen,
+				"memory size '%s' for -m is not a multiple of the 4K page", s),
+		       -1;
+	return 0;
+}
+
 static int parse_mode(const char *s, enum cpu_mode *mode)
 {
 	static const char *const names[] = { [CPU_MODE_REAL] = "real",
@@ -295,17 +308,7 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 {
 	switch (c) {
 	case 'm':
-		if (parse_size(arg, &o->ram_size) < 0)
-			return snprintf(err, errlen, "bad memory size '%s' (e.g. 256M)", arg), -1;
-		if (o->ram_size < RAM_SIZE_MIN || o->ram_size > RAM_SIZE_MAX)
-			return snprintf(err, errlen, "memory size '%s' out of range 1M..64G", arg),
-			       -1;
-		if (o->ram_size % PAGE_SIZE) /* KVM maps RAM in pages */
-			return snprintf(err, errlen,
-					"memory size '%s' for -m is not a multiple of the 4K page",
-					arg),
-			       -1;
-		return 0;
+		return options_parse_ram(arg, &o->ram_size, err, errlen);
 	case OPT_MODE:
 		if (parse_mode(arg, &o->guest.mode) < 0)
 			return snprintf(err, errlen, "bad mode '%s' (real, protected or long)",

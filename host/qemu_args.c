@@ -62,27 +62,24 @@ static int opt_append(struct options *o, struct qemu_state *st, const char *arg,
 	return 0;
 }
 
-/* -m 512 (MiB), -m 2G, -m size=512M[,slots=N,maxmem=SIZE]. */
+/* -m 512 (MiB), -m 2G, -m size=512M[,slots=N,maxmem=SIZE]: vmm's -m,
+ * with QEMU's unit when there is no suffix. */
 static int opt_memory(struct options *o, struct qemu_state *st, const char *arg, char *err,
 		      size_t errlen)
 {
-	char size[32];
-	size_t n;
+	char size[32], why[OPTIONS_ERR_LEN];
+	const char *s = strncmp(arg, "size=", 5) ? arg : arg + 5;
+	size_t n = strcspn(s, ",");
 
 	(void)st;
-	if (!strncmp(arg, "size=", 5))
-		arg += 5;
-	n = strcspn(arg, ",");
 	if (n == 0 || n + 2 > sizeof(size))
 		return FAIL("-m %s: bad memory size", arg);
-	memcpy(size, arg, n);
+	memcpy(size, s, n);
 	size[n] = '\0';
 	if (size[n - 1] >= '0' && size[n - 1] <= '9')
 		strcat(size, "M"); /* QEMU's unit without a suffix */
-	if (parse_size(size, &o->ram_size) < 0)
-		return FAIL("-m %s: bad memory size", arg);
-	if (o->ram_size < RAM_SIZE_MIN || o->ram_size > RAM_SIZE_MAX)
-		return FAIL("-m %s: vmm gives guests 1M to 64G", arg);
+	if (options_parse_ram(size, &o->ram_size, why, sizeof(why)) < 0)
+		return FAIL("-m %s: %s", arg, why);
 	return 0;
 }
 
@@ -423,7 +420,7 @@ void qemu_args_usage(FILE *f, const char *vmm_version)
 	      "-kernel FILE         multiboot kernel, Linux bzImage (or flat image)\n"
 	      "-initrd FILE         Linux initrd; multiboot modules 'file args,file args'\n"
 	      "-append CMDLINE      the kernel's command line\n"
-	      "-m [size=]SIZE       RAM (MiB without a suffix; 1M to 64G)\n"
+	      "-m [size=]SIZE       RAM (MiB without a suffix; 1M to 64G, 4K pages)\n"
 	      "-smp [cpus=]N[,sockets=,dies=,cores=,threads=,maxcpus=]  vCPUs (1 to 254)\n"
 	      "-cpu MODEL[,+F,-F,F=on|off,vendor=,family=,model=,stepping=,model-id=,enforce]\n"
 	      "                     CPU model from what KVM supports (default qemu64; help)\n"

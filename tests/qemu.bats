@@ -145,6 +145,15 @@ same_as_qemu() {
 	done
 }
 
+@test "qemu: -m not a multiple of the 4K page: a usage error naming -m (vmm's check), not KVM's" {
+	local m
+	for m in 1025K size=4097K,slots=2 0x100001K; do
+		echo "-m '$m'"
+		qvmm -m "$m" -kernel "$GUESTS/hello64.bin"
+		assert_error 1 "-m $m: memory size" "not a multiple of the 4K page"
+	done
+}
+
 @test "qemu: QEMU 7.2 ends with status 1 on bad options too" {
 	need_qemu
 	for bad in "-foo" "-device nosuchdevice" "-cpu nosuchmodel" "-m"; do
