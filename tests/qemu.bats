@@ -309,6 +309,12 @@ same_as_qemu() {
 	assert_error 2 "'e1000' is not a device vmm has"
 	vmm --device pc-testdev --device pc-testdev "$GUESTS/mbelf.elf"
 	assert_error 2 "pc-testdev given twice"
+	# Every property is checked, not only the first; the flag devices take
+	# only id=.
+	vmm --device pc-testdev,id=a,bogus=1 "$GUESTS/mbelf.elf"
+	assert_error 2 "pc-testdev: unknown property 'bogus=1'"
+	vmm --device pci-testdev,id=a "$GUESTS/pcitestdev.elf"
+	assert_status 1
 }
 
 # --- CPU models ------------------------------------------------------------

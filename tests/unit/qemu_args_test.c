@@ -128,6 +128,8 @@ static void check_refusals(void)
 		{ "-machine", "virt", "virt: unknown machine type" },
 		{ "-device", "e1000", "-device e1000: 'e1000' is not a device" },
 		{ "-device", "pc-testdev,foo=1", "unknown property 'foo=1'" },
+		{ "-device", "pc-testdev,id=a,bogus=1", "pc-testdev: unknown property 'bogus=1'" },
+		{ "-device", "pci-testdev,id=a,id=b,x", "pci-testdev: unknown property 'x'" },
 		{ "-device", "isa-debug-exit,iobase=0x10000", "bad property 'iobase=0x10000'" },
 		{ "-cpu", "Skylake-Server", "-cpu Skylake-Server: unknown CPU model" },
 		{ "-cpu", "qemu64,+nosuch", "unknown CPU feature 'nosuch'" },
