@@ -219,7 +219,7 @@ static int parse_geometry(struct options *o, const char *s, char *err, size_t er
 	return 0;
 }
 
-/* The name of an option as the user would type it: -m, --mode. */
+/* The long option whose value is c; the list's NULL end if none. */
 static const struct option *find(int c)
 {
 	const struct option *o = long_opts;
@@ -229,6 +229,7 @@ static const struct option *find(int c)
 	return o;
 }
 
+/* The name of an option as the user would type it: -m, --mode. */
 static void name_of(int c, char *buf, size_t len)
 {
 	snprintf(buf, len, c == 'm' ? "-m" : "--%s", find(c)->name);
@@ -442,15 +443,13 @@ static int ambiguous(const char *word, char *err, size_t errlen)
  * missing or unwanted, 0 for an unknown or ambiguous long option. */
 static int bad_option(const char *word, char *err, size_t errlen)
 {
-	for (const struct option *o = long_opts; o->name; o++) {
-		if (o->val != optopt)
-			continue;
+	const struct option *o = find(optopt); /* the end of the list for 0 */
+
+	if (o->name)
 		snprintf(err, errlen, "option --%s %s", o->name,
 			 o->has_arg == required_argument ? "needs an argument"
 							 : "takes no argument");
-		return -1;
-	}
-	if (optopt)
+	else if (optopt)
 		snprintf(err, errlen, "unknown option -%c", optopt);
 	else if (ambiguous(word, err, errlen) == 0)
 		snprintf(err, errlen, "unknown option '%s'", word);
