@@ -246,11 +246,11 @@ static int check_path(int c, const char *arg, char *err, size_t errlen)
 	return snprintf(err, errlen, "%s needs a file name, not ''", name), -1;
 }
 
-/* An option given again. The settings QEMU has too (-m, --smp...) keep
- * the last value, as QEMU does, and vmm says so; a second kernel, initrd,
- * command line or snapshot file is refused, since keeping the last would
- * drop what the user meant to add. --module adds one each time; flags are
- * the same once or twice. */
+/* An option given again. The settings QEMU has too (-m, --smp, --cpu...)
+ * keep the last value, as QEMU does, and vmm says so; a second kernel,
+ * initrd, command line or snapshot file is refused, since keeping the last
+ * would drop what the user meant to add. --module and --device add one
+ * each time (never come here); flags are the same once or twice. */
 static int repeated(struct options *o, int c, const char *before, const char *arg, char *err,
 		    size_t errlen)
 {
@@ -483,7 +483,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 
 		if (c == '?')
 			return bad_option(argv[optind - 1], err, errlen);
-		if (optarg && *before && c != OPT_MODULE &&
+		if (optarg && *before && c != OPT_MODULE && c != OPT_DEVICE &&
 		    repeated(o, c, *before, optarg, err, errlen) < 0)
 			return -1;
 		*before = optarg;
