@@ -77,6 +77,11 @@ static void check_memory_and_cpus(void)
 	CHECK(parse(K, "-machine", "type=microvm,kernel-irqchip=on", NULL) == 0,
 	      "-machine type=microvm,kernel-irqchip=on: %s", err);
 	CHECK(parse(K, "-accel", "kvm", NULL) == 0, "-accel kvm");
+	CHECK(parse(K, "-global", "kvm-pit.lost_tick_policy=discard", "-global",
+		    "kvm-pit.lost_tick_policy=delay", NULL) == 0 &&
+		      !o.pit_discard,
+	      "-global kvm-pit.lost_tick_policy=delay, after discard: %s", err);
+	CHECK(parse(K, "-nographic", NULL) == 0, "-nographic: %s", err);
 	CHECK(parse(K, "-s", NULL) == 0 && o.gdb && !o.gdb_wait && o.gdb_addr.port == 1234 &&
 		      !o.gdb_addr.host[0],
 	      "-s: gdb on port 1234 of the loopback address: %s", err);
@@ -124,6 +129,8 @@ static void check_refusals(void)
 		{ "-accel", "tcg", "-accel tcg: vmm runs guests on KVM only" },
 		{ "-machine", "accel=tcg", "-machine accel=tcg" },
 		{ "-machine", "kernel_irqchip=split", "kernel_irqchip=split" },
+		{ "-machine", "kernel-irqchip=off",
+		  "-machine kernel-irqchip=off: vmm's PIC, IOAPIC" },
 		{ "-machine", "vmport=on", "-machine vmport=on" },
 		{ "-machine", "virt", "virt: unknown machine type" },
 		{ "-device", "e1000", "-device e1000: 'e1000' is not a device" },
