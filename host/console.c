@@ -80,7 +80,7 @@ static bool writable_in_time(const struct console *c, int fd)
 		int64_t left = c->deadline - now_ms();
 		int n;
 
-		if (!c->last_words || left <= 0 || signals_stop_pending())
+		if (!c->deadline || left <= 0 || signals_stop_pending())
 			return false;
 		n = poll(&p, 1, left > INT32_MAX ? INT32_MAX : (int)left);
 		if (n > 0)
@@ -132,16 +132,12 @@ void console_init(struct console *c, int in_fd, int out_fd)
 	raw_mode(in_fd);
 }
 
-static bool ready_within(int fd, short events, int timeout_ms)
+/* Whether fd can be read or written now, without waiting. */
+static bool ready(int fd, short events)
 {
 	struct pollfd p = { .fd = fd, .events = events };
 
-	return poll(&p, 1, timeout_ms) > 0 && (p.revents & (events | POLLHUP | POLLERR));
-}
-
-static bool ready(int fd, short events)
-{
-	return ready_within(fd, events, 0);
+	return poll(&p, 1, 0) > 0 && (p.revents & (events | POLLHUP | POLLERR));
 }
 
 void console_tx(void *ctx, uint8_t byte)
@@ -158,8 +154,8 @@ void console_tx(void *ctx, uint8_t byte)
 }
 
 /* Ctrl-A x quits, Ctrl-A s asks for a framebuffer snapshot, Ctrl-A w for
- * the vCPUs' state, and Ctrl-A Ctrl-A sends one Ctrl-A; Ctrl-A followed by anything else is dropped, as
- * in QEMU. Filters buf in place. */
+ * the vCPUs' state, and Ctrl-A Ctrl-A sends one Ctrl-A; Ctrl-A followed
+ * by anything else is dropped, as in QEMU. Filters buf in place. */
 static size_t unescape(struct console *c, uint8_t *buf, size_t n)
 {
 	size_t out = 0;
@@ -276,7 +272,6 @@ void console_flush(struct console *c)
 void console_destroy(struct console *c, int64_t limit_ms)
 {
 	restore_terminal();
-	c->last_words = true;
 	c->deadline = now_ms() + limit_ms;
 	console_flush(c);
 	while (c->out_len && writable_in_time(c, c->out_fd))

@@ -17,9 +17,10 @@ struct console {
 	int in_fd;
 	int out_fd; /* our own non-blocking description of stdout */
 	int given_out_fd;
-	FILE *err;        /* vmm's own words (lib/log.h): to fd 2, our own description */
-	bool last_words;  /* the run is over: writes may wait, until the deadline */
-	int64_t deadline; /* ms, CLOCK_MONOTONIC */
+	FILE *err; /* vmm's own words (lib/log.h): to fd 2, our own description */
+	/* ms, CLOCK_MONOTONIC: the run is over (console_destroy), and vmm's
+	 * last words may wait until then to be written. 0: never wait. */
+	int64_t deadline;
 	bool in_eof;
 	bool escape;   /* the last byte read was Ctrl-A */
 	bool quit;     /* the user typed Ctrl-A x */

@@ -3,7 +3,6 @@
  * read from kvm_run (sync_regs, 0 ioctls), an MSR through one
  * KVM_GET_ONE_REG, the coalesced ring's indexes, the exits so far. */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "host/gdb.h"
@@ -90,17 +89,6 @@ static void sregs(struct gdb *g, struct vcpu *v)
 		    s->idt.limit, paging_mode_name(paging_mode(s)));
 }
 
-static int number(const char *s, uint64_t *v)
-{
-	char *end;
-
-	if (!s || !*s || *s == '-')
-		return -1;
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return errno || *end ? -1 : 0;
-}
-
 static void msr(struct gdb *g, struct vcpu *v, char **w, int n)
 {
 	struct debug *d = &g->debug;
@@ -108,8 +96,8 @@ static void msr(struct gdb *g, struct vcpu *v, char **w, int n)
 	uint64_t index, value = 0;
 	char id[48] = "";
 
-	if (n < 2 || n > 3 || number(w[1], &index) < 0 || index > 0xffffffffu ||
-	    (set && number(w[2], &value) < 0))
+	if (n < 2 || n > 3 || parse_u64(w[1], &index) < 0 || index > 0xffffffffu ||
+	    (set && parse_u64(w[2], &value) < 0))
 		return gdb_console(g, "usage: monitor msr INDEX [VALUE]  (e.g. msr 0xc0000080)\n");
 	if (d->probe.msrs_one_reg)
 		snprintf(id, sizeof(id), ", id %#llx",
@@ -150,7 +138,7 @@ static void walk(struct gdb *g, struct vcpu *v, const char *arg)
 	struct walk w;
 	uint64_t addr;
 
-	if (number(arg, &addr) < 0)
+	if (parse_u64(arg, &addr) < 0)
 		return gdb_console(g, "usage: monitor walk ADDR\n");
 	paging_walk(&g->vm->mem, s, addr, &w);
 	gdb_console(g, "%#llx on vCPU %d: %s, CR3 %#llx\n", (unsigned long long)addr, v->id,

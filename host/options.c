@@ -157,6 +157,19 @@ int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+int options_parse_ram(const char *s, uint64_t *out, char *err, size_t errlen)
+{
+	if (parse_size(s, out) < 0)
+		return snprintf(err, errlen, "bad memory size '%s' (e.g. 256M)", s), -1;
+	if (*out < RAM_SIZE_MIN || *out > RAM_SIZE_MAX)
+		return snprintf(err, errlen, "memory size '%s' out of range 1M..64G", s), -1;
+	if (*out % PAGE_SIZE) /* KVM maps RAM in pages */
+		return snprintf(err, errlen,
+				"memory size '%s' for -m is not a multiple of the 4K page", s),
+		       -1;
+	return 0;
+}
+
 static int parse_mode(const char *s, enum cpu_mode *mode)
 {
 	static const char *const names[] = { [CPU_MODE_REAL] = "real",
@@ -206,7 +219,7 @@ static int parse_geometry(struct options *o, const char *s, char *err, size_t er
 	return 0;
 }
 
-/* The name of an option as the user would type it: -m, --mode. */
+/* The long option whose value is c; the list's NULL end if none. */
 static const struct option *find(int c)
 {
 	const struct option *o = long_opts;
@@ -216,6 +229,7 @@ static const struct option *find(int c)
 	return o;
 }
 
+/* The name of an option as the user would type it: -m, --mode. */
 static void name_of(int c, char *buf, size_t len)
 {
 	snprintf(buf, len, c == 'm' ? "-m" : "--%s", find(c)->name);
@@ -232,11 +246,11 @@ static int check_path(int c, const char *arg, char *err, size_t errlen)
 	return snprintf(err, errlen, "%s needs a file name, not ''", name), -1;
 }
 
-/* An option given again. The settings QEMU has too (-m, --smp...) keep
- * the last value, as QEMU does, and vmm says so; a second kernel, initrd,
- * command line or snapshot file is refused, since keeping the last would
- * drop what the user meant to add. --module adds one each time; flags are
- * the same once or twice. */
+/* An option given again. The settings QEMU has too (-m, --smp, --cpu...)
+ * keep the last value, as QEMU does, and vmm says so; a second kernel,
+ * initrd, command line or snapshot file is refused, since keeping the last
+ * would drop what the user meant to add. --module and --device add one
+ * each time (never come here); flags are the same once or twice. */
 static int repeated(struct options *o, int c, const char *before, const char *arg, char *err,
 		    size_t errlen)
 {
@@ -295,17 +309,7 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 {
 	switch (c) {
 	case 'm':
-		if (parse_size(arg, &o->ram_size) < 0)
-			return snprintf(err, errlen, "bad memory size '%s' (e.g. 256M)", arg), -1;
-		if (o->ram_size < RAM_SIZE_MIN || o->ram_size > RAM_SIZE_MAX)
-			return snprintf(err, errlen, "memory size '%s' out of range 1M..64G", arg),
-			       -1;
-		if (o->ram_size % PAGE_SIZE) /* KVM maps RAM in pages */
-			return snprintf(err, errlen,
-					"memory size '%s' for -m is not a multiple of the 4K page",
-					arg),
-			       -1;
-		return 0;
+		return options_parse_ram(arg, &o->ram_size, err, errlen);
 	case OPT_MODE:
 		if (parse_mode(arg, &o->guest.mode) < 0)
 			return snprintf(err, errlen, "bad mode '%s' (real, protected or long)",
@@ -439,15 +443,13 @@ static int ambiguous(const char *word, char *err, size_t errlen)
  * missing or unwanted, 0 for an unknown or ambiguous long option. */
 static int bad_option(const char *word, char *err, size_t errlen)
 {
-	for (const struct option *o = long_opts; o->name; o++) {
-		if (o->val != optopt)
-			continue;
+	const struct option *o = find(optopt); /* the end of the list for 0 */
+
+	if (o->name)
 		snprintf(err, errlen, "option --%s %s", o->name,
 			 o->has_arg == required_argument ? "needs an argument"
 							 : "takes no argument");
-		return -1;
-	}
-	if (optopt)
+	else if (optopt)
 		snprintf(err, errlen, "unknown option -%c", optopt);
 	else if (ambiguous(word, err, errlen) == 0)
 		snprintf(err, errlen, "unknown option '%s'", word);
@@ -481,7 +483,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 
 		if (c == '?')
 			return bad_option(argv[optind - 1], err, errlen);
-		if (optarg && *before && c != OPT_MODULE &&
+		if (optarg && *before && c != OPT_MODULE && c != OPT_DEVICE &&
 		    repeated(o, c, *before, optarg, err, errlen) < 0)
 			return -1;
 		*before = optarg;

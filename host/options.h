@@ -62,6 +62,9 @@ void options_defaults(struct options *o);
 /* "64M", "0x1000", "2G": for sizes and addresses. Decimal, or hex after
  * 0x; never octal ("010M" is ten MiB). */
 int parse_size(const char *s, uint64_t *out);
+/* -m's SIZE: parse_size, within RAM_SIZE_MIN..RAM_SIZE_MAX, whole 4K pages
+ * (KVM maps RAM in pages). -1 with err naming SIZE and what is wrong. */
+int options_parse_ram(const char *s, uint64_t *out, char *err, size_t errlen);
 int parse_u64(const char *s, uint64_t *out);
 
 #endif

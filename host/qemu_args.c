@@ -4,6 +4,7 @@
  * other one by name: a run that silently lost an option would not be the
  * run the runner asked for. QEMU spells options with one dash or two, and
  * takes their argument as the next word. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,21 +13,29 @@
 #include "lib/log.h"
 #include "lib/machine.h"
 
-struct qemu_state {
+/* One option being handled: what its handler reads and fills. */
+struct qemu_call {
+	struct options *o;
 	enum qemu_probe probe;
-	bool cpu_given;
+	const struct qemu_opt *opt;
+	const char *arg; /* its argument; a flag's is its name */
+	char *err;
+	size_t errlen;
 };
 
-typedef int opt_fn(struct options *o, struct qemu_state *st, const char *arg, char *err,
-		   size_t errlen);
+typedef int opt_fn(struct qemu_call *c);
 
+/* An option by QEMU's name (without dashes), and what its handler needs
+ * beyond the argument: the field it sets, or the one value vmm takes. */
 struct qemu_opt {
 	const char *name;
 	bool has_arg;
 	opt_fn *fn;
+	size_t field;               /* opt_string, opt_flag: offsetof in struct options */
+	const char *only, *refusal; /* opt_only: the one value, and why no other */
 };
 
-#define FAIL(...) (snprintf(err, errlen, __VA_ARGS__), -1)
+#define FAIL(...) (snprintf(c->err, c->errlen, __VA_ARGS__), -1)
 
 int qemu_args_first(int argc, char **argv)
 {
@@ -38,51 +47,52 @@ int qemu_args_first(int argc, char **argv)
 	return argc > 1 && !strcmp(argv[1], "--qemu") ? 2 : 0;
 }
 
-static int opt_kernel(struct options *o, struct qemu_state *st, const char *arg, char *err,
-		      size_t errlen)
+/* -kernel, -initrd, -append: a string of struct options. */
+static int opt_string(struct qemu_call *c)
 {
-	(void)st, (void)err, (void)errlen;
-	o->guest.image = arg;
+	*(const char **)((char *)c->o + c->opt->field) = c->arg;
 	return 0;
 }
 
-static int opt_initrd(struct options *o, struct qemu_state *st, const char *arg, char *err,
-		      size_t errlen)
+/* -no-reboot, -S (--gdb-wait): a bool of struct options. */
+static int opt_flag(struct qemu_call *c)
 {
-	(void)st, (void)err, (void)errlen;
-	o->guest.initrd = arg;
+	*(bool *)((char *)c->o + c->opt->field) = true;
 	return 0;
 }
 
-static int opt_append(struct options *o, struct qemu_state *st, const char *arg, char *err,
-		      size_t errlen)
+/* Options whose only value vmm takes is the one it always has. */
+static int opt_only(struct qemu_call *c)
 {
-	(void)st, (void)err, (void)errlen;
-	o->guest.cmdline = arg;
+	return strcmp(c->arg, c->opt->only)
+		       ? FAIL("-%s %s: %s", c->opt->name, c->arg, c->opt->refusal)
+		       : 0;
+}
+
+/* -enable-kvm, -nographic, -nodefaults, -no-user-config, -name: what vmm
+ * does anyway, or a name it has no use for. */
+static int opt_ignored(struct qemu_call *c)
+{
+	(void)c;
 	return 0;
 }
 
-/* -m 512 (MiB), -m 2G, -m size=512M[,slots=N,maxmem=SIZE]. */
-static int opt_memory(struct options *o, struct qemu_state *st, const char *arg, char *err,
-		      size_t errlen)
+/* -m 512 (MiB), -m 2G, -m size=512M[,slots=N,maxmem=SIZE]: vmm's -m,
+ * with QEMU's unit when there is no suffix. */
+static int opt_memory(struct qemu_call *c)
 {
-	char size[32];
-	size_t n;
+	char size[32], why[OPTIONS_ERR_LEN];
+	const char *s = strncmp(c->arg, "size=", 5) ? c->arg : c->arg + 5;
+	size_t n = strcspn(s, ",");
 
-	(void)st;
-	if (!strncmp(arg, "size=", 5))
-		arg += 5;
-	n = strcspn(arg, ",");
 	if (n == 0 || n + 2 > sizeof(size))
-		return FAIL("-m %s: bad memory size", arg);
-	memcpy(size, arg, n);
+		return FAIL("-m %s: bad memory size", c->arg);
+	memcpy(size, s, n);
 	size[n] = '\0';
 	if (size[n - 1] >= '0' && size[n - 1] <= '9')
 		strcat(size, "M"); /* QEMU's unit without a suffix */
-	if (parse_size(size, &o->ram_size) < 0)
-		return FAIL("-m %s: bad memory size", arg);
-	if (o->ram_size < RAM_SIZE_MIN || o->ram_size > RAM_SIZE_MAX)
-		return FAIL("-m %s: vmm gives guests 1M to 64G", arg);
+	if (options_parse_ram(size, &c->o->ram_size, why, sizeof(why)) < 0)
+		return FAIL("-m %s: %s", c->arg, why);
 	return 0;
 }
 
@@ -98,8 +108,7 @@ static int smp_key(const char *item, const char *key, uint64_t *out)
 
 /* -smp N or -smp [cpus=]N[,sockets=S,dies=D,cores=C,threads=T,maxcpus=M]:
  * vmm has flat topology, so only the count matters. */
-static int opt_smp(struct options *o, struct qemu_state *st, const char *arg, char *err,
-		   size_t errlen)
+static int opt_smp(struct qemu_call *c)
 {
 	static const char *const keys[] = {
 		"cpus", "sockets", "dies", "cores", "threads", "maxcpus"
@@ -107,10 +116,9 @@ static int opt_smp(struct options *o, struct qemu_state *st, const char *arg, ch
 	uint64_t v[6] = { 0, 1, 1, 1, 1, 0 };
 	char buf[128], *save = NULL;
 
-	(void)st;
-	if (strlen(arg) >= sizeof(buf))
-		return FAIL("-smp %s: too long", arg);
-	strcpy(buf, arg);
+	if (strlen(c->arg) >= sizeof(buf))
+		return FAIL("-smp %s: too long", c->arg);
+	strcpy(buf, c->arg);
 	for (char *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
 		int r = -1;
 
@@ -119,32 +127,34 @@ static int opt_smp(struct options *o, struct qemu_state *st, const char *arg, ch
 		if (r == -1 && p == buf && parse_u64(p, &v[0]) == 0 && v[0] >= 1 && v[0] <= SMP_MAX)
 			r = 0;
 		if (r < 0)
-			return FAIL("-smp %s: bad or unknown '%s' (vmm takes 1..%d CPUs)", arg, p,
-				    SMP_MAX);
+			return FAIL("-smp %s: bad or unknown '%s' (vmm takes 1..%d CPUs)", c->arg,
+				    p, SMP_MAX);
 	}
 	if (!v[0])
 		v[0] = v[1] * v[2] * v[3] * v[4];
 	if (v[0] > SMP_MAX || (v[5] && v[5] < v[0]))
-		return FAIL("-smp %s: bad CPU count (maxcpus below cpus, or above %d)", arg,
+		return FAIL("-smp %s: bad CPU count (maxcpus below cpus, or above %d)", c->arg,
 			    SMP_MAX);
-	o->smp = (int)v[0];
+	c->o->smp = (int)v[0];
 	return 0;
 }
 
-static int opt_cpu(struct options *o, struct qemu_state *st, const char *arg, char *err,
-		   size_t errlen)
+/* -cpu, -machine, -device: "help" and "?" are probes. */
+static bool is_help(const char *arg)
 {
-	if (!strcmp(arg, "help") || !strcmp(arg, "?")) {
-		st->probe = QEMU_CPU_HELP;
+	return !strcmp(arg, "help") || !strcmp(arg, "?");
+}
+
+static int opt_cpu(struct qemu_call *c)
+{
+	char why[CPU_MODEL_ERR_LEN];
+
+	if (is_help(c->arg)) {
+		c->probe = QEMU_CPU_HELP;
 		return 0;
 	}
-	st->cpu_given = true;
-	if (cpu_model_parse(arg, &o->cpu, err, errlen) < 0) {
-		char why[CPU_MODEL_ERR_LEN];
-
-		snprintf(why, sizeof(why), "%s", err);
-		return FAIL("-cpu %s: %s", arg, why);
-	}
+	if (cpu_model_parse(c->arg, &c->o->cpu, why, sizeof(why)) < 0)
+		return FAIL("-cpu %s: %s", c->arg, why);
 	return 0;
 }
 
@@ -164,7 +174,7 @@ static int accel_ok(const char *list)
 }
 
 /* One -machine property; every value vmm gives is the machine it builds. */
-static int machine_prop(struct options *o, const char *p, char *err, size_t errlen)
+static int machine_prop(struct qemu_call *c, const char *p)
 {
 	static const char *const types[] = { "pc", "q35", "microvm" };
 
@@ -185,148 +195,89 @@ static int machine_prop(struct options *o, const char *p, char *err, size_t errl
 		return FAIL("-machine %s: vmm's PIC, IOAPIC and LAPICs are all in the kernel (on)",
 			    p);
 	if (!strcmp(p, "pit=on") || !strcmp(p, "pit=off")) {
-		o->no_pit = p[5] == 'f';
+		c->o->no_pit = p[5] == 'f';
 		return 0;
 	}
 	return FAIL("-machine %s: vmm takes type, accel=kvm, kernel-irqchip=on, pit=on|off", p);
 }
 
-static int opt_machine(struct options *o, struct qemu_state *st, const char *arg, char *err,
-		       size_t errlen)
+static int opt_machine(struct qemu_call *c)
 {
 	char buf[256], *save = NULL;
 
-	if (!strcmp(arg, "help") || !strcmp(arg, "?")) {
-		st->probe = QEMU_MACHINE_HELP;
+	if (is_help(c->arg)) {
+		c->probe = QEMU_MACHINE_HELP;
 		return 0;
 	}
-	if (strlen(arg) >= sizeof(buf))
-		return FAIL("-machine %s: too long", arg);
-	strcpy(buf, arg);
+	if (strlen(c->arg) >= sizeof(buf))
+		return FAIL("-machine %s: too long", c->arg);
+	strcpy(buf, c->arg);
 	for (char *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save))
-		if (machine_prop(o, p, err, errlen) < 0)
+		if (machine_prop(c, p) < 0)
 			return -1;
 	return 0;
 }
 
-static int opt_accel(struct options *o, struct qemu_state *st, const char *arg, char *err,
-		     size_t errlen)
+static int opt_accel(struct qemu_call *c)
 {
-	(void)o, (void)st;
-	if (strncmp(arg, "kvm", 3) || (arg[3] && arg[3] != ','))
-		return FAIL("-accel %s: vmm runs guests on KVM only", arg);
+	if (strncmp(c->arg, "kvm", 3) || (c->arg[3] && c->arg[3] != ','))
+		return FAIL("-accel %s: vmm runs guests on KVM only", c->arg);
 	return 0;
 }
 
-static int opt_device(struct options *o, struct qemu_state *st, const char *arg, char *err,
-		      size_t errlen)
+static int opt_device(struct qemu_call *c)
 {
 	char why[OPTIONS_ERR_LEN];
 
-	if (!strcmp(arg, "help") || !strcmp(arg, "?")) {
-		st->probe = QEMU_DEVICE_HELP;
+	if (is_help(c->arg)) {
+		c->probe = QEMU_DEVICE_HELP;
 		return 0;
 	}
-	if (device_opts_parse(o, arg, true, why, sizeof(why)) < 0)
-		return FAIL("-device %s: %s", arg, why);
+	if (device_opts_parse(c->o, c->arg, true, why, sizeof(why)) < 0)
+		return FAIL("-device %s: %s", c->arg, why);
 	return 0;
 }
 
-/* Options whose only value vmm takes is the one it always has. */
-static int opt_serial(struct options *o, struct qemu_state *st, const char *arg, char *err,
-		      size_t errlen)
+static int opt_global(struct qemu_call *c)
 {
-	(void)o, (void)st;
-	return strcmp(arg, "stdio") ? FAIL("-serial %s: vmm's serial port is stdio", arg) : 0;
-}
-
-static int opt_display(struct options *o, struct qemu_state *st, const char *arg, char *err,
-		       size_t errlen)
-{
-	(void)o, (void)st;
-	return strcmp(arg, "none") ? FAIL("-display %s: vmm has no display (none)", arg) : 0;
-}
-
-static int opt_vnc(struct options *o, struct qemu_state *st, const char *arg, char *err,
-		   size_t errlen)
-{
-	(void)o, (void)st;
-	return strcmp(arg, "none") ? FAIL("-vnc %s: vmm has no VNC server (none)", arg) : 0;
-}
-
-static int opt_global(struct options *o, struct qemu_state *st, const char *arg, char *err,
-		      size_t errlen)
-{
-	(void)st;
-	if (!strcmp(arg, "kvm-pit.lost_tick_policy=discard") ||
-	    !strcmp(arg, "kvm-pit.lost_tick_policy=delay")) {
-		o->pit_discard = arg[strlen(arg) - 1] == 'd'; /* discard */
+	if (!strcmp(c->arg, "kvm-pit.lost_tick_policy=discard") ||
+	    !strcmp(c->arg, "kvm-pit.lost_tick_policy=delay")) {
+		c->o->pit_discard = c->arg[strlen(c->arg) - 1] == 'd'; /* discard */
 		return 0;
 	}
-	return FAIL("-global %s: vmm takes kvm-pit.lost_tick_policy=discard|delay", arg);
-}
-
-static int opt_ignored(struct options *o, struct qemu_state *st, const char *arg, char *err,
-		       size_t errlen)
-{
-	(void)o, (void)st, (void)arg, (void)err, (void)errlen;
-	return 0;
-}
-
-static int opt_no_reboot(struct options *o, struct qemu_state *st, const char *arg, char *err,
-			 size_t errlen)
-{
-	(void)st, (void)arg, (void)err, (void)errlen;
-	o->no_reboot = true;
-	return 0;
+	return FAIL("-global %s: vmm takes kvm-pit.lost_tick_policy=discard|delay", c->arg);
 }
 
 /* -gdb DEV: QEMU's chardev forms tcp:[HOST]:PORT and unix:PATH (options
- * after a comma, such as server=on, are what vmm does anyway). */
-static int opt_gdb(struct options *o, struct qemu_state *st, const char *arg, char *err,
-		   size_t errlen)
+ * after a comma, such as server=on, are what vmm does anyway). -s is
+ * -gdb tcp::1234 (vmm listens on 127.0.0.1 unless a host is given). */
+static int opt_gdb(struct qemu_call *c)
 {
-	char spec[sizeof(o->gdb_addr.path) + 8];
+	const char *dev = c->opt->has_arg ? c->arg : "tcp::1234";
+	char spec[sizeof(c->o->gdb_addr.path) + 8];
 	const char *p = spec;
 
-	(void)st;
-	snprintf(spec, sizeof(spec), "%.*s", (int)strcspn(arg, ","), arg);
+	snprintf(spec, sizeof(spec), "%.*s", (int)strcspn(dev, ","), dev);
 	if (!strncmp(p, "tcp:", 4))
 		p += *(p + 4) == ':' ? 5 : 4;
-	o->gdb = true;
-	return options_parse_gdb(&o->gdb_addr, p, err, errlen);
+	c->o->gdb = true;
+	return options_parse_gdb(&c->o->gdb_addr, p, c->err, c->errlen);
 }
 
-/* -s: -gdb tcp::1234 (vmm listens on 127.0.0.1 unless a host is given). */
-static int opt_gdb_port(struct options *o, struct qemu_state *st, const char *arg, char *err,
-			size_t errlen)
+static int opt_probe(struct qemu_call *c)
 {
-	(void)arg;
-	return opt_gdb(o, st, "tcp::1234", err, errlen);
-}
-
-/* -S: the CPUs wait for gdb's continue (--gdb-wait). */
-static int opt_gdb_wait(struct options *o, struct qemu_state *st, const char *arg, char *err,
-			size_t errlen)
-{
-	(void)st, (void)arg, (void)err, (void)errlen;
-	o->gdb_wait = true;
+	c->probe = c->opt->name[0] == 'v' ? QEMU_VERSION_LINE : QEMU_HELP;
 	return 0;
 }
 
-static int opt_probe(struct options *o, struct qemu_state *st, const char *arg, char *err,
-		     size_t errlen)
-{
-	(void)o, (void)err, (void)errlen;
-	st->probe = arg[0] == 'v' ? QEMU_VERSION_LINE : QEMU_HELP;
-	return 0;
-}
+#define FIELD(f) .field = offsetof(struct options, f)
+#define ONLY(value, why) .only = value, .refusal = why
 
 /* Every option vmm takes, by QEMU's name (without dashes). */
 static const struct qemu_opt table[] = {
-	{ "kernel", true, opt_kernel },
-	{ "initrd", true, opt_initrd },
-	{ "append", true, opt_append },
+	{ "kernel", true, opt_string, FIELD(guest.image) },
+	{ "initrd", true, opt_string, FIELD(guest.initrd) },
+	{ "append", true, opt_string, FIELD(guest.cmdline) },
 	{ "m", true, opt_memory },
 	{ "smp", true, opt_smp },
 	{ "cpu", true, opt_cpu },
@@ -335,17 +286,17 @@ static const struct qemu_opt table[] = {
 	{ "accel", true, opt_accel },
 	{ "enable-kvm", false, opt_ignored },
 	{ "device", true, opt_device },
-	{ "serial", true, opt_serial },
-	{ "display", true, opt_display },
-	{ "vnc", true, opt_vnc },
+	{ "serial", true, opt_only, ONLY("stdio", "vmm's serial port is stdio") },
+	{ "display", true, opt_only, ONLY("none", "vmm has no display (none)") },
+	{ "vnc", true, opt_only, ONLY("none", "vmm has no VNC server (none)") },
 	{ "nographic", false, opt_ignored },
 	{ "nodefaults", false, opt_ignored },
 	{ "no-user-config", false, opt_ignored },
 	{ "name", true, opt_ignored },
-	{ "no-reboot", false, opt_no_reboot },
+	{ "no-reboot", false, opt_flag, FIELD(no_reboot) },
 	{ "global", true, opt_global },
-	{ "s", false, opt_gdb_port },
-	{ "S", false, opt_gdb_wait },
+	{ "s", false, opt_gdb },
+	{ "S", false, opt_flag, FIELD(gdb_wait) }, /* the CPUs wait for gdb's continue */
 	{ "gdb", true, opt_gdb },
 	{ "h", false, opt_probe },
 	{ "help", false, opt_probe },
@@ -380,10 +331,10 @@ static void qemu_defaults(struct options *o)
 int qemu_args_parse(struct options *o, int argc, char **argv, int first, enum qemu_probe *probe,
 		    char *err, size_t errlen)
 {
-	struct qemu_state st = { QEMU_RUN, false };
+	struct qemu_call call = { o, QEMU_RUN, NULL, NULL, err, errlen }, *c = &call;
 
 	qemu_defaults(o);
-	for (int i = first; i < argc && st.probe == QEMU_RUN; i++) {
+	for (int i = first; i < argc && c->probe == QEMU_RUN; i++) {
 		const struct qemu_opt *opt = find(argv[i]);
 
 		if (argv[i][0] != '-')
@@ -394,13 +345,15 @@ int qemu_args_parse(struct options *o, int argc, char **argv, int first, enum qe
 				    argv[i]);
 		if (opt->has_arg && i + 1 == argc)
 			return FAIL("%s: requires an argument", argv[i]);
-		if (opt->fn(o, &st, opt->has_arg ? argv[++i] : opt->name, err, errlen) < 0)
+		c->opt = opt;
+		c->arg = opt->has_arg ? argv[++i] : opt->name;
+		if (opt->fn(c) < 0)
 			return -1;
 	}
-	*probe = st.probe;
-	if (st.probe == QEMU_RUN && !o->guest.image)
+	*probe = c->probe;
+	if (c->probe == QEMU_RUN && !o->guest.image)
 		return FAIL("no -kernel given: vmm runs -kernel images only");
-	if (st.probe == QEMU_RUN && o->gdb_wait && !o->gdb)
+	if (c->probe == QEMU_RUN && o->gdb_wait && !o->gdb)
 		return FAIL("-S: vmm has no monitor to continue from; with -s or -gdb, gdb does");
 	return 0;
 }
@@ -423,7 +376,7 @@ void qemu_args_usage(FILE *f, const char *vmm_version)
 	      "-kernel FILE         multiboot kernel, Linux bzImage (or flat image)\n"
 	      "-initrd FILE         Linux initrd; multiboot modules 'file args,file args'\n"
 	      "-append CMDLINE      the kernel's command line\n"
-	      "-m [size=]SIZE       RAM (MiB without a suffix; 1M to 64G)\n"
+	      "-m [size=]SIZE       RAM (MiB without a suffix; 1M to 64G, 4K pages)\n"
 	      "-smp [cpus=]N[,sockets=,dies=,cores=,threads=,maxcpus=]  vCPUs (1 to 254)\n"
 	      "-cpu MODEL[,+F,-F,F=on|off,vendor=,family=,model=,stepping=,model-id=,enforce]\n"
 	      "                     CPU model from what KVM supports (default qemu64; help)\n"

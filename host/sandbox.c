@@ -110,6 +110,17 @@ static int build(struct sock_filter *p, const struct rule *rules, int nr_rules)
 	return n;
 }
 
+/* The ioctls any run may make after setup (vCPUs, devices, the console).
+ * KVM_SET_SREGS: what an ACPI S3 resume sets (vmm.c's on_resume) and a
+ * debugger writes; KVM_IOEVENTFD: pci-testdev's eventfd tests. */
+static const uint32_t base_ioctls[] = {
+	KVM_RUN,          KVM_IRQ_LINE,  KVM_GET_MP_STATE, KVM_GET_VCPU_EVENTS,
+	KVM_GET_REGS,     KVM_SET_REGS,  KVM_GET_SREGS,    KVM_GET_DIRTY_LOG,
+	TCGETS,           TCSETS,        TCSETSW,          KVM_SET_SREGS,
+	KVM_SET_MP_STATE, KVM_GET_PIT2,  KVM_SET_PIT2,     KVM_GET_IRQCHIP,
+	KVM_SET_IRQCHIP,  KVM_IOEVENTFD,
+};
+
 /* The ioctls a debugger adds (host/gdb.c, vm/debug.c): guest debugging,
  * registers one at a time or in lists, x87/SSE state, translations. */
 static const uint32_t gdb_ioctls[] = {
@@ -121,17 +132,7 @@ void sandbox_install(const struct sandbox_fds *fds)
 {
 	struct rule rules[] = {
 		{ SYS_read, 0, 0, 1, { STDIN_FILENO } },
-		/* From KVM_SET_SREGS: what an ACPI S3 resume sets (vmm.c's
-		 * on_resume) and a debugger writes; KVM_IOEVENTFD: pci-testdev's
-		 * eventfd tests. */
-		{ SYS_ioctl,
-		  1,
-		  0,
-		  18,
-		  { KVM_RUN, KVM_IRQ_LINE, KVM_GET_MP_STATE, KVM_GET_VCPU_EVENTS, KVM_GET_REGS,
-		    KVM_SET_REGS, KVM_GET_SREGS, KVM_GET_DIRTY_LOG, TCGETS, TCSETS, TCSETSW,
-		    KVM_SET_SREGS, KVM_SET_MP_STATE, KVM_GET_PIT2, KVM_SET_PIT2, KVM_GET_IRQCHIP,
-		    KVM_SET_IRQCHIP, KVM_IOEVENTFD } },
+		{ SYS_ioctl, 1, 0, 0, { 0 } }, /* base_ioctls, gdb_ioctls */
 		{ SYS_openat, 2, O_ACCMODE, 1, { O_WRONLY } },
 		{ SYS_accept4, 0, 0, 1, { (uint32_t)fds->listen } },
 		{ SYS_recvfrom, -1, 0, 0, { 0 } },
@@ -144,6 +145,8 @@ void sandbox_install(const struct sandbox_fds *fds)
 	for (int i = 0; i < SANDBOX_MAX_FDS; i++)
 		if (fds->read[i] >= 0)
 			add_value(&rules[0], (uint32_t)fds->read[i]);
+	for (size_t i = 0; i < sizeof(base_ioctls) / sizeof(base_ioctls[0]); i++)
+		add_value(&rules[1], base_ioctls[i]);
 	for (size_t i = 0; fds->listen >= 0 && i < sizeof(gdb_ioctls) / sizeof(gdb_ioctls[0]); i++)
 		add_value(&rules[1], gdb_ioctls[i]);
 	fprog.len = (unsigned short)build(prog, rules, nr_rules);

@@ -91,9 +91,9 @@ void signals_install(void)
 {
 	struct sigaction sys = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO };
 	struct sigaction stop = { .sa_sigaction = on_stop, .sa_flags = SA_SIGINFO };
-	sigset_t handled;
+	sigset_t none;
 
-	sigemptyset(&handled);
+	sigemptyset(&none);
 	/* One stop handler at a time: the sender and the signal it records
 	 * stay a pair. */
 	sigemptyset(&stop.sa_mask);
@@ -118,8 +118,9 @@ void signals_install(void)
 		die_errno("sigaction(SIGSYS)");
 	/* A parent may have left signals blocked (the mask survives exec): a
 	 * blocked SIGTERM could not stop vmm. Now that each has its handler,
-	 * let them in, including any already pending. */
-	sigprocmask(SIG_SETMASK, &handled, NULL);
+	 * let them in, including any already pending: the whole mask is
+	 * cleared. */
+	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 void signals_on_fatal(void (*cleanup)(void))

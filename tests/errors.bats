@@ -217,6 +217,68 @@ load helpers
 		"--smp given twice: the last one, '2', counts ('3' does not)"
 }
 
+@test "each setting README lists, given twice: the last one counts, and vmm says so" {
+	local c f
+	printf '\xfa\xf4%.0s' {1..8} >"$T/pad64.bin" # cli; hlt, then hello64 at +16
+	cat "$GUESTS/hello64.bin" >>"$T/pad64.bin"
+	# OPTION|FIRST|LAST|the rest of the command line: where FIRST would make
+	# the run end otherwise (spin for hours, a real-mode start, an overlap
+	# with the boot area, a halt, an 8x8 picture, no KVM).
+	local -a cases=(
+		"--timeout|10000|0.5|$GUESTS/spin64.bin"
+		"--mode|real|long|$GUESTS/hello64.bin"
+		"--load|0xfff|0x200000|$GUESTS/hello64.bin"
+		"--entry|0x100000|0x100010|$T/pad64.bin"
+		"--fb|8x8|16x4|--fb-png|$T/fb.png|$GUESTS/hello64.bin"
+		"--kvm-device|$T/no-kvm|/dev/kvm|$GUESTS/hello64.bin"
+		"--cpu|qemu64,-lm|qemu64|--append|+lm|$GUESTS/cpumodel.elf"
+		"--gdb|unix:$T/a.sock|unix:$T/b.sock|$GUESTS/hello64.bin"
+	)
+	for c in "${cases[@]}"; do
+		echo "case: $c"
+		IFS='|' read -ra f <<<"$c"
+		vmm "${f[0]}" "${f[1]}" "${f[0]}" "${f[2]}" "${f[@]:3}"
+		assert_stderr_has \
+			"${f[0]} given twice: the last one, '${f[2]}', counts ('${f[1]}' does not)"
+		case ${f[0]} in
+		--timeout)
+			assert_status 124
+			assert_stderr_has "timeout: guest still running after 0.5 s" ;;
+		--cpu) # cpumodel: +lm present, debug exit 0
+			assert_status 1 ;;
+		--gdb)
+			assert_status 0
+			assert_stderr_has "gdb: listening on $T/b.sock" ;;
+		--fb)
+			assert_status 0
+			[ "$("$BATS_TEST_DIRNAME/fbpng.py" size "$T/fb.png")" = "16 4" ] ;;
+		*)
+			assert_status 0
+			assert_stdout $'Hello from long mode!\r\n' ;;
+		esac
+	done
+}
+
+@test "--device given twice adds two devices (no note); the same one twice is refused" {
+	vmm --device pc-testdev --device pci-testdev "$GUESTS/pcitestdev.elf"
+	assert_status 1
+	refute_grep -q "given twice" "$ERR"
+	vmm --device pci-testdev --device pci-testdev "$GUESTS/pcitestdev.elf"
+	assert_error 2 "pci-testdev given twice"
+}
+
+@test "a flag given twice is the same as once: no note, the same run" {
+	vmm --stats "$GUESTS/hello64.bin"
+	assert_status 0
+	assert_stderr_has "vmm stats:"
+	cp "$OUT" "$T/once.out"
+	vmm --stats --stats --no-coalesce --no-coalesce "$GUESTS/hello64.bin"
+	assert_status 0
+	cmp "$OUT" "$T/once.out" || { show; false; }
+	assert_stderr_has "vmm stats:"
+	refute_grep -q "given twice" "$ERR"
+}
+
 @test "a second kernel, initrd, command line or snapshot file is refused: the last would drop the first" {
 	vmm --kernel "$GUESTS/hello64.bin" --kernel "$GUESTS/hello16.bin"
 	assert_error 2 "--kernel given twice" "then '$GUESTS/hello16.bin'"

@@ -232,7 +232,7 @@ DEBUG64_OUT=$'Hello through FS_BASE!\r\ncount 1\r\ncount 2\r\ncount 3\r\n'
 		-ex 'monitor regs' -ex 'monitor sregs' -ex 'monitor walk 0x100040' \
 		-ex 'monitor walk 0x800000000000' -ex 'monitor ring' -ex 'monitor exits' \
 		-ex 'monitor reglist' -ex 'monitor debug' -ex 'monitor msr' -ex 'monitor nonsense' \
-		-ex continue "$GUESTS/debug64.elf"
+		-ex 'monitor walk 010' -ex 'monitor walk +0x10' -ex continue "$GUESTS/debug64.elf"
 	assert_status 1
 	gdb_has "vmm monitor commands" "from kvm_run->s.regs.regs (sync_regs): 0 ioctls" \
 		"rip 0000000000100040" "KVM_SYNC_X86_SREGS in kvm_valid_regs" \
@@ -241,6 +241,8 @@ DEBUG64_OUT=$'Hello through FS_BASE!\r\ncount 1\r\ncount 2\r\ncount 3\r\n'
 		"-> not canonical" "coalesced ring:" "0x3f8:" "vCPU 0: IO " "DEBUG " \
 		"KVM_GET_REG_LIST" "this KVM (measured on a scratch VM)" "usage: monitor msr" \
 		"unknown monitor command 'nonsense'"
+	# Numbers as on vmm's command line: decimal or 0x hex, never octal, no sign.
+	gdb_has "0xa on vCPU 0:" "usage: monitor walk ADDR"
 }
 
 # --- the protocol, from a raw client ---------------------------------------

@@ -145,6 +145,15 @@ same_as_qemu() {
 	done
 }
 
+@test "qemu: -m not a multiple of the 4K page: a usage error naming -m (vmm's check), not KVM's" {
+	local m
+	for m in 1025K size=4097K,slots=2 0x100001K; do
+		echo "-m '$m'"
+		qvmm -m "$m" -kernel "$GUESTS/hello64.bin"
+		assert_error 1 "-m $m: memory size" "not a multiple of the 4K page"
+	done
+}
+
 @test "qemu: QEMU 7.2 ends with status 1 on bad options too" {
 	need_qemu
 	for bad in "-foo" "-device nosuchdevice" "-cpu nosuchmodel" "-m"; do
@@ -207,7 +216,7 @@ same_as_qemu() {
 	grep -qx $'ok\r' "$OUT" || { show; return 1; }
 }
 
-@test "qemu: a runner's timeout (SIGTERM): 'terminating on signal 15' and status 0, as QEMU" {
+@test "qemu: a runner's timeout (SIGTERM), SIGINT, SIGHUP: 'terminating on signal N' and status 0, as QEMU" {
 	rm -f "$T/bg.status"
 	( st=0
 	  timeout -k 5 1 "$VMM" --qemu "${QARGS[@]}" -kernel "$GUESTS/biosstate.elf" \
@@ -216,13 +225,18 @@ same_as_qemu() {
 	wait_until test -s "$T/bg.status"
 	[ "$(cat "$T/bg.status")" -eq 124 ]
 	assert_stderr_has "terminating on signal 15 from pid"
-	# Sent directly: vmm's own status is QEMU's, 0.
-	vmm_bg --qemu "${QARGS[@]}" -kernel "$GUESTS/biosstate.elf" -append spin
-	wait_until grep -q . "$ERR" # the first warning: it runs
-	kill -TERM "$VMM_PID"
-	vmm_reap
-	assert_status 0
-	assert_stderr_has "terminating on signal 15 from pid $BASHPID"
+	# Sent directly: vmm's own status is QEMU's, 0, for each signal QEMU
+	# ends on (its os-posix.c termsig handler).
+	local sig
+	for sig in TERM:15 INT:2 HUP:1; do
+		echo "SIG${sig%:*}"
+		vmm_bg --qemu "${QARGS[@]}" -kernel "$GUESTS/biosstate.elf" -append spin
+		wait_until grep -q . "$ERR" # the first warning: it runs
+		kill -"${sig%:*}" "$VMM_PID"
+		vmm_reap
+		assert_status 0
+		assert_stderr_has "terminating on signal ${sig#*:} from pid $BASHPID"
+	done
 }
 
 @test "qemu: warnings say 'warning:', so runners that ignore those lines do" {
@@ -303,6 +317,12 @@ same_as_qemu() {
 	assert_error 2 "'e1000' is not a device vmm has"
 	vmm --device pc-testdev --device pc-testdev "$GUESTS/mbelf.elf"
 	assert_error 2 "pc-testdev given twice"
+	# Every property is checked, not only the first; the flag devices take
+	# only id=.
+	vmm --device pc-testdev,id=a,bogus=1 "$GUESTS/mbelf.elf"
+	assert_error 2 "pc-testdev: unknown property 'bogus=1'"
+	vmm --device pci-testdev,id=a "$GUESTS/pcitestdev.elf"
+	assert_status 1
 }
 
 # --- CPU models ------------------------------------------------------------

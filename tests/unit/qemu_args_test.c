@@ -77,6 +77,11 @@ static void check_memory_and_cpus(void)
 	CHECK(parse(K, "-machine", "type=microvm,kernel-irqchip=on", NULL) == 0,
 	      "-machine type=microvm,kernel-irqchip=on: %s", err);
 	CHECK(parse(K, "-accel", "kvm", NULL) == 0, "-accel kvm");
+	CHECK(parse(K, "-global", "kvm-pit.lost_tick_policy=discard", "-global",
+		    "kvm-pit.lost_tick_policy=delay", NULL) == 0 &&
+		      !o.pit_discard,
+	      "-global kvm-pit.lost_tick_policy=delay, after discard: %s", err);
+	CHECK(parse(K, "-nographic", NULL) == 0, "-nographic: %s", err);
 	CHECK(parse(K, "-s", NULL) == 0 && o.gdb && !o.gdb_wait && o.gdb_addr.port == 1234 &&
 		      !o.gdb_addr.host[0],
 	      "-s: gdb on port 1234 of the loopback address: %s", err);
@@ -124,16 +129,25 @@ static void check_refusals(void)
 		{ "-accel", "tcg", "-accel tcg: vmm runs guests on KVM only" },
 		{ "-machine", "accel=tcg", "-machine accel=tcg" },
 		{ "-machine", "kernel_irqchip=split", "kernel_irqchip=split" },
+		{ "-machine", "kernel-irqchip=off",
+		  "-machine kernel-irqchip=off: vmm's PIC, IOAPIC" },
 		{ "-machine", "vmport=on", "-machine vmport=on" },
 		{ "-machine", "virt", "virt: unknown machine type" },
 		{ "-device", "e1000", "-device e1000: 'e1000' is not a device" },
 		{ "-device", "pc-testdev,foo=1", "unknown property 'foo=1'" },
+		{ "-device", "pc-testdev,id=a,bogus=1", "pc-testdev: unknown property 'bogus=1'" },
+		{ "-device", "pci-testdev,id=a,id=b,x", "pci-testdev: unknown property 'x'" },
 		{ "-device", "isa-debug-exit,iobase=0x10000", "bad property 'iobase=0x10000'" },
 		{ "-cpu", "Skylake-Server", "-cpu Skylake-Server: unknown CPU model" },
 		{ "-cpu", "qemu64,+nosuch", "unknown CPU feature 'nosuch'" },
 		{ "-cpu", "max,hv_time", "unknown CPU feature 'hv_time'" },
-		{ "-m", "0", "-m 0: vmm gives guests 1M to 64G" },
+		{ "-m", "0", "-m 0: memory size '0M' out of range 1M..64G" },
 		{ "-m", "lots", "-m lots: bad memory size" },
+		{ "-m", "1025K",
+		  "-m 1025K: memory size '1025K' for -m is not a multiple of the 4K page" },
+		{ "-m", "size=4097K,slots=2",
+		  "-m size=4097K,slots=2: memory size '4097K' for -m is not a multiple of the 4K "
+		  "page" },
 		{ "-smp", "0", "-smp 0: bad or unknown '0'" },
 		{ "-smp", "300", "-smp 300" },
 		{ "-smp", "3,maxcpus=2", "-smp 3,maxcpus=2: bad CPU count" },
