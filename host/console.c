@@ -12,6 +12,7 @@
 
 #include "host/console.h"
 #include "host/signals.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 
 /* The terminal to restore lives at file scope: a fatal-signal handler
@@ -60,14 +61,6 @@ static int own_output(int fd)
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	own = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	return own >= 0 ? own : fd; /* e.g. a socket: blocking, as given */
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 /* Whether fd can take more within the last words' time; never during the
