@@ -81,4 +81,20 @@
 	mov	%eax, 8(%rdi)
 .endm
 
+/*
+ * fail_and_done: two ends for a test guest.  fail prints the string at
+ * RSI and exits with 1 to the debug exit port (status 3); done exits with
+ * AL (0: status 1).
+ */
+.macro fail_and_done
+fail:
+	serial_puts
+	mov	$1, %eax
+done:
+	mov	$DEBUG_EXIT_PORT, %dx
+	out	%al, (%dx)
+	cli
+	hlt
+.endm
+
 #endif

@@ -120,14 +120,7 @@ loop_back:
 	jne	fail
 	ret
 
-fail:
-	serial_puts
-	mov	$1, %eax
-done:
-	mov	$DEBUG_EXIT_PORT, %dx
-	out	%al, (%dx)
-	cli
-	hlt
+	fail_and_done
 
 aux_ok:		.asciz	"aux loop: ok\n"
 irq_ok:		.asciz	"irq12: ok\n"

@@ -70,14 +70,7 @@ _start:
 	serial_puts
 	xor	%eax, %eax
 	jmp	done
-fail:
-	serial_puts
-	mov	$1, %eax
-done:
-	mov	$DEBUG_EXIT_PORT, %dx
-	out	%al, (%dx)
-	cli
-	hlt
+	fail_and_done
 
 yes:		.asciz	"tsc-deadline: yes\n"
 no:		.asciz	"tsc-deadline: no\n"
