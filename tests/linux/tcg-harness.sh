@@ -19,8 +19,8 @@
 # its ttyS1 every second.
 #   --freeze S   no heartbeat for S s (default 30): the outer VM froze
 #                (HARNESS-VERDICT: outer-vm-froze; the emulator's fault)
-#   --silence S  no console output for S s while the heartbeat goes on
-#                (default 120; 0 = never; never by default with
+#   --silence S  no console output for S s, once the command started,
+#                while the heartbeat goes on (default 120; 0 = never; never by default with
 #                --interactive): the command hung (HARNESS-VERDICT:
 #                inner-silent), with every thread's state in the report
 #   --kick S     send the agent a byte every S s (default 0 = never): a
