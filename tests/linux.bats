@@ -292,6 +292,15 @@ sym_addr() {
 	refute_grep -q "HARNESS-VERDICT: outer-vm-froze" "$OUT"
 }
 
+# The watcher alone, with a fake outer VM (no QEMU): a host slow to boot the
+# outer kernel, quiet, for longer than --silence is not a silent command.
+@test "harness watcher: a quiet outer boot is not a silent command; silence counts from the command's start" {
+	run python3 "$LINUX/watch-fake.py" "$LINUX/harness-watch.py" "$T"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"verdict inner-silent"* ]]
+}
+
 # tmux_wait TEXT: poll the pane until TEXT shows; give up at once when the
 # harness did (a HARNESS-VERDICT line), else within the harness's own limit
 # (a loaded machine boots the outer VM slowly).
