@@ -120,6 +120,25 @@ DEBUG64_OUT=$'Hello through FS_BASE!\r\ncount 1\r\ncount 2\r\ncount 3\r\n'
 		$'Old value = 1\nNew value = 2' $'Old value = 2\nNew value = 3'
 }
 
+# Where KVM ignores data breakpoints the vCPUs single-step while a watch is
+# set, and a stepped HLT does not halt (KVM ends the step after it): a
+# guest's `cli; hlt` looped for ever under steps, the run never ended and
+# gdb waited in continue. --smp 2: the AP writes the counter while vCPU 0
+# spins elsewhere; then both halt for good and gdb reads the end.
+@test "gdb: a watchpoint set while the guest halts for good: the run ends, gdb reads it (--smp 2)" {
+	need_gdb
+	gdb_session --smp 2 "$GUESTS/smp64.bin" -- -ex 'watch *(int *)&count' -ex continue \
+		-ex 'info threads' -ex continue "$GUESTS/smp64.elf"
+	assert_status 0
+	assert_stdout $'cpu 0 up\r\ncpu 1 up\r\nall 2 cpus up\r\n'
+	gdb_has "Thread 2 hit Hardware watchpoint 1: *(int *)&count" $'Old value = 0\nNew value = 1' \
+		"* 2    Thread 2 (vCPU 1, long mode) halt ()" "exited normally"
+	gdb_session "$GUESTS/hello64.bin" -- -ex 'watch *(int *)0x200000' -ex continue \
+		"$GUESTS/hello64.elf"
+	assert_status 0
+	gdb_has "exited normally"
+}
+
 @test "gdb: monitor msr reads and writes FS_BASE with KVM_GET/SET_ONE_REG; no KVM_GET_REGS" {
 	need_gdb
 	need_strace
