@@ -202,6 +202,28 @@ DEBUG64_OUT=$'Hello through FS_BASE!\r\ncount 1\r\ncount 2\r\ncount 3\r\n'
 	assert_stderr_has "gdb: kill: the run ends"
 }
 
+# The guest (or a signal) ends the run while gdb waits in continue: gdb gets
+# the stop reply for an end ("Stop Reply Packets"), W with vmm's status or X
+# with the signal that ended it, and vmm exits with its documented status.
+@test "gdb: the run ends under a running gdb: triple fault (W, status 8), SIGTERM (X, status 143)" {
+	need_gdb
+	gdb_session "$GUESTS/triple64.bin" -- -ex continue "$GUESTS/triple64.elf"
+	assert_status 8
+	assert_stderr_has "guest triple fault"
+	gdb_has "[Inferior 1 (Remote target) exited with code 010]"
+	socket_path
+	vmm_bg --gdb "unix:$SOCK" --gdb-wait "$GUESTS/spin64.bin"
+	wait_until test -S "$SOCK"
+	timeout -s KILL 60 gdb -q -batch -nx -ex "target remote $SOCK" -ex continue \
+		"$GUESTS/spin64.elf" </dev/null >"$T/gdb.out" 2>&1 &
+	wait_until grep -q spinning "$OUT" # the guest runs: gdb waits in continue
+	kill -TERM "$VMM_PID"
+	wait $! || true
+	vmm_reap
+	assert_status 143
+	gdb_has "Program terminated with signal SIGTERM"
+}
+
 @test "gdb: detach in the middle: breakpoints out, the guest runs to its end" {
 	need_gdb
 	gdb_session "$GUESTS/debug64.bin" -- -ex 'break count' -ex 'break set_rax' -ex continue \
