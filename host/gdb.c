@@ -256,6 +256,8 @@ static void on_packet(struct gdb *g)
 	g->no_reply = false;
 	if (g->parser.overflow)
 		gdb_reply(g, "E.packet longer than PacketSize (%#x)", RSP_PACKET_MAX);
+	else if (g->parser.bad_run)
+		gdb_reply(g, "E.bad run-length encoding");
 	else if (g->running)
 		gdb_reply(g, "E.the guest is running (all-stop: interrupt it first)");
 	else {

@@ -293,7 +293,7 @@ raw() {
 	socket_path
 	vmm_bg --timeout 30 --gdb "unix:$SOCK" --gdb-wait "$GUESTS/$2.bin"
 	wait_until test -S "$SOCK"
-	run timeout -s KILL 60 python3 "$BATS_TEST_DIRNAME/gdbclient.py" "$SOCK" "$1"
+	GDB_ERR=$ERR run timeout -s KILL 60 python3 "$BATS_TEST_DIRNAME/gdbclient.py" "$SOCK" "$1"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	vmm_reap
@@ -303,6 +303,18 @@ raw() {
 	raw edges debug64
 	assert_status 1 # detached at the end: the guest ran to its end
 	assert_stdout "${DEBUG64_OUT}A"$'\r\n'
+}
+
+@test "gdb protocol: a byte at a time, packets in one write, escapes and runs in X and m, acks after no-ack" {
+	raw framing debug64
+	assert_status 1
+	assert_stdout "${DEBUG64_OUT}A"$'\r\n'
+}
+
+@test "gdb protocol: 0x03 while stopped, packets while running, a double 0x03, a reset mid-packet" {
+	raw running spin64
+	assert_status 16
+	assert_stderr_has "gdb: connection closed; the guest runs on" "gdb: kill: the run ends"
 }
 
 @test "gdb protocol: a second client is refused with a message; the first goes on" {

@@ -7,7 +7,9 @@ protocol edge cases a real gdb never sends, checked byte by byte.
 SOCKET is a unix socket path or HOST:PORT. Each scenario prints one line
 per check and exits 1 at the first that fails (with what it got).
 """
+import os
 import socket
+import struct
 import sys
 import time
 
@@ -101,6 +103,18 @@ def unescape(data):
 
 
 ERROR = object()  # in a table of replies: any error
+
+
+def logged(text, count=1):
+    """Wait until vmm's stderr (GDB_ERR, set by tests/gdb.bats) holds text
+    count times: the stub has seen what the client did (bounded by the
+    run's own timeout, not by this one's)."""
+    path = os.environ.get("GDB_ERR")
+    while path:
+        with open(path, errors="replace") as f:
+            if f.read().count(text) >= count:
+                return
+        time.sleep(0.05)
 
 
 def check(what, ok, got=None):
@@ -206,7 +220,7 @@ def disconnect(where):
     r = a.cmd("?")
     check("attached: the guest is stopped", r.startswith(b"T05"), r)
     a.s.close()
-    time.sleep(0.5)
+    logged("gdb: connection closed")
     b = Client(where)
     b.send(b"+")
     r = b.cmd("?")
@@ -221,7 +235,100 @@ def disconnect(where):
     check("vKill: OK", r == b"OK", r)
 
 
-SCENARIOS = {"edges": edges, "second": second, "disconnect": disconnect}
+def framing(where):
+    """How packets arrive: a byte at a time, several in one write, with
+    escapes and runs ("Overview"), and acks after QStartNoAckMode."""
+    c = Client(where)
+    c.send(b"+")
+    for b in frame("qC"):
+        c.send(bytes([b]))
+        time.sleep(0.002)
+    check("a packet sent a byte at a time is acked", c.ack() == b"+")
+    r = c.packet()
+    check("and answered", r == b"QC1", r)
+    c.send(frame("qC") + frame("?") + frame("qAttached"))
+    got = []
+    for _ in range(3):
+        check("three packets in one write: each acked", c.ack() == b"+")
+        got.append(c.packet())
+    check("and answered in order", got == [b"QC1", b"T05thread:1;", b"1"], got)
+    plain = c.cmd("m100000,4")
+    r = c.cmd("m10*!,4")  # '0' and 33 - 29 = 4 more: m100000,4
+    check("a run ('*' and a count) is expanded", r == plain and len(r) == 8, (r, plain))
+    for packet, what in ((b"*!", "a run with no byte before it: error"),
+                         (b"m10*\x01,4", "a run count below 3: error"),
+                         (b"m10*\x7f,4", "a run count above 126: error")):
+        r = c.cmd(packet)
+        check(what, r.startswith(b"E.bad run-length"), r)
+    c.send(b"$m10*#" + csum(b"m10*"))
+    check("'#' where a count belongs ends the packet: acked", c.ack() == b"+")
+    r = c.packet()
+    check("and refused", r.startswith(b"E.bad run-length"), r)
+    c.send(frame(b"m" + b"0*~" * 200))
+    check("a run past PacketSize is acked", c.ack() == b"+")
+    r = c.packet()
+    check("and refused as overlong", r.startswith(b"E.packet longer"), r)
+    # X: '}' then the byte XOR 0x20 for '}', '#', '$' and '*'; a run of
+    # binary bytes expands too.
+    r = c.cmd(b"X200000,4:}]}\x03}\x04}\x0a")
+    check("X with the escaped '}' '#' '$' '*': OK", r == b"OK", r)
+    r = c.cmd("m200000,4")
+    check("and memory holds them", r == b"7d23242a", r)
+    r = c.cmd(b"X200004,6:A*\"")
+    check("X with a run of 'A': OK", r == b"OK", r)
+    r = c.cmd("m200004,6")
+    check("and memory holds six of them", r == b"414141414141", r)
+    r = c.cmd(b"X200000,2:}\x03")
+    check("X whose length counts escaped bytes once: mismatch refused", r.startswith(b"E"), r)
+    r = c.cmd("QStartNoAckMode")
+    check("QStartNoAckMode: OK", r == b"OK", r)
+    c.acks = False
+    c.send(b"-+-" + frame("qC"))
+    r = c.packet()
+    check("'-' and '+' in no-ack mode: nothing sent again, qC answered", r == b"QC1", r)
+    c.send(frame("qC") + frame("qC"))
+    r = (c.packet(), c.packet())
+    check("two packets in one write, no acks: both answered", r == (b"QC1", b"QC1"), r)
+    r = c.cmd("D")
+    check("D: OK", r == b"OK", r)
+
+
+def running(where):
+    """0x03 when stopped, packets while running, a double Ctrl-C, and a
+    client reset mid-packet while the guest runs."""
+    c = Client(where)
+    c.send(b"+\x03")  # gdb only interrupts a running target: nothing to say
+    r = c.cmd("qC")
+    check("0x03 while stopped: ignored, qC answers next", r == b"QC1", r)
+    c.send(frame("c"))
+    check("c is acked", c.ack() == b"+")
+    c.send(frame("?"))
+    check("? while running is acked", c.ack() == b"+")
+    r = c.packet()
+    check("and refused (all-stop: interrupt first)", r.startswith(b"E.the guest is running"), r)
+    c.send(b"\x03\x03")
+    r = c.packet()
+    check("two 0x03 in one write: one stop, T02", r.startswith(b"T02thread:1;"), r)
+    r = c.cmd("qC")
+    check("and no second stop reply", r == b"QC1", r)
+    c.send(frame("vCont;c"))
+    check("vCont;c is acked", c.ack() == b"+")
+    c.send(b"$m10")  # half a packet, then a reset
+    c.s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    c.s.close()
+    logged("gdb: connection closed")
+    c = Client(where)
+    c.send(b"+")
+    r = c.cmd("?")
+    check("reset mid-packet while running: the next client finds it stopped", r.startswith(b"T05"), r)
+    r = c.cmd("qC")
+    check("with a parser of its own (no half packet left over)", r == b"QC1", r)
+    c.send(frame("k"))
+    check("k is acked", c.ack() == b"+")
+
+
+SCENARIOS = {"edges": edges, "second": second, "disconnect": disconnect,
+             "framing": framing, "running": running}
 
 if __name__ == "__main__":
     try:
