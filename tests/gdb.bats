@@ -179,6 +179,30 @@ DEBUG64_OUT=$'Hello through FS_BASE!\r\ncount 1\r\ncount 2\r\ncount 3\r\n'
 		"[Switching to thread 1 (Thread 1)]" "exited normally"
 }
 
+@test "gdb: --smp 2: thread 2 steps (stepi, twice); Ctrl-C stops both vCPUs, one still waiting for SIPI" {
+	need_gdb
+	gdb_session --smp 2 "$GUESTS/smp64.bin" -- -ex 'break ap_main' -ex continue -ex 'thread 2' \
+		-ex stepi -ex stepi -ex 'info threads' -ex delete -ex continue "$GUESTS/smp64.elf"
+	assert_status 0
+	assert_stdout $'cpu 0 up\r\ncpu 1 up\r\nall 2 cpus up\r\n'
+	gdb_has "Thread 2 hit Breakpoint 1, ap_main ()" "[Switching to thread 2 (Thread 2)]" \
+		"* 2    Thread 2 (vCPU 1, long mode) ap_main () at guests/smp64.S:91" "exited normally"
+	local gdb_pid
+	socket_path
+	vmm_bg --smp 2 --gdb "unix:$SOCK" --gdb-wait "$GUESTS/spin64.bin"
+	wait_until test -S "$SOCK"
+	timeout --foreground -s KILL 60 gdb -q -batch -nx -ex "target remote $SOCK" -ex continue \
+		-ex 'info threads' -ex kill "$GUESTS/spin64.elf" </dev/null >"$T/gdb.out" 2>&1 &
+	gdb_pid=$!
+	wait_until grep -q spinning "$OUT"
+	kill -INT "$gdb_pid"
+	wait "$gdb_pid" || true
+	vmm_reap
+	assert_status 16
+	gdb_has "Thread 1 received signal SIGINT, Interrupt." "* 1    Thread 1 (vCPU 0, long mode)" \
+		"Thread 2 (vCPU 1, real mode)" "[Inferior 1 (Remote target) killed]"
+}
+
 @test "gdb: Ctrl-C (SIGINT to gdb) stops a spinning guest; kill ends vmm with status 16" {
 	need_gdb
 	local gdb_pid
