@@ -91,16 +91,17 @@ enum rsp_event rsp_feed(struct rsp_parser *p, uint8_t c)
 			p->state = DATA;
 		}
 		return RSP_NONE;
-	case SUM_HI:
-		d = hex_digit(c);
+	case SUM_HI:              /* two characters follow '#', whatever they are: a '-' */
+		d = hex_digit(c); /* there is no nak of ours to answer */
+		p->bad_sum = d < 0;
 		p->want = (uint8_t)(d < 0 ? 0 : d << 4);
-		p->state = d < 0 ? IDLE : SUM_LO;
-		return d < 0 ? RSP_BAD_CHECKSUM : RSP_NONE;
+		p->state = SUM_LO;
+		return RSP_NONE;
 	default: /* SUM_LO */
 		d = hex_digit(c);
 		p->state = IDLE;
 		p->buf[p->len] = '\0';
-		if (d < 0 || (uint8_t)(p->want | d) != p->sum)
+		if (p->bad_sum || d < 0 || (uint8_t)(p->want | d) != p->sum)
 			return RSP_BAD_CHECKSUM;
 		return RSP_PACKET;
 	}

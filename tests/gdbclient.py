@@ -133,6 +133,10 @@ def edges(where):
     check("a checksum that is not hex is nak'ed", c.ack() == b"-")
     r = c.cmd("?")
     check("? after them: the stop reason", r.startswith(b"T05thread:1;"), r)
+    c.send(b"$?#z-")  # '-' as a checksum digit: not a nak of the reply to ?
+    check("a checksum of 'z-' is nak'ed", c.ack() == b"-")
+    r = c.cmd("qC")
+    check("and nothing sent again: qC answers next", r == b"QC1", r)
     c.send(b"xyz\x00junk")  # noise between packets
     r = c.cmd("qSupported:swbreak+")
     check("qSupported after noise: PacketSize", b"PacketSize=4000" in r, r)
