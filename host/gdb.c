@@ -47,11 +47,15 @@ void gdb_init(struct gdb *g, const struct gdb_addr *addr, bool wait, struct vm *
 }
 
 /* Everything queued for gdb, written out; a gdb that stops reading is
- * dropped rather than allowed to stop the stub. */
+ * dropped rather than allowed to stop the stub: once one write timed out,
+ * none is tried again (a client that sends and never reads would cost a
+ * timeout per reply, and hold up the end of the run as long). */
 static int flush(struct gdb *g)
 {
 	size_t done = 0;
 
+	if (g->lost)
+		g->out_len = 0;
 	while (done < g->out_len && g->client_fd >= 0) {
 		ssize_t n = write(g->client_fd, g->out + done, g->out_len - done);
 		struct pollfd p = { g->client_fd, POLLOUT, 0 };
@@ -62,11 +66,12 @@ static int flush(struct gdb *g)
 			continue;
 		else {
 			g->out_len = 0;
+			g->lost = true;
 			return -1;
 		}
 	}
 	g->out_len = 0;
-	return 0;
+	return g->lost ? -1 : 0;
 }
 
 static void emit(struct gdb *g, const char *bytes, size_t n)
@@ -220,6 +225,16 @@ void gdb_detach(struct gdb *g)
 	run_release(g->run, -1, RUN_HOLD_DEBUG);
 }
 
+/* gdb went away without detaching: the guest runs on, and the next client
+ * is served (said once the socket is closed, so a client that waits for
+ * these words is not refused as a second one). */
+static void drop_client(struct gdb *g, const char *how)
+{
+	gdb_detach(g);
+	close_client(g);
+	warn("gdb: connection %s; the guest runs on", how);
+}
+
 void gdb_kill(struct gdb *g)
 {
 	warn("gdb: kill: the run ends");
@@ -235,7 +250,7 @@ void gdb_begin_session(struct gdb *g, int fd)
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)); /* fails on unix: fine */
 	g->client_fd = fd;
 	rsp_init(&g->parser);
-	g->no_ack = g->running = g->closing = false;
+	g->no_ack = g->running = g->closing = g->lost = false;
 	g->g_cpu = 0;
 	g->c_cpu = -1;
 	g->layout = LAYOUT_64;
@@ -276,12 +291,9 @@ static void on_client_input(struct gdb *g)
 	if (n < 0 && errno == EAGAIN)
 		return;
 	if (n <= 0) { /* gone without detaching: the guest runs on */
-		warn("gdb: connection closed; the guest runs on");
-		gdb_detach(g);
-		close_client(g);
-		return;
+		return drop_client(g, "closed");
 	}
-	for (ssize_t i = 0; i < n && !g->closing; i++) {
+	for (ssize_t i = 0; i < n && !g->closing && !g->lost; i++) {
 		switch (rsp_feed(&g->parser, buf[i])) {
 		case RSP_PACKET:
 			on_packet(g);
@@ -306,11 +318,8 @@ static void on_client_input(struct gdb *g)
 	}
 	if (g->closing)
 		close_client(g);
-	else if (flush(g) < 0) {
-		warn("gdb: connection lost; the guest runs on");
-		gdb_detach(g);
-		close_client(g);
-	}
+	else if (flush(g) < 0)
+		drop_client(g, "lost");
 }
 
 static void drain(int fd)
@@ -350,6 +359,8 @@ static void *gdb_thread(void *arg)
 			drain(g->debug.notify_fd);
 			if (g->client_fd >= 0 && g->running)
 				on_stop(g, false);
+			if (g->client_fd >= 0 && g->lost) /* it did not take the stop reply */
+				drop_client(g, "lost");
 		}
 		if (p[4].revents)
 			gdb_refused_input(g);

@@ -341,6 +341,12 @@ raw() {
 	assert_stderr_has "gdb: connection closed; the guest runs on" "gdb: kill: the run ends"
 }
 
+@test "gdb protocol: a client that sends and never reads is dropped after one write timeout" {
+	raw noread spin64
+	assert_status 16
+	assert_stderr_has "gdb: connection lost; the guest runs on"
+}
+
 @test "gdb protocol: a second client is refused with a message; the first goes on" {
 	raw second debug64
 	assert_status 1

@@ -331,7 +331,31 @@ def running(where):
     check("k is acked", c.ack() == b"+")
 
 
-SCENARIOS = {"edges": edges, "second": second, "disconnect": disconnect,
+def noread(where):
+    """A client that sends and never reads: the stub gives up on it after
+    one write timeout, not one per reply (which held the stub, and the end
+    of the run, for minutes), and serves the next client."""
+    c = Client(where)
+    c.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    c.s.setblocking(False)
+    request = frame("m100000,1ff8")  # a reply of 16 KiB each
+    sent = 0
+    while True:
+        try:
+            sent += c.s.send(request * 256)
+        except BlockingIOError:
+            break  # the stub stopped reading: it is stuck on its replies
+    check("requests sent until the stub stopped reading (%d bytes)" % sent, sent > 0)
+    logged("gdb: connection lost")
+    b = Client(where)
+    b.send(b"+")
+    r = b.cmd("?")
+    check("dropped after one timeout: a new client is served", r.startswith(b"T05"), r)
+    r = b.cmd("vKill;1")
+    check("vKill: OK", r == b"OK", r)
+
+
+SCENARIOS = {"noread": noread, "edges": edges, "second": second, "disconnect": disconnect,
              "framing": framing, "running": running}
 
 if __name__ == "__main__":
