@@ -125,7 +125,7 @@ DEBUG64_OUT=$'Hello through FS_BASE!\r\ncount 1\r\ncount 2\r\ncount 3\r\n'
 # guest's `cli; hlt` looped for ever under steps, the run never ended and
 # gdb waited in continue. --smp 2: the AP writes the counter while vCPU 0
 # spins elsewhere; then both halt for good and gdb reads the end.
-@test "gdb: a watchpoint set while the guest halts for good: the run ends, gdb reads it (--smp 2)" {
+@test "gdb: a watchpoint set, or stepi, while the guest halts for good: the run ends, gdb reads it (--smp 2)" {
 	need_gdb
 	gdb_session --smp 2 "$GUESTS/smp64.bin" -- -ex 'watch *(int *)&count' -ex continue \
 		-ex 'info threads' -ex continue "$GUESTS/smp64.elf"
@@ -137,6 +137,13 @@ DEBUG64_OUT=$'Hello through FS_BASE!\r\ncount 1\r\ncount 2\r\ncount 3\r\n'
 		"$GUESTS/hello64.elf"
 	assert_status 0
 	gdb_has "exited normally"
+	# stepi at the `cli; hlt`: the vCPU halts as hardware's would, and the
+	# run ends (KVM's step would have passed the HLT into the data after it).
+	gdb_session "$GUESTS/hello64.bin" -- -ex "break *$(sym "$GUESTS/hello64.elf" msg)-1" \
+		-ex continue -ex stepi "$GUESTS/hello64.elf"
+	assert_status 0
+	gdb_has "Breakpoint 1, _start () at guests/hello64.S:18" "exited normally"
+	refute_grep -q "in msg ()" "$T/gdb.out"
 }
 
 @test "gdb: monitor msr reads and writes FS_BASE with KVM_GET/SET_ONE_REG; no KVM_GET_REGS" {

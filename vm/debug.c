@@ -226,10 +226,15 @@ bool debug_resume(struct debug *d, const enum debug_action *act)
 	if (debug_pending(d, &s, false) >= 0)
 		return false;
 	for (int i = 0; i < d->nr; i++) {
+		struct vcpu *v = &d->vcpus[i];
+
 		d->stepping[i] = act[i] == ACT_STEP;
-		d->halting[i] = false; /* stepped again: woken, or moved by gdb */
+		/* At a HLT with interrupts off, a step (gdb's, or a stepped
+		 * breakpoint's) would pass it: the vCPU halts, as hardware does,
+		 * and the run ends when every vCPU has (gdb reads W). */
+		d->halting[i] = act[i] != ACT_STAY && halts_for_good(d, v, debug_linear_pc(v));
 		if (act[i] != ACT_STAY)
-			apply(d, i, act[i] == ACT_STEP, 0);
+			apply(d, i, act[i] == ACT_STEP && !d->halting[i], 0);
 	}
 	bp_watch_rebase(d);
 	for (int i = 0; i < d->nr; i++)
