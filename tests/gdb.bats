@@ -319,10 +319,11 @@ DEBUG64_OUT=$'Hello through FS_BASE!\r\ncount 1\r\ncount 2\r\ncount 3\r\n'
 
 # --- the protocol, from a raw client ---------------------------------------
 
-# raw SCENARIO GUEST: tests/gdbclient.py against vmm on a unix socket.
+# raw SCENARIO GUEST [VMM-ARGS...]: tests/gdbclient.py against vmm on a
+# unix socket.
 raw() {
 	socket_path
-	vmm_bg --timeout 30 --gdb "unix:$SOCK" --gdb-wait "$GUESTS/$2.bin"
+	vmm_bg --timeout 30 --gdb "unix:$SOCK" --gdb-wait "${@:3}" "$GUESTS/$2.bin"
 	wait_until test -S "$SOCK"
 	GDB_ERR=$ERR run timeout -s KILL 60 python3 "$BATS_TEST_DIRNAME/gdbclient.py" "$SOCK" "$1"
 	echo "$output"
@@ -352,6 +353,12 @@ raw() {
 	raw noread spin64
 	assert_status 16
 	assert_stderr_has "gdb: connection lost; the guest runs on"
+}
+
+@test "gdb protocol: --smp 4: thread list and ids, a step of one vCPU, a fifth watchpoint, D and reconnect" {
+	raw threads spin64 --smp 4
+	assert_status 16
+	assert_stderr_has "gdb: detached; the guest runs on" "gdb: kill: the run ends"
 }
 
 @test "gdb protocol: a second client is refused with a message; the first goes on" {

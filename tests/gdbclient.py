@@ -367,7 +367,52 @@ def noread(where):
     check("vKill: OK", r == b"OK", r)
 
 
-SCENARIOS = {"noread": noread, "edges": edges, "second": second, "disconnect": disconnect,
+def threads(where):
+    """--smp 4: the thread list, ids that exist and do not, a step of one
+    vCPU, more watchpoints than DR0-DR3, D and a reconnection."""
+    c = Client(where)
+    c.send(b"+")
+    for packet, what, want in (
+        ("qfThreadInfo", "qfThreadInfo: all four", b"m1,2,3,4"),
+        ("qsThreadInfo", "qsThreadInfo: the end", b"l"),
+        ("vCont?", "vCont?: c, C, s, S", b"vCont;c;C;s;S"),
+        ("T4", "T4: alive", b"OK"),
+        ("T5", "T5: no such thread", ERROR),
+        ("Hg3", "Hg3: OK", b"OK"),
+        ("qC", "qC after Hg3: thread 3", b"QC3"),
+        ("Hg5", "Hg5: no such thread", ERROR),
+        ("qC", "and Hg3 stands", b"QC3"),
+        ("Hc0", "Hc0 (any): OK", b"OK"),
+        ("vCont;s:5", "vCont for thread 5: error, nothing resumed", ERROR),
+        ("Hg1", "Hg1: OK", b"OK"),
+        ("vCont;s:1", "vCont;s:1: vCPU 0 steps, the stop names it", b"T05thread:1;"),
+    ):
+        r = c.cmd(packet)
+        check(what, r.startswith(b"E") if want is ERROR else r == want, r)
+    for i in range(4):  # one byte each: four debug registers, or four stepped ones
+        r = c.cmd("Z2,%x,1" % (0x200000 + 8 * i))
+        check("watchpoint %d of 4: OK" % (i + 1), r == b"OK", r)
+    r = c.cmd("Z2,200040,1")
+    check("a fifth: refused with a reason", r.startswith(b"E."), r)
+    for i in range(4):
+        r = c.cmd("z2,%x,1" % (0x200000 + 8 * i))
+        check("and removed", r == b"OK", r)
+    r = c.cmd("Z2,200040,1")
+    check("then there is room again", r == b"OK", r)
+    r = c.cmd("D")
+    check("D: OK", r == b"OK", r)
+    logged("gdb: detached")
+    c = Client(where)
+    c.send(b"+")
+    r = c.cmd("?")
+    check("after D a new client is served", r.startswith(b"T05"), r)
+    r = c.cmd("qC")
+    check("on thread 1 again", r == b"QC1", r)
+    r = c.cmd("vKill;1")
+    check("vKill: OK", r == b"OK", r)
+
+
+SCENARIOS = {"threads": threads, "noread": noread, "edges": edges, "second": second, "disconnect": disconnect,
              "framing": framing, "running": running}
 
 if __name__ == "__main__":
