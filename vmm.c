@@ -39,6 +39,7 @@ struct machine {
 	struct console console; /* the serial line's host side */
 	struct display display; /* the framebuffer's */
 	struct gdb gdb;         /* --gdb: the remote stub */
+	int stop_signal;        /* the signal that asked the run to stop, or 0 */
 };
 
 /* QEMU's command line (host/qemu_args.c): vmm answers its probes and
@@ -210,6 +211,7 @@ static void on_watch(void *ctx)
 		run_request_stop(&m->run, 0);
 	} else if (sig) {
 		warn("stopped by signal %d", sig);
+		m->stop_signal = m->stop_signal ? m->stop_signal : sig;
 		run_request_stop(&m->run, sig == SIGINT ? STATUS_SIGINT : 128 + sig);
 	}
 }
@@ -280,7 +282,7 @@ static int run(struct machine *m)
 		gdb_start(&m->gdb); /* its thread inherits the filter */
 	status = run_machine(&m->run, &hooks);
 	if (m->opt.gdb)
-		gdb_finish(&m->gdb, status);
+		gdb_finish(&m->gdb, status, status == 128 + m->stop_signal ? m->stop_signal : 0);
 	/* Every write from here on is bounded: CONSOLE_DRAIN_MS in all, no
 	 * later than --timeout's deadline, nothing more after a stop signal. */
 	console_destroy(&m->console, run_time_left(&m->run) < CONSOLE_DRAIN_MS

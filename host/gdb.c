@@ -392,23 +392,23 @@ void gdb_start(struct gdb *g)
 }
 
 /* How the run ended, as a stop reply ("Stop Reply Packets"): W and vmm's
- * exit status; X and the signal when one ended it (status 128 + N), where
- * gdb's number for it (gdb/signals.def) is Linux's, as it is for those
- * that end a run (SIGHUP, SIGINT, SIGTERM, SIGALRM, SIGXCPU, ...). */
-static void end_reply(struct gdb *g, int status)
+ * exit status; X and the signal when one ended it, where gdb's number for
+ * it (gdb/signals.def) is Linux's, as it is for those that end a run
+ * (SIGHUP, SIGINT, SIGTERM, SIGALRM, SIGXCPU, ...). A guest may exit with
+ * 128 + N itself (the debug exit port): only sig says a signal did. */
+static void end_reply(struct gdb *g, int status, int sig)
 {
 	static const bool same_number[32] = {
 		[1] = 1, [2] = 1,  [3] = 1,  [4] = 1,  [5] = 1,  [6] = 1,  [8] = 1,
 		[9] = 1, [11] = 1, [13] = 1, [14] = 1, [15] = 1, [24] = 1, [25] = 1
 	};
-	int sig = status - 128;
 
 	if (sig > 0 && sig < 32 && same_number[sig])
 		return gdb_reply(g, "X%02x", sig);
 	gdb_reply(g, "W%02x", status & 0xff);
 }
 
-void gdb_finish(struct gdb *g, int status)
+void gdb_finish(struct gdb *g, int status, int sig)
 {
 	__atomic_store_n(&g->end_status, status, __ATOMIC_SEQ_CST);
 	if (g->started) {
@@ -417,7 +417,7 @@ void gdb_finish(struct gdb *g, int status)
 		pthread_join(g->thread, NULL);
 	}
 	if (g->client_fd >= 0 && g->running) { /* gdb waits for a stop: this is it */
-		end_reply(g, status);
+		end_reply(g, status, sig);
 		send_packet(g, g->reply, g->reply_len);
 	}
 	if (g->client_fd >= 0)

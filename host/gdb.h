@@ -61,9 +61,9 @@ void gdb_init(struct gdb *g, const struct gdb_addr *addr, bool wait, struct vm *
 	      struct vcpu *vcpus, int n, struct run *r);
 /* After the sandbox (the thread inherits it), before the run. */
 void gdb_start(struct gdb *g);
-/* After the run: tell a waiting gdb how it ended (W status), close
- * everything, join the thread. */
-void gdb_finish(struct gdb *g, int status);
+/* After the run: tell a waiting gdb how it ended (W status, or X sig when
+ * the signal sig, not 0, ended it), close everything, join the thread. */
+void gdb_finish(struct gdb *g, int status, int sig);
 
 /* For host/gdb_cmds.c and host/gdb_monitor.c: the reply to the packet
  * being handled (at most RSP_PACKET_MAX bytes), console output for

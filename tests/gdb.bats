@@ -255,6 +255,15 @@ DEBUG64_OUT=$'Hello through FS_BASE!\r\ncount 1\r\ncount 2\r\ncount 3\r\n'
 	gdb_has "Program terminated with signal SIGTERM"
 }
 
+# The same status from the guest itself is no signal: (71 << 1) | 1 = 143.
+@test "gdb: a guest that exits with 143 (the debug exit) is W 143 to gdb, not SIGTERM" {
+	need_gdb
+	printf '71\n' >"$T/in"
+	IN=$T/in gdb_session "$GUESTS/exit64.bin" -- -ex continue "$GUESTS/exit64.elf"
+	assert_status 143
+	gdb_has "[Inferior 1 (Remote target) exited with code 0217]"
+}
+
 @test "gdb: detach in the middle: breakpoints out, the guest runs to its end" {
 	need_gdb
 	gdb_session "$GUESTS/debug64.bin" -- -ex 'break count' -ex 'break set_rax' -ex continue \
