@@ -332,6 +332,7 @@ int main(int argc, char **argv)
 	struct guest_image img;
 	int status;
 
+	console_hold_std_fds();
 	signals_install();
 	parse_command_line(&m.opt, argc, argv);
 	stats_init(&m.stats, m.opt.stats, m.opt.trace);

@@ -15,8 +15,10 @@ static uint8_t *read_file(const char *path, uint64_t max, size_t *len)
 	char err[BOOT_ERR_LEN];
 	uint8_t *buf;
 
-	if (image_read(path, max, &buf, len, err, sizeof(err)) < 0)
-		die(STATUS_IMAGE, "%s", err);
+	int r = image_read(path, max, &buf, len, err, sizeof(err));
+
+	if (r < 0)
+		die(r == IMAGE_HOST_FAILED ? STATUS_HOST : STATUS_IMAGE, "%s", err);
 	return buf;
 }
 

@@ -56,7 +56,10 @@ static int own_output(int fd)
 	char path[32];
 	int own;
 
-	if (fstat(fd, &st) < 0 || S_ISREG(st.st_mode))
+	/* Read-only (console_hold_std_fds put /dev/null there): writes must
+	 * fail, as into the closed fd, not be reopened for writing. */
+	if (fstat(fd, &st) < 0 || S_ISREG(st.st_mode) ||
+	    (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY)
 		return fd;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	own = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -100,6 +103,17 @@ static ssize_t err_write(void *cookie, const char *buf, size_t len)
 			break;
 	}
 	return len;
+}
+
+void console_hold_std_fds(void)
+{
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* Lower numbers are open, so this one gets fd. */
+		if (open("/dev/null", O_RDONLY) != fd)
+			die_errno("open /dev/null in place of a closed stdin, stdout or stderr");
+	}
 }
 
 void console_init(struct console *c, int in_fd, int out_fd)

@@ -34,6 +34,11 @@ struct console {
 	uint64_t dropped; /* bytes lost because stdout would not take them */
 };
 
+/* Before anything is opened: /dev/null, read-only, in place of a closed
+ * stdin, stdout or stderr. Else /dev/kvm or the VM would get fd 1 or 2 and
+ * guest output and vmm's words be written into it; read-only, those writes
+ * fail as into the closed fd (guest output is counted as dropped). */
+void console_hold_std_fds(void);
 /* Puts a terminal on in_fd in raw mode and restores it on exit, including
  * exits by fatal signal. stdout and stderr get file descriptions of their
  * own, non-blocking: while the guest runs, what they do not take at once

@@ -51,6 +51,43 @@ load helpers
 	assert_error 4 "$T/secret.bin" "Permission denied"
 }
 
+@test "a file name with control characters or bytes that are not UTF-8: escaped, one line, the terminal untouched" {
+	local name
+	name=$(printf '%s/a\nb\033[31mred\xff\xc2\x9b ok \xc3\xa9' "$T")
+	vmm "$name"
+	assert_error 4 'a\x0ab\x1b[31mred\xff\xc2\x9b ok' "No such file"
+	# Valid UTF-8 stays as it is; the ESC, the stray bytes and C1's CSI do not.
+	grep -q "$(printf 'ok \xc3\xa9:')" "$ERR"
+	refute_grep -q "$(printf '[\x1b\xff]')" "$ERR"
+}
+
+@test "an image that changed while being read (a sysfs file, shorter than it says): named so, not 'read failed'" {
+	local f
+	f=$(find /sys/kernel -maxdepth 2 -type f -size 4k -readable 2>/dev/null | head -1)
+	[ -n "$f" ] || skip "no readable 4 KiB sysfs file here"
+	[ "$(wc -c <"$f")" -lt 4096 ] || skip "$f holds all 4096 bytes"
+	vmm "$f"
+	assert_error 4 "$f: changed while read:" "of the 4096 it had"
+}
+
+@test "out of fds or memory while reading the image: the host's failure (6), not a bad image (4)" {
+	# fds 0-2 and /dev/kvm leave none for the image (bats's own fds closed).
+	status=0
+	timeout --preserve-status -s KILL "$VMM_LIMIT" bash -c '
+		for f in /proc/$$/fd/*; do
+			[ "${f##*/}" -le 2 ] || eval "exec ${f##*/}>&-"
+		done
+		ulimit -n 4 && exec "$@"' - \
+		"$VMM" "$GUESTS/hello64.bin" </dev/null >"$OUT" 2>"$ERR" || status=$?
+	assert_error 6 "hello64.bin: Too many open files"
+	! grep -qa AddressSanitizer "$VMM" || skip "ulimit -v: the sanitizers' shadow memory needs more"
+	truncate -s 100M "$T/big.bin"
+	status=0
+	timeout --preserve-status -s KILL "$VMM_LIMIT" bash -c 'ulimit -v 90000 && exec "$@"' - \
+		"$VMM" -m 256M "$T/big.bin" </dev/null >"$OUT" 2>"$ERR" || status=$?
+	assert_error 6 "big.bin: no memory to read its 104857600 bytes"
+}
+
 @test "an image larger than guest RAM" {
 	head -c $((2 << 20)) /dev/zero >"$T/2m.bin"
 	vmm -m 1M "$T/2m.bin"

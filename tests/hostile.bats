@@ -334,6 +334,30 @@ os.execv(sys.argv[2], sys.argv[2:])' "$@"
 	assert_status 143
 }
 
+@test "stdin, stdout and stderr closed: /dev/null holds their numbers, so nothing vmm opens gets fd 1 or 2" {
+	local pid fd link
+	( exec "$VMM" --timeout 20 "$GUESTS/spin64.bin" <&- >&- 2>&- ) &
+	pid=$!
+	wait_until eval '[[ "$(readlink /proc/$pid/fd/* 2>/dev/null)" == *kvm-vcpu* ]]'
+	for fd in 0 1 2; do
+		link=$(readlink "/proc/$pid/fd/$fd")
+		echo "fd $fd: $link"
+		[ "$link" = /dev/null ]
+	done
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	assert_status 143
+}
+
+@test "stdout closed: the guest's output is counted as dropped, the status stands" {
+	status=0
+	timeout --preserve-status -s KILL "$VMM_LIMIT" "$VMM" "$GUESTS/hello64.bin" </dev/null >&- \
+		2>"$ERR" || status=$?
+	assert_status 0
+	[ "$(cat "$ERR")" = "vmm: 23 bytes of guest output dropped: stdout did not take them" ]
+}
+
 @test "SIGXFSZ: stdout a file at its ulimit -f, the output beyond is dropped and counted, the status stands" {
 	status=0
 	timeout --preserve-status -s KILL "$VMM_LIMIT" bash -c 'ulimit -f 16 && exec "$@"' - \
