@@ -17,6 +17,7 @@
 #include "host/display.h"
 #include "host/gdb.h"
 #include "host/options.h"
+#include "host/png.h"
 #include "host/qemu_args.h"
 #include "host/sandbox.h"
 #include "host/signals.h"
@@ -94,6 +95,16 @@ static void parse_command_line(struct options *opt, int argc, char **argv)
 	else
 		return;
 	exit(0);
+}
+
+/* Output files are looked at before anything runs: a bad one is a usage
+ * error now, not a surprise at exit. */
+static void check_outputs(struct options *opt)
+{
+	char err[PNG_ERR_LEN];
+
+	if (opt->fb_png && !(opt->fb_png = png_target(opt->fb_png, err, sizeof(err))))
+		die(STATUS_USAGE, "--fb-png %s", err);
 }
 
 /* The devices, wired to the in-kernel irqchip, the run's stop line and
@@ -335,6 +346,7 @@ int main(int argc, char **argv)
 	console_hold_std_fds();
 	signals_install();
 	parse_command_line(&m.opt, argc, argv);
+	check_outputs(&m.opt);
 	stats_init(&m.stats, m.opt.stats, m.opt.trace);
 	vm_open(&m.vm, m.opt.kvm_device, &m.stats);
 	if (m.opt.caps) {

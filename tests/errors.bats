@@ -327,6 +327,39 @@ load helpers
 	assert_error 2 "--fb-png given twice"
 }
 
+@test "--fb-png onto what a rename must not replace (directory, device node, FIFO, link to /dev/full): refused before the guest runs" {
+	mkdir "$T/dir.png"
+	mkfifo "$T/fifo.png"
+	ln -s /dev/full "$T/full.png"
+	ln -s "$T/nowhere" "$T/dangling.png"
+	ln -s "$T/loop.png" "$T/loop.png"
+	local t
+	for t in dir.png:"a directory" fifo.png:"not a regular file" full.png:"not a regular file" \
+		dangling.png:"a symbolic link to nothing" loop.png:"Too many levels"; do
+		vmm --fb 8x8 --fb-png "$T/${t%%:*}" "$GUESTS/hello64.bin"
+		assert_error 2 "--fb-png $T/${t%%:*}: ${t#*:}"
+	done
+	[ -d "$T/dir.png" ] && [ -p "$T/fifo.png" ] && [ "$(readlink "$T/full.png")" = /dev/full ]
+	[ -z "$(ls "$T" | grep tmp)" ]
+	if command -v mknod >/dev/null && mknod -m 666 "$T/null" c 1 3 2>/dev/null; then
+		# As root, --fb-png /dev/null would have replaced everyone's /dev/null.
+		vmm --fb 8x8 --fb-png "$T/null" "$GUESTS/hello64.bin"
+		assert_error 2 "--fb-png $T/null: not a regular file"
+		[ -c "$T/null" ]
+	fi
+}
+
+@test "--fb-png through a symbolic link: the file it names gets the picture, the link stays" {
+	mkdir "$T/real"
+	echo old >"$T/real/pic.png"
+	ln -s real/pic.png "$T/link.png"
+	vmm --fb 320x200 --fb-png "$T/link.png" "$GUESTS/fbdemo64.bin"
+	assert_status 0
+	[ "$(readlink "$T/link.png")" = real/pic.png ]
+	[ "$(head -c 4 "$T/real/pic.png" | od -An -c | tr -d ' ')" = '211PNG' ]
+	[ ! -e "$T/link.png.tmp" ] && [ ! -e "$T/real/pic.png.tmp" ]
+}
+
 @test "unknown options" {
 	vmm --frobnicate "$GUESTS/hello64.bin"
 	assert_error 2 --frobnicate
