@@ -26,7 +26,7 @@ GUESTS   := hello32 hello64 echo64 exit64 triple64 hypercall64 spin64 flood64 \
             fbdemo64 fbread64 fbspin64 mbaout fwcfg64 smp64 zeropage64
 # Hostile guests (tests/hostile.bats): each attacks one part of the VMM.
 GUESTS   += evilio64 evilrep64 evilflood64 eviluart64 evilfb64 evilint64 evilexit64 \
-            evilstorm64
+            evilstorm64 fifoflood64
 # The timers and the i8042 as Linux probes them (tests/core.bats).
 GUESTS   += timer64 ps2aux64
 

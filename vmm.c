@@ -123,7 +123,7 @@ static void create_board(struct machine *m)
 				       .mem = &m->vm.mem };
 	struct board_wires wires = { vm_irq_line(&m->vm, 0),
 				     run_stop_line(&m->run),
-				     { console_tx, console_read, &m->console },
+				     { console_tx, console_read, console_full, &m->console },
 				     run_sleep_line(&m->run),
 				     vm_ioeventfd_line(&m->vm) };
 

@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	bus_init(&pio, "port");
 	if (serial_init(&s, &pio, SERIAL_COM1, (struct irq_line){ irq, &h, SERIAL_COM1_IRQ },
-			(struct irq_line){ 0 }, (struct serial_backend){ tx, rx, &h }) < 0)
+			(struct irq_line){ 0 }, (struct serial_backend){ tx, rx, NULL, &h }) < 0)
 		abort();
 	while (in.pos < in.size) {
 		uint8_t op = input_u8(&in);

@@ -160,6 +160,16 @@ void console_tx(void *ctx, uint8_t byte)
 	c->out[c->out_len++] = byte;
 }
 
+bool console_full(void *ctx)
+{
+	struct console *c = ctx;
+
+	if (CONSOLE_OUT_SIZE - c->out_len >= CONSOLE_TX_ROOM)
+		return false;
+	console_flush(c);
+	return CONSOLE_OUT_SIZE - c->out_len < CONSOLE_TX_ROOM;
+}
+
 /* Ctrl-A x quits, Ctrl-A s asks for a framebuffer snapshot, Ctrl-A w for
  * the vCPUs' state, and Ctrl-A Ctrl-A sends one Ctrl-A; Ctrl-A followed
  * by anything else is dropped, as in QEMU. Filters buf in place. */

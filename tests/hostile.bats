@@ -88,6 +88,40 @@ vm_hwm_kb() {
 	[ "$ELAPSED" -lt 15000 ]
 }
 
+# fifoflood64's 256 KiB: line i is i in four hex digits, 59 dots, "\n".
+fifoflood_expected() {
+	local i dots=...........................................................
+	for ((i = 0; i < 4096; i++)); do printf '%04x%s\n' "$i" "$dots"; done
+}
+
+@test "a guest that waits for THRE, stdout a pipe read slower than it writes: all 256 KiB arrive, in order" {
+	fifoflood_expected >"$T/expected"
+	status=0
+	# The reader starts late: pipe and vmm's buffer (128 KiB) fill long before.
+	timeout --preserve-status -s KILL "$VMM_LIMIT" "$VMM" "$GUESTS/fifoflood64.bin" \
+		<"$IN" 2>"$ERR" | { sleep 1; cat; } >"$OUT" || true
+	status=${PIPESTATUS[0]}
+	assert_status $PASSED
+	assert_stderr_empty
+	assert_stdout_file "$T/expected"
+}
+
+@test "a guest that waits for THRE, stdout a pipe nobody reads: it waits, as on a stopped line; --timeout and SIGTERM end it" {
+	mkfifo "$T/stuck"
+	exec 4<>"$T/stuck"
+	status=0
+	timeout --preserve-status -s KILL "$VMM_LIMIT" "$VMM" --timeout 2 \
+		"$GUESTS/fifoflood64.bin" <"$IN" >"$T/stuck" 2>"$ERR" || status=$?
+	assert_status 124
+	assert_stderr_has "bytes of guest output dropped: stdout did not take them"
+	OUT=$T/stuck vmm_bg "$GUESTS/fifoflood64.bin"
+	sleep 0.5
+	kill -TERM "$VMM_PID"
+	vmm_reap
+	exec 4<&-
+	assert_status 143
+}
+
 @test "output flood into a pipe whose reader has gone: no SIGPIPE, the status arrives" {
 	status=0
 	timeout --preserve-status -s KILL "$VMM_LIMIT" "$VMM" "$GUESTS/evilflood64.bin" \
