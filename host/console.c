@@ -26,6 +26,16 @@ static void restore_terminal(void)
 		tcsetattr(saved_fd, TCSANOW, &saved_tio); /* async-signal-safe */
 }
 
+static struct termios raw_tio;
+
+/* After a stop: raw again, but only in the foreground, where a shell's fg
+ * has put vmm (from the background, tcsetattr would stop it again). */
+static void resume_terminal(void)
+{
+	if (saved_fd >= 0 && tcgetpgrp(saved_fd) == getpgrp())
+		tcsetattr(saved_fd, TCSANOW, &raw_tio); /* async-signal-safe */
+}
+
 static void raw_mode(int fd)
 {
 	struct termios tio;
@@ -43,7 +53,9 @@ static void raw_mode(int fd)
 	tio.c_cflag = (tio.c_cflag & ~(CSIZE | PARENB)) | CS8;
 	tio.c_cc[VMIN] = 1;
 	tio.c_cc[VTIME] = 0;
+	raw_tio = tio;
 	tcsetattr(fd, TCSANOW, &tio);
+	signals_on_suspend(restore_terminal, resume_terminal);
 }
 
 /* stdout through a file description of our own, non-blocking, so that a

@@ -259,6 +259,33 @@ fifoflood_expected() {
 	done
 }
 
+@test "SIGTSTP at a terminal: the terminal restored while vmm is stopped, raw again after fg, status as a shell reports" {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	# A shell with job control in a pty: vmm in the foreground, a helper
+	# sends SIGTSTP once vmm made the terminal raw; fg continues it, a
+	# second helper ends it once the terminal is raw again (or gives up).
+	cat >"$T/job.sh" <<-EOF
+		set -m
+		mode() { stty -a </dev/tty | grep -ow -- '-\\?icanon'; }
+		until_mode() { for i in \$(seq 200); do [ "\$(mode)" = "\$1" ] && break; sleep 0.05; done; }
+		( until_mode -icanon; kill -TSTP \$(cat "$T/pid") ) &
+		sh -c 'echo \$\$ >"$T/pid"; exec "\$0" "\$@"' "$VMM" --timeout 20 "$GUESTS/spin64.bin" \\
+			</dev/tty >/dev/null 2>&1
+		echo "stopped: \$? \$(mode)"
+		( until_mode -icanon; echo "after fg: \$(mode)"; kill -TERM \$(cat "$T/pid") ) &
+		fg >/dev/null
+		echo "ended: \$? \$(mode)"
+	EOF
+	status=0
+	timeout -s KILL "$VMM_LIMIT" script -qec "bash $T/job.sh" /dev/null </dev/null >"$OUT" 2>&1 ||
+		status=$?
+	cat -v "$OUT"
+	[ "$status" -eq 0 ]
+	grep -qx 'stopped: 148 icanon' <(tr -d '\r' <"$OUT")
+	grep -qx 'after fg: -icanon' <(tr -d '\r' <"$OUT")
+	grep -qx 'ended: 143 icanon' <(tr -d '\r' <"$OUT")
+}
+
 # --- signals and output after the run (tests for host/signals.c and the
 # console's last words) ----------------------------------------------------
 
