@@ -66,19 +66,22 @@ static size_t escape(const char *in, size_t n, char *dst, size_t room)
 	return o;
 }
 
-/* One write per message where the stream allows: formatted first. */
+/* One write per message where the stream allows: formatted first, then
+ * written with fwrite (fprintf on an unbuffered stream would put 8 KiB
+ * more on the stack: vCPU threads warn too, and `ulimit -s` may be small). */
 static void vmessage(const char *kind, const char *fmt, va_list ap)
 {
-	char msg[1024], line[4 * sizeof(msg)];
+	char msg[1024], line[2048];
 	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	size_t len;
 
 	if (n < 0)
 		return;
-	len = escape(msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1, line,
-		     sizeof(line) - 1);
+	len = (size_t)snprintf(line, sizeof(line), "vmm: %s", kind);
+	len += escape(msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1, line + len,
+		      sizeof(line) - len - 1);
 	line[len++] = '\n';
-	fprintf(log_stream(), "vmm: %s%.*s", kind, (int)len, line);
+	fwrite(line, 1, len, log_stream());
 }
 
 void warn(const char *fmt, ...)

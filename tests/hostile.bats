@@ -286,6 +286,28 @@ fifoflood_expected() {
 	grep -qx 'ended: 143 icanon' <(tr -d '\r' <"$OUT")
 }
 
+@test "ulimit -s 24: vmm's threads get stacks of their own size; vCPUs warn, gdb's monitor answers" {
+	# glibc sizes a thread's stack by RLIMIT_STACK: 24 KiB is less than the
+	# gdb thread's console packet takes (the thread died of SIGSEGV).
+	printf '#!/bin/bash\nulimit -s 24 && exec "%s" "$@"\n' "$VMM" >"$T/small-stack"
+	chmod +x "$T/small-stack"
+	VMM=$T/small-stack vmm --smp 2 "$GUESTS/evilio64.bin"
+	assert_status $PASSED
+	assert_stderr_has "unclaimed"
+	command -v gdb >/dev/null || skip "gdb is not installed (Debian package gdb)"
+	local sock=$T/gdb.sock
+	[ ${#sock} -lt 100 ] || sock=$(mktemp -u /tmp/vmm-gdb.XXXXXX)
+	VMM=$T/small-stack vmm_bg --gdb "unix:$sock" --gdb-wait "$GUESTS/hello64.bin"
+	wait_until test -S "$sock"
+	timeout -s KILL 60 gdb -q -batch -nx -ex "target remote $sock" -ex 'monitor help' \
+		-ex continue </dev/null >"$T/gdb.out" 2>&1 || true
+	vmm_reap
+	cat "$T/gdb.out"
+	assert_status 0
+	assert_stdout "Hello from long mode!"$'\r\n'
+	grep -q 'regs' "$T/gdb.out"
+}
+
 # --- signals and output after the run (tests for host/signals.c and the
 # console's last words) ----------------------------------------------------
 

@@ -9,6 +9,7 @@
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/machine.h"
+#include "lib/thread.h"
 #include "vm/dump.h"
 #include "vm/look.h"
 #include "vm/run.h"
@@ -203,7 +204,7 @@ static void start_vcpus(struct run *r)
 		sigdelset(&only_kick, synchronous[i]);
 	pthread_sigmask(SIG_BLOCK, &only_kick, &old);
 	for (int i = 0; i < r->nr; i++) {
-		errno = pthread_create(&r->threads[i].thread, NULL, vcpu_thread, &r->threads[i]);
+		errno = thread_start(&r->threads[i].thread, vcpu_thread, &r->threads[i]);
 		if (errno)
 			die_errno("pthread_create");
 	}
