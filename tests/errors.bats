@@ -88,6 +88,15 @@ load helpers
 	assert_error 6 "big.bin: no memory to read its 104857600 bytes"
 }
 
+@test "a bad --initrd or --module file: the message names the option, then the file" {
+	mkfifo "$T/fifo"
+	mkdir "$T/dir"
+	VMM_LIMIT=10 vmm --module "$T/fifo arg" "$GUESTS/mbelf.elf"
+	assert_error 4 "vmm: --module $T/fifo: not a regular file"
+	vmm --initrd "$T/dir" "$GUESTS/mbelf.elf"
+	assert_error 4 "vmm: --initrd $T/dir: is a directory"
+}
+
 @test "an image larger than guest RAM" {
 	head -c $((2 << 20)) /dev/zero >"$T/2m.bin"
 	vmm -m 1M "$T/2m.bin"
