@@ -82,7 +82,7 @@ load helpers
 		ulimit -n 4 && exec "$@"' - \
 		"$VMM" "$GUESTS/hello64.bin" </dev/null >"$OUT" 2>"$ERR" || status=$?
 	assert_error 6 "hello64.bin: Too many open files"
-	! grep -qa AddressSanitizer "$VMM" || skip "ulimit -v: the sanitizers' shadow memory needs more"
+	! grep -qa __asan_init "$VMM" || skip "ulimit -v: the sanitizers' shadow memory needs more"
 	truncate -s 100M "$T/big.bin"
 	status=0
 	timeout --preserve-status -s KILL "$VMM_LIMIT" bash -c 'ulimit -v 90000 && exec "$@"' - \
