@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,12 +28,13 @@ static void restore_terminal(void)
 }
 
 static struct termios raw_tio;
+static volatile sig_atomic_t raw_done; /* the run is over: stay cooked */
 
 /* After a stop: raw again, but only in the foreground, where a shell's fg
  * has put vmm (from the background, tcsetattr would stop it again). */
 static void resume_terminal(void)
 {
-	if (saved_fd >= 0 && tcgetpgrp(saved_fd) == getpgrp())
+	if (saved_fd >= 0 && !raw_done && tcgetpgrp(saved_fd) == getpgrp())
 		tcsetattr(saved_fd, TCSANOW, &raw_tio); /* async-signal-safe */
 }
 
@@ -300,6 +302,7 @@ void console_flush(struct console *c)
 
 void console_destroy(struct console *c, int64_t limit_ms)
 {
+	raw_done = 1;
 	restore_terminal();
 	c->deadline = now_ms() + limit_ms;
 	console_flush(c);
