@@ -308,6 +308,24 @@ fifoflood_expected() {
 	grep -q 'regs' "$T/gdb.out"
 }
 
+@test "ulimit -u too small for a thread per vCPU: one message naming it, status 6, no guest output" {
+	[ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null || skip "needs root and setpriv"
+	! grep -qa __asan_init "$VMM" || skip "the sanitizers' runtime starts threads of its own"
+	# As nobody (RLIMIT_NPROC does not bind root), with a KVM device node
+	# of its own that nobody may open, in a directory nobody can reach.
+	local d
+	d=$(mktemp -d /tmp/vmm-nproc.XXXXXX)
+	chmod 755 "$d"
+	mknod -m 666 "$d/kvm" c $((16#$(stat -c %t /dev/kvm))) $((16#$(stat -c %T /dev/kvm)))
+	cp "$GUESTS/smp64.bin" "$d/"
+	status=0
+	timeout --preserve-status -s KILL "$VMM_LIMIT" setpriv --reuid=nobody --regid=nogroup \
+		--clear-groups bash -c 'ulimit -u 3 && exec "$@"' - "$VMM" --kvm-device "$d/kvm" \
+		--smp 4 "$d/smp64.bin" </dev/null >"$OUT" 2>"$ERR" || status=$?
+	rm -rf "$d"
+	assert_error 6 "pthread_create (a thread per vCPU: ulimit -u?): Resource temporarily unavailable"
+}
+
 # --- signals and output after the run (tests for host/signals.c and the
 # console's last words) ----------------------------------------------------
 
