@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "lib/log.h"
 
@@ -105,5 +106,15 @@ void die(int status, const char *fmt, ...)
 
 void die_errno(const char *what)
 {
-	die(STATUS_HOST, "%s: %s", what, strerror(errno));
+	int err = errno;
+	struct rlimit lim;
+
+	/* Out of fds or address space: most often a ulimit, so say which. */
+	if (err == EMFILE && getrlimit(RLIMIT_NOFILE, &lim) == 0)
+		die(STATUS_HOST, "%s: %s (ulimit -n is %llu)", what, strerror(err),
+		    (unsigned long long)lim.rlim_cur);
+	if (err == ENOMEM && getrlimit(RLIMIT_AS, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY)
+		die(STATUS_HOST, "%s: %s (ulimit -v is %llu KiB)", what, strerror(err),
+		    (unsigned long long)lim.rlim_cur / 1024);
+	die(STATUS_HOST, "%s: %s", what, strerror(err));
 }

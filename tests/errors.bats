@@ -79,9 +79,18 @@ load helpers
 		for f in /proc/$$/fd/*; do
 			[ "${f##*/}" -le 2 ] || eval "exec ${f##*/}>&-"
 		done
-		ulimit -n 4 && exec "$@"' - \
+		ulimit -n $0 && exec "$@"' 4 \
 		"$VMM" "$GUESTS/hello64.bin" </dev/null >"$OUT" 2>"$ERR" || status=$?
 	assert_error 6 "hello64.bin: Too many open files"
+	# Later, out of fds for the VM itself: the message names the limit.
+	status=0
+	timeout --preserve-status -s KILL "$VMM_LIMIT" bash -c '
+		for f in /proc/$$/fd/*; do
+			[ "${f##*/}" -le 2 ] || eval "exec ${f##*/}>&-"
+		done
+		ulimit -n $0 && exec "$@"' 8 \
+		"$VMM" "$GUESTS/hello64.bin" </dev/null >"$OUT" 2>"$ERR" || status=$?
+	assert_error 6 ": Too many open files (ulimit -n is 8)"
 	! grep -qa __asan_init "$VMM" || skip "ulimit -v: the sanitizers' shadow memory needs more"
 	truncate -s 100M "$T/big.bin"
 	status=0
