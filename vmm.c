@@ -42,6 +42,16 @@ struct machine {
 	struct gdb gdb;         /* --gdb: the remote stub */
 };
 
+/* What vmm printed on stdout itself (--help, --version, --caps) must have
+ * arrived: a full disk or a closed stdout is an error, as in GNU tools,
+ * not status 0 with nothing written. A reader that has gone (`| head`)
+ * took what it wanted. errno is the failed write's: nothing since sets it. */
+static void stdout_done(void)
+{
+	if ((fflush(stdout) != 0 || ferror(stdout)) && errno != EPIPE)
+		die(STATUS_HOST, "writing to stdout: %s", strerror(errno ? errno : EIO));
+}
+
 /* QEMU's command line (host/qemu_args.c): vmm answers its probes and
  * reports as QEMU does from here on (lib/log.h). */
 static void parse_qemu_command_line(struct options *opt, int argc, char **argv, int first)
@@ -62,8 +72,10 @@ static void parse_qemu_command_line(struct options *opt, int argc, char **argv, 
 		qemu_args_machine_help(stdout);
 	else if (probe == QEMU_CPU_HELP)
 		cpu_model_help(stdout);
-	if (probe != QEMU_RUN)
+	if (probe != QEMU_RUN) {
+		stdout_done();
 		exit(0);
+	}
 	/* In QEMU's words: runners look for them (kvm-unit-tests' probe with
 	 * a kernel that does not exist). */
 	if (access(opt->guest.image, R_OK) < 0)
@@ -94,6 +106,7 @@ static void parse_command_line(struct options *opt, int argc, char **argv)
 		device_opts_help(stdout);
 	else
 		return;
+	stdout_done();
 	exit(0);
 }
 
@@ -351,6 +364,7 @@ int main(int argc, char **argv)
 	vm_open(&m.vm, m.opt.kvm_device, &m.stats);
 	if (m.opt.caps) {
 		caps_print(&m.vm, stdout);
+		stdout_done();
 		return 0;
 	}
 	caps_require(&m.vm, !m.opt.no_sync_regs, !m.opt.no_coalesce);

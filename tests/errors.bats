@@ -380,6 +380,31 @@ load helpers
 	[ ! -e "$T/link.png.tmp" ] && [ ! -e "$T/real/pic.png.tmp" ]
 }
 
+@test "--help, --version, --caps into a full disk or a closed stdout: a message and status 6, not 0 with nothing written" {
+	local a
+	for a in --help --version --cpu=help --device=help --caps; do
+		echo "$a"
+		status=0
+		"$VMM" "$a" </dev/null >/dev/full 2>"$ERR" || status=$?
+		assert_status 6
+		[ "$(cat "$ERR")" = "vmm: writing to stdout: No space left on device" ] || { show; return 1; }
+		status=0
+		"$VMM" "$a" </dev/null >&- 2>"$ERR" || status=$?
+		assert_status 6
+		[ "$(cat "$ERR")" = "vmm: writing to stdout: Bad file descriptor" ] || { show; return 1; }
+	done
+	# QEMU's probes too, with QEMU's status for a failure.
+	status=0
+	"$VMM" --qemu --help </dev/null >/dev/full 2>"$ERR" || status=$?
+	assert_status 1
+	# A reader that has gone took what it wanted: no message, status 0.
+	status=0
+	"$VMM" --cpu help 2>"$ERR" | { exec 0<&-; sleep 0.2; } || true
+	status=${PIPESTATUS[0]}
+	assert_status 0
+	assert_stderr_empty
+}
+
 @test "unknown options" {
 	vmm --frobnicate "$GUESTS/hello64.bin"
 	assert_error 2 --frobnicate
