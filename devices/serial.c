@@ -77,8 +77,12 @@ static void receive(struct serial *s)
  * each LSR read, so a guest polling LSR sees THRE as soon as there is room. */
 static bool tx_full(struct serial *s)
 {
-	s->tx_held = !(s->mcr & UART_MCR_LOOP) && s->line.full && s->line.full(s->line.ctx);
-	return s->tx_held;
+	bool held = !(s->mcr & UART_MCR_LOOP) && s->line.full && s->line.full(s->line.ctx);
+
+	if (s->tx_held && !held)
+		s->thre_pending = true; /* the line took more: THR is empty now */
+	s->tx_held = held;
+	return held;
 }
 
 static uint8_t read_rbr(struct serial *s)
@@ -208,7 +212,7 @@ int serial_init(struct serial *s, struct bus *pio, uint16_t base, struct irq_lin
 void serial_poll(struct serial *s)
 {
 	receive(s);
-	if (s->tx_held && !tx_full(s))
-		s->thre_pending = true; /* the line took more: THR is empty */
+	if (s->tx_held)
+		tx_full(s); /* THRE, if the line has room again */
 	update_irq(s);
 }

@@ -106,6 +106,14 @@ fifoflood_expected() {
 	assert_stdout_file "$T/expected"
 }
 
+@test "unit: while the line is full the UART shows no THRE in LSR and holds its interrupt; both come once it has room" {
+	make -s -C "$BATS_TEST_DIRNAME/.." build/unit/serial_test >&2
+	status=0
+	"$BATS_TEST_DIRNAME/../build/unit/serial_test" >"$OUT" 2>"$ERR" || status=$?
+	cat "$OUT" "$ERR"
+	assert_status 0
+}
+
 @test "a guest that waits for THRE, stdout a pipe nobody reads: it waits, as on a stopped line; --timeout and SIGTERM end it" {
 	mkfifo "$T/stuck"
 	exec 4<>"$T/stuck"
