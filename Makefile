@@ -26,7 +26,7 @@ GUESTS   := hello32 hello64 echo64 exit64 triple64 hypercall64 spin64 flood64 \
             fbdemo64 fbread64 fbspin64 mbaout fwcfg64 smp64 zeropage64
 # Hostile guests (tests/hostile.bats): each attacks one part of the VMM.
 GUESTS   += evilio64 evilrep64 evilflood64 eviluart64 evilfb64 evilint64 evilexit64 \
-            evilstorm64
+            evilstorm64 fifoflood64
 # The timers and the i8042 as Linux probes them (tests/core.bats).
 GUESTS   += timer64 ps2aux64
 
@@ -181,13 +181,14 @@ valgrind: vmm guests
 
 # C unit tests, built with the VMM's own flags and linked with the objects
 # they test (tests/sandbox.bats, paging.bats, gdb.bats and qemu.bats run them).
-UNIT_TESTS := sandbox_test paging_test debug_test cpuid_test qemu_args_test rtc_test
+UNIT_TESTS := sandbox_test paging_test debug_test cpuid_test qemu_args_test rtc_test serial_test
 VM_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard vm/*.c)))
 $(BUILD)/unit/sandbox_test: $(BUILD)/host/sandbox.o $(BUILD)/lib/log.o
 $(BUILD)/unit/paging_test: $(BUILD)/vm/paging.o $(BUILD)/vm/mem.o
-$(BUILD)/unit/debug_test: $(VM_OBJS) $(BUILD)/lib/log.o
+$(BUILD)/unit/debug_test: $(VM_OBJS) $(BUILD)/lib/log.o $(BUILD)/lib/thread.o
 $(BUILD)/unit/cpuid_test: $(BUILD)/vm/cpuid.o $(BUILD)/vm/cpu_models.o
 $(BUILD)/unit/rtc_test: $(BUILD)/devices/rtc.o $(BUILD)/vm/bus.o $(BUILD)/lib/log.o
+$(BUILD)/unit/serial_test: $(BUILD)/devices/serial.o $(BUILD)/vm/bus.o $(BUILD)/lib/log.o
 $(BUILD)/unit/qemu_args_test: $(BUILD)/host/qemu_args.o $(BUILD)/host/options.o \
 		$(BUILD)/host/device_opts.o $(BUILD)/vm/cpu_models.o $(BUILD)/lib/log.o
 

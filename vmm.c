@@ -17,6 +17,7 @@
 #include "host/display.h"
 #include "host/gdb.h"
 #include "host/options.h"
+#include "host/png.h"
 #include "host/qemu_args.h"
 #include "host/sandbox.h"
 #include "host/signals.h"
@@ -42,6 +43,16 @@ struct machine {
 	int stop_signal;        /* the signal that asked the run to stop, or 0 */
 };
 
+/* What vmm printed on stdout itself (--help, --version, --caps) must have
+ * arrived: a full disk or a closed stdout is an error, as in GNU tools,
+ * not status 0 with nothing written. A reader that has gone (`| head`)
+ * took what it wanted. errno is the failed write's: nothing since sets it. */
+static void stdout_done(void)
+{
+	if ((fflush(stdout) != 0 || ferror(stdout)) && errno != EPIPE)
+		die(STATUS_HOST, "writing to stdout: %s", strerror(errno ? errno : EIO));
+}
+
 /* QEMU's command line (host/qemu_args.c): vmm answers its probes and
  * reports as QEMU does from here on (lib/log.h). */
 static void parse_qemu_command_line(struct options *opt, int argc, char **argv, int first)
@@ -62,8 +73,10 @@ static void parse_qemu_command_line(struct options *opt, int argc, char **argv, 
 		qemu_args_machine_help(stdout);
 	else if (probe == QEMU_CPU_HELP)
 		cpu_model_help(stdout);
-	if (probe != QEMU_RUN)
+	if (probe != QEMU_RUN) {
+		stdout_done();
 		exit(0);
+	}
 	/* In QEMU's words: runners look for them (kvm-unit-tests' probe with
 	 * a kernel that does not exist). */
 	if (access(opt->guest.image, R_OK) < 0)
@@ -94,7 +107,18 @@ static void parse_command_line(struct options *opt, int argc, char **argv)
 		device_opts_help(stdout);
 	else
 		return;
+	stdout_done();
 	exit(0);
+}
+
+/* Output files are looked at before anything runs: a bad one is a usage
+ * error now, not a surprise at exit. */
+static void check_outputs(struct options *opt)
+{
+	char err[PNG_ERR_LEN];
+
+	if (opt->fb_png && !(opt->fb_png = png_target(opt->fb_png, err, sizeof(err))))
+		die(STATUS_USAGE, "--fb-png %s", err);
 }
 
 /* The devices, wired to the in-kernel irqchip, the run's stop line and
@@ -113,7 +137,7 @@ static void create_board(struct machine *m)
 				       .mem = &m->vm.mem };
 	struct board_wires wires = { vm_irq_line(&m->vm, 0),
 				     run_stop_line(&m->run),
-				     { console_tx, console_read, &m->console },
+				     { console_tx, console_read, console_full, &m->console },
 				     run_sleep_line(&m->run),
 				     vm_ioeventfd_line(&m->vm) };
 
@@ -334,12 +358,15 @@ int main(int argc, char **argv)
 	struct guest_image img;
 	int status;
 
+	console_hold_std_fds();
 	signals_install();
 	parse_command_line(&m.opt, argc, argv);
+	check_outputs(&m.opt);
 	stats_init(&m.stats, m.opt.stats, m.opt.trace);
 	vm_open(&m.vm, m.opt.kvm_device, &m.stats);
 	if (m.opt.caps) {
 		caps_print(&m.vm, stdout);
+		stdout_done();
 		return 0;
 	}
 	caps_require(&m.vm, !m.opt.no_sync_regs, !m.opt.no_coalesce);

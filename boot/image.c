@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,9 @@ const char *image_kind_name(enum image_kind kind)
 	return names[kind];
 }
 
-static int read_all(int fd, uint8_t *buf, size_t len)
+/* Reads up to len bytes; fewer only at the end of the file or on an error
+ * (errno set, -1). */
+static ssize_t read_all(int fd, uint8_t *buf, size_t len)
 {
 	size_t done = 0;
 
@@ -47,11 +50,19 @@ static int read_all(int fd, uint8_t *buf, size_t len)
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n < 0)
 			return -1;
+		if (n == 0)
+			break;
 		done += n;
 	}
-	return 0;
+	return done;
+}
+
+/* The host, not the file, is at fault: out of fds or memory. */
+static bool host_short(int err)
+{
+	return err == EMFILE || err == ENFILE || err == ENOMEM;
 }
 
 int image_read(const char *path, uint64_t max, uint8_t **buf, size_t *len, char *err, size_t errlen)
@@ -59,10 +70,13 @@ int image_read(const char *path, uint64_t max, uint8_t **buf, size_t *len, char 
 	struct stat st = { 0 };
 	/* O_NONBLOCK: a FIFO must be refused, not waited on for a writer. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	ssize_t got;
+	int r = -1;
 
 	*buf = NULL;
 	if (fd < 0)
-		return snprintf(err, errlen, "%s: %s", path, strerror(errno)), -1;
+		return snprintf(err, errlen, "%s: %s", path, strerror(errno)),
+		       host_short(errno) ? IMAGE_HOST_FAILED : -1;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "%s: %s", path,
 			 S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
@@ -79,15 +93,24 @@ int image_read(const char *path, uint64_t max, uint8_t **buf, size_t *len, char 
 	}
 	*len = st.st_size;
 	*buf = malloc(*len);
-	if (!*buf || read_all(fd, *buf, *len) < 0) {
-		snprintf(err, errlen, "%s: read failed: %s", path, strerror(errno ? errno : EIO));
-		free(*buf);
-		*buf = NULL;
+	if (!*buf) {
+		snprintf(err, errlen, "%s: no memory to read its %zu bytes", path, *len);
+		r = IMAGE_HOST_FAILED;
 		goto fail;
 	}
-	close(fd);
-	return 0;
+	got = read_all(fd, *buf, *len);
+	if (got < 0)
+		snprintf(err, errlen, "%s: read failed: %s", path, strerror(errno));
+	else if ((size_t)got < *len) /* e.g. truncated meanwhile, or a sysfs file */
+		snprintf(err, errlen, "%s: changed while read: %zd bytes of the %zu it had", path,
+			 got, *len);
+	else
+		r = 0;
+	if (r < 0) {
+		free(*buf);
+		*buf = NULL;
+	}
 fail:
 	close(fd);
-	return -1;
+	return r;
 }

@@ -16,8 +16,11 @@ enum image_kind {
 /* The kind of image, from its content alone. */
 enum image_kind image_detect(const uint8_t *buf, size_t len);
 const char *image_kind_name(enum image_kind kind);
+#define IMAGE_HOST_FAILED (-2) /* image_read: the host ran out of fds or memory */
+
 /* Read a whole regular file of at most max bytes into a new buffer. On
- * error returns -1 with a message in err naming the problem. */
+ * error returns -1 (the file is at fault) or IMAGE_HOST_FAILED, with a
+ * message in err naming the problem. */
 int image_read(const char *path, uint64_t max, uint8_t **buf, size_t *len, char *err,
 	       size_t errlen);
 

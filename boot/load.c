@@ -10,19 +10,23 @@
 #include "lib/log.h"
 #include "lib/machine.h"
 
-static uint8_t *read_file(const char *path, uint64_t max, size_t *len)
+/* option: what named the file ("--initrd"), or NULL for the kernel image. */
+static uint8_t *read_file(const char *option, const char *path, uint64_t max, size_t *len)
 {
 	char err[BOOT_ERR_LEN];
 	uint8_t *buf;
 
-	if (image_read(path, max, &buf, len, err, sizeof(err)) < 0)
-		die(STATUS_IMAGE, "%s", err);
+	int r = image_read(path, max, &buf, len, err, sizeof(err));
+
+	if (r < 0)
+		die(r == IMAGE_HOST_FAILED ? STATUS_HOST : STATUS_IMAGE, "%s%s%s",
+		    option ? option : "", option ? " " : "", err);
 	return buf;
 }
 
 void guest_read(struct guest_image *img, const struct guest_spec *g, uint64_t ram_size)
 {
-	img->data = read_file(g->image, ram_size, &img->len);
+	img->data = read_file(NULL, g->image, ram_size, &img->len);
 }
 
 /* What a PC's firmware leaves for a kernel: the MP table (CPUs, interrupt
@@ -51,7 +55,8 @@ static void load_linux(const struct guest_image *img, const struct guest_spec *g
 		    " --initrd",
 		    g->image);
 	if (g->initrd)
-		req.initrd = initrd = read_file(g->initrd, mem->ram_size, &req.initrd_len);
+		req.initrd = initrd = read_file("--initrd", g->initrd, mem->ram_size,
+						&req.initrd_len);
 	r = bzimage_load(img->data, img->len, &req, mem, plan, err, sizeof(err));
 	free(initrd);
 	if (r < 0)
@@ -72,7 +77,7 @@ static void read_module(const char *spec, const char *option, uint64_t max,
 	memcpy(path, spec, n);
 	path[n] = '\0';
 	mod->cmdline = spec;
-	mod->data = read_file(path, max, &mod->len);
+	mod->data = read_file(option, path, max, &mod->len);
 }
 
 /* QEMU's syntax for --initrd: modules separated by commas, ",," a comma

@@ -73,6 +73,18 @@ static void receive(struct serial *s)
 		irq_set(&s->wake, 1);
 }
 
+/* Whether the line is too full for THR to count as empty. Asked again on
+ * each LSR read, so a guest polling LSR sees THRE as soon as there is room. */
+static bool tx_full(struct serial *s)
+{
+	bool held = !(s->mcr & UART_MCR_LOOP) && s->line.full && s->line.full(s->line.ctx);
+
+	if (s->tx_held && !held)
+		s->thre_pending = true; /* the line took more: THR is empty now */
+	s->tx_held = held;
+	return held;
+}
+
 static uint8_t read_rbr(struct serial *s)
 {
 	uint8_t byte = 0;
@@ -106,8 +118,8 @@ static uint8_t serial_read(struct serial *s, unsigned reg)
 	case UART_MCR:
 		return s->mcr;
 	case UART_LSR:
-		v = UART_LSR_THRE | UART_LSR_TEMT | (s->rx_count ? UART_LSR_DR : 0) |
-		    (s->overrun ? UART_LSR_OE : 0);
+		v = (tx_full(s) ? 0 : UART_LSR_THRE | UART_LSR_TEMT) |
+		    (s->rx_count ? UART_LSR_DR : 0) | (s->overrun ? UART_LSR_OE : 0);
 		s->overrun = false;
 		return v;
 	case UART_MSR:
@@ -123,7 +135,7 @@ static void write_thr(struct serial *s, uint8_t byte)
 		rx_push(s, byte);
 	else if (s->line.write)
 		s->line.write(s->line.ctx, byte);
-	s->thre_pending = true; /* sent at once: THR is empty again */
+	s->thre_pending = !tx_full(s); /* sent at once: THR is empty again */
 }
 
 static void write_fcr(struct serial *s, uint8_t v)
@@ -153,7 +165,7 @@ static void serial_write(struct serial *s, unsigned reg, uint8_t v)
 		}
 		/* Enabling the THRE interrupt while THR is empty raises it. */
 		if ((v & ~s->ier) & UART_IER_THRI)
-			s->thre_pending = true;
+			s->thre_pending = !tx_full(s);
 		s->ier = v & 0x0f;
 		break;
 	case UART_FCR:
@@ -200,5 +212,7 @@ int serial_init(struct serial *s, struct bus *pio, uint16_t base, struct irq_lin
 void serial_poll(struct serial *s)
 {
 	receive(s);
+	if (s->tx_held)
+		tx_full(s); /* THRE, if the line has room again */
 	update_irq(s);
 }

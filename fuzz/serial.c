@@ -12,6 +12,7 @@
 #define OP_WIDTH 0x30  /* 1, 2, 4 or 8 bytes */
 #define OP_WRITE 0x40
 #define OP_RECEIVE 0x80 /* host input instead: up to 20 bytes */
+#define OP_FULL 0x01    /* with OP_RECEIVE: the line is full from now on (or not) */
 
 /* The console's side, as the UART sees it. */
 struct host {
@@ -19,12 +20,18 @@ struct host {
 	int level;
 	uint8_t in[20];
 	size_t in_len;
+	bool full;
 };
 
 static void tx(void *ctx, uint8_t byte)
 {
 	(void)byte;
 	((struct host *)ctx)->tx++;
+}
+
+static bool full(void *ctx)
+{
+	return ((struct host *)ctx)->full;
 }
 
 static size_t rx(void *ctx, uint8_t *buf, size_t room)
@@ -65,12 +72,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	bus_init(&pio, "port");
 	if (serial_init(&s, &pio, SERIAL_COM1, (struct irq_line){ irq, &h, SERIAL_COM1_IRQ },
-			(struct irq_line){ 0 }, (struct serial_backend){ tx, rx, &h }) < 0)
+			(struct irq_line){ 0 }, (struct serial_backend){ tx, rx, full, &h }) < 0)
 		abort();
 	while (in.pos < in.size) {
 		uint8_t op = input_u8(&in);
 
 		if (op & OP_RECEIVE) {
+			h.full = op & OP_FULL;
 			h.in_len = input_u8(&in) % sizeof(h.in);
 			for (size_t i = 0; i < h.in_len; i++)
 				h.in[i] = input_u8(&in);

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,17 @@ static void restore_terminal(void)
 		tcsetattr(saved_fd, TCSANOW, &saved_tio); /* async-signal-safe */
 }
 
+static struct termios raw_tio;
+static volatile sig_atomic_t raw_done; /* the run is over: stay cooked */
+
+/* After a stop: raw again, but only in the foreground, where a shell's fg
+ * has put vmm (from the background, tcsetattr would stop it again). */
+static void resume_terminal(void)
+{
+	if (saved_fd >= 0 && !raw_done && tcgetpgrp(saved_fd) == getpgrp())
+		tcsetattr(saved_fd, TCSANOW, &raw_tio); /* async-signal-safe */
+}
+
 static void raw_mode(int fd)
 {
 	struct termios tio;
@@ -43,7 +55,9 @@ static void raw_mode(int fd)
 	tio.c_cflag = (tio.c_cflag & ~(CSIZE | PARENB)) | CS8;
 	tio.c_cc[VMIN] = 1;
 	tio.c_cc[VTIME] = 0;
+	raw_tio = tio;
 	tcsetattr(fd, TCSANOW, &tio);
+	signals_on_suspend(restore_terminal, resume_terminal);
 }
 
 /* stdout through a file description of our own, non-blocking, so that a
@@ -56,7 +70,10 @@ static int own_output(int fd)
 	char path[32];
 	int own;
 
-	if (fstat(fd, &st) < 0 || S_ISREG(st.st_mode))
+	/* Read-only (console_hold_std_fds put /dev/null there): writes must
+	 * fail, as into the closed fd, not be reopened for writing. */
+	if (fstat(fd, &st) < 0 || S_ISREG(st.st_mode) ||
+	    (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY)
 		return fd;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	own = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -102,6 +119,17 @@ static ssize_t err_write(void *cookie, const char *buf, size_t len)
 	return len;
 }
 
+void console_hold_std_fds(void)
+{
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* Lower numbers are open, so this one gets fd. */
+		if (open("/dev/null", O_RDONLY) != fd)
+			die_errno("open /dev/null in place of a closed stdin, stdout or stderr");
+	}
+}
+
 void console_init(struct console *c, int in_fd, int out_fd)
 {
 	int err;
@@ -144,6 +172,16 @@ void console_tx(void *ctx, uint8_t byte)
 		return;
 	}
 	c->out[c->out_len++] = byte;
+}
+
+bool console_full(void *ctx)
+{
+	struct console *c = ctx;
+
+	if (CONSOLE_OUT_SIZE - c->out_len >= CONSOLE_TX_ROOM)
+		return false;
+	console_flush(c);
+	return CONSOLE_OUT_SIZE - c->out_len < CONSOLE_TX_ROOM;
 }
 
 /* Ctrl-A x quits, Ctrl-A s asks for a framebuffer snapshot, Ctrl-A w for
@@ -264,6 +302,7 @@ void console_flush(struct console *c)
 
 void console_destroy(struct console *c, int64_t limit_ms)
 {
+	raw_done = 1;
 	restore_terminal();
 	c->deadline = now_ms() + limit_ms;
 	console_flush(c);

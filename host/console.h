@@ -7,6 +7,9 @@
 #include <stdio.h>
 
 #define CONSOLE_OUT_SIZE 65536
+/* Room below which the UART holds THRE clear (console_full): more than a
+ * 16550A FIFO's worth, for guests that send a line per THRE. */
+#define CONSOLE_TX_ROOM 1024
 #define CONSOLE_IN_SIZE 4096        /* input read ahead of the guest, escape seen */
 #define CONSOLE_DRAIN_MS 2000       /* after the run: how long vmm's last output may take */
 #define CONSOLE_ESCAPE 0x01         /* Ctrl-A, then x to quit, as in QEMU -nographic */
@@ -34,13 +37,22 @@ struct console {
 	uint64_t dropped; /* bytes lost because stdout would not take them */
 };
 
+/* Before anything is opened: /dev/null, read-only, in place of a closed
+ * stdin, stdout or stderr. Else /dev/kvm or the VM would get fd 1 or 2 and
+ * guest output and vmm's words be written into it; read-only, those writes
+ * fail as into the closed fd (guest output is counted as dropped). */
+void console_hold_std_fds(void);
 /* Puts a terminal on in_fd in raw mode and restores it on exit, including
  * exits by fatal signal. stdout and stderr get file descriptions of their
  * own, non-blocking: while the guest runs, what they do not take at once
  * is dropped (and counted, for the guest's output). */
 void console_init(struct console *c, int in_fd, int out_fd);
-/* Serial TX sink: buffer a byte for stdout. */
+/* Serial TX sink: buffer a byte for stdout; dropped (and counted) when
+ * the buffer is full, for a guest that does not wait for THRE. */
 void console_tx(void *ctx, uint8_t byte);
+/* Whether stdout is so far behind that the UART should not read as ready
+ * to send (less than CONSOLE_TX_ROOM free after a try to write). */
+bool console_full(void *ctx);
 /* Serial RX source: up to room bytes of input, without blocking. Reads
  * stdin ahead of the guest (bounded), so Ctrl-A x works even when the
  * guest reads nothing. */

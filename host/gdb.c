@@ -18,6 +18,7 @@
 
 #include "host/gdb.h"
 #include "lib/log.h"
+#include "lib/thread.h"
 
 #define WRITE_TIMEOUT_MS 5000 /* a gdb that reads nothing for this long is dropped */
 
@@ -384,7 +385,7 @@ void gdb_start(struct gdb *g)
 	sigdelset(&all, SIGSYS);
 	sigdelset(&all, SIGABRT);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	errno = pthread_create(&g->thread, NULL, gdb_thread, g);
+	errno = thread_start(&g->thread, gdb_thread, g);
 	if (errno)
 		die_errno("pthread_create");
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "host/png.h"
@@ -193,4 +194,33 @@ int png_write(const char *path, const uint8_t *pixels, uint32_t width, uint32_t 
 	free(tmp);
 	free(o);
 	return r;
+}
+
+char *png_target(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	char *real;
+
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT) /* the directory may come: png_write says if not */
+			return strdup(path);
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (S_ISLNK(st.st_mode) && stat(path, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", path,
+			 errno == ENOENT ? "a symbolic link to nothing" : strerror(errno));
+		return NULL;
+	}
+	/* The rename would put a file in place of a directory, a device node
+	 * (as root, /dev/null for all), a FIFO or a socket. */
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: %s: a snapshot replaces FILE with a new file", path,
+			 S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
+		return NULL;
+	}
+	real = realpath(path, NULL);
+	if (!real)
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	return real;
 }

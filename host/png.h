@@ -13,4 +13,11 @@
 int png_write(const char *path, const uint8_t *pixels, uint32_t width, uint32_t height,
 	      uint32_t stride, char *err, size_t errlen);
 
+/* Where snapshots for the FILE the user named go, decided before the guest
+ * runs: FILE, or the regular file a symbolic link FILE names (the link
+ * stays). NULL with err filled when a rename onto it would replace what is
+ * not a regular file (a directory, /dev/null, a FIFO) or when FILE cannot
+ * be looked at; a missing FILE is fine. Returns a new string. */
+char *png_target(const char *path, char *err, size_t errlen);
+
 #endif

@@ -42,6 +42,7 @@ static const int plain[] = {
 	SYS_clone, SYS_clone3, SYS_set_robust_list, SYS_rseq, SYS_sched_yield,
 	SYS_fstat, SYS_newfstatat, SYS_lseek, SYS_fsync, SYS_rename, SYS_renameat,
 	SYS_unlink, SYS_unlinkat, SYS_getrandom, SYS_dup2, SYS_dup3, SYS_pread64,
+	SYS_getpgrp,
 };
 /* clang-format on */
 
@@ -112,13 +113,14 @@ static int build(struct sock_filter *p, const struct rule *rules, int nr_rules)
 
 /* The ioctls any run may make after setup (vCPUs, devices, the console).
  * KVM_SET_SREGS: what an ACPI S3 resume sets (vmm.c's on_resume) and a
- * debugger writes; KVM_IOEVENTFD: pci-testdev's eventfd tests. */
+ * debugger writes; KVM_IOEVENTFD: pci-testdev's eventfd tests; TIOCGPGRP:
+ * whether vmm is in the foreground after SIGCONT (host/console.c). */
 static const uint32_t base_ioctls[] = {
 	KVM_RUN,          KVM_IRQ_LINE,  KVM_GET_MP_STATE, KVM_GET_VCPU_EVENTS,
 	KVM_GET_REGS,     KVM_SET_REGS,  KVM_GET_SREGS,    KVM_GET_DIRTY_LOG,
 	TCGETS,           TCSETS,        TCSETSW,          KVM_SET_SREGS,
 	KVM_SET_MP_STATE, KVM_GET_PIT2,  KVM_SET_PIT2,     KVM_GET_IRQCHIP,
-	KVM_SET_IRQCHIP,  KVM_IOEVENTFD,
+	KVM_SET_IRQCHIP,  KVM_IOEVENTFD, TIOCGPGRP,
 };
 
 /* The ioctls a debugger adds (host/gdb.c, vm/debug.c): guest debugging,

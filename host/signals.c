@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +17,8 @@ static volatile sig_atomic_t stop_sender; /* the pid that sent it */
 static volatile sig_atomic_t snapshot_signal;
 static volatile sig_atomic_t report_signal;
 static void (*volatile fatal_cleanup)(void);
+static void (*volatile suspend_leave)(void);
+static void (*volatile suspend_resume)(void);
 
 static void on_stop(int sig, siginfo_t *info, void *ctx)
 {
@@ -48,6 +51,40 @@ static void on_fatal(int sig)
 		fatal_cleanup();
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+/* SIGTSTP: put the terminal back, then stop as the default action does
+ * (the same signal, so the shell reports it as usual); SIGCONT lands here
+ * again. Every call is async-signal-safe. */
+static void on_suspend(int sig)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, self = { .sa_handler = on_suspend };
+	sigset_t set;
+	int saved = errno;
+
+	if (suspend_leave)
+		suspend_leave();
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigaction(sig, &dfl, NULL);
+	raise(sig);                           /* pending: blocked while its handler runs */
+	sigprocmask(SIG_UNBLOCK, &set, NULL); /* stops here until SIGCONT */
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sigemptyset(&self.sa_mask);
+	sigaction(sig, &self, NULL);
+	errno = saved;
+}
+
+/* SIGCONT, after any stop (SIGSTOP too): the shell may have put the
+ * terminal back in its own mode meanwhile. */
+static void on_continue(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	if (suspend_resume)
+		suspend_resume();
+	errno = saved;
 }
 
 /* The sandbox's SECCOMP_RET_TRAP: say which call was refused (with
@@ -130,6 +167,14 @@ void signals_on_fatal(void (*cleanup)(void))
 	fatal_cleanup = cleanup;
 	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
 		handle(fatal[i], on_fatal);
+}
+
+void signals_on_suspend(void (*leave)(void), void (*resume)(void))
+{
+	suspend_leave = leave;
+	suspend_resume = resume;
+	handle(SIGTSTP, on_suspend);
+	handle(SIGCONT, on_continue);
 }
 
 bool signals_stop_pending(void)

@@ -26,13 +26,19 @@
  *    SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT and SIGTRAP then restore the
  *    terminal before the process dies of the signal. (Only then: the
  *    sanitizers' own handlers stay in place otherwise.)
- * SIGKILL and SIGSTOP cannot be caught; SIGTSTP, SIGTTIN and SIGTTOU stop
- * vmm with the terminal as it is, and SIGCONT resumes it there.
+ * 3. signals_on_suspend(), at the same point: SIGTSTP restores the
+ *    terminal, then stops vmm as its default would; SIGCONT (after any
+ *    stop) puts the terminal back in raw mode if vmm is in the foreground.
+ * SIGKILL and SIGSTOP cannot be caught; SIGTTIN and SIGTTOU (a background
+ * vmm touching the terminal) stop vmm as they are.
  * The handlers only set flags that the host thread reads at its next tick,
  * or restore the terminal and die. */
 void signals_install(void);
 /* Run cleanup (async-signal-safe) before dying of a fatal signal. */
 void signals_on_fatal(void (*cleanup)(void));
+/* Run leave (async-signal-safe) before a SIGTSTP stops vmm, and resume on
+ * each SIGCONT. */
+void signals_on_suspend(void (*leave)(void), void (*resume)(void));
 /* The signal that asks the run to stop, or 0; clears it. */
 int signals_take_stop(void);
 /* Whether one came and was not taken: after the run, it cuts vmm's last

@@ -51,6 +51,63 @@ load helpers
 	assert_error 4 "$T/secret.bin" "Permission denied"
 }
 
+@test "a file name with control characters or bytes that are not UTF-8: escaped, one line, the terminal untouched" {
+	local name
+	name=$(printf '%s/a\nb\033[31mred\xff\xc2\x9b ok \xc3\xa9' "$T")
+	vmm "$name"
+	assert_error 4 'a\x0ab\x1b[31mred\xff\xc2\x9b ok' "No such file"
+	# Valid UTF-8 stays as it is; the ESC, the stray bytes and C1's CSI do not.
+	grep -q "$(printf 'ok \xc3\xa9:')" "$ERR"
+	refute_grep -q "$(printf '[\x1b\xff]')" "$ERR"
+}
+
+@test "an image that changed while being read (a sysfs file, shorter than it says): named so, not 'read failed'" {
+	local f
+	f=$(find /sys/kernel -maxdepth 2 -type f -size 4k -readable 2>/dev/null | head -1)
+	[ -n "$f" ] || skip "no readable 4 KiB sysfs file here"
+	[ "$(wc -c <"$f")" -lt 4096 ] || skip "$f holds all 4096 bytes"
+	vmm "$f"
+	assert_error 4 "$f: changed while read:" "of the 4096 it had"
+}
+
+@test "out of fds or memory while reading the image: the host's failure (6), not a bad image (4)" {
+	# fds 0-2 and /dev/kvm leave none for the image (bats's own fds closed).
+	# LeakSanitizer (make check) needs fds of its own to look at threads.
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	status=0
+	timeout --preserve-status -s KILL "$VMM_LIMIT" bash -c '
+		for f in /proc/$$/fd/*; do
+			[ "${f##*/}" -le 2 ] || eval "exec ${f##*/}>&-"
+		done
+		ulimit -n $0 && exec "$@"' 4 \
+		"$VMM" "$GUESTS/hello64.bin" </dev/null >"$OUT" 2>"$ERR" || status=$?
+	assert_error 6 "hello64.bin: Too many open files"
+	# Later, out of fds for the VM itself: the message names the limit.
+	status=0
+	timeout --preserve-status -s KILL "$VMM_LIMIT" bash -c '
+		for f in /proc/$$/fd/*; do
+			[ "${f##*/}" -le 2 ] || eval "exec ${f##*/}>&-"
+		done
+		ulimit -n $0 && exec "$@"' 8 \
+		"$VMM" "$GUESTS/hello64.bin" </dev/null >"$OUT" 2>"$ERR" || status=$?
+	assert_error 6 ": Too many open files (ulimit -n is 8)"
+	! grep -qa __asan_init "$VMM" || skip "ulimit -v: the sanitizers' shadow memory needs more"
+	truncate -s 100M "$T/big.bin"
+	status=0
+	timeout --preserve-status -s KILL "$VMM_LIMIT" bash -c 'ulimit -v 90000 && exec "$@"' - \
+		"$VMM" -m 256M "$T/big.bin" </dev/null >"$OUT" 2>"$ERR" || status=$?
+	assert_error 6 "big.bin: no memory to read its 104857600 bytes"
+}
+
+@test "a bad --initrd or --module file: the message names the option, then the file" {
+	mkfifo "$T/fifo"
+	mkdir "$T/dir"
+	VMM_LIMIT=10 vmm --module "$T/fifo arg" "$GUESTS/mbelf.elf"
+	assert_error 4 "vmm: --module $T/fifo: not a regular file"
+	vmm --initrd "$T/dir" "$GUESTS/mbelf.elf"
+	assert_error 4 "vmm: --initrd $T/dir: is a directory"
+}
+
 @test "an image larger than guest RAM" {
 	head -c $((2 << 20)) /dev/zero >"$T/2m.bin"
 	vmm -m 1M "$T/2m.bin"
@@ -288,6 +345,64 @@ load helpers
 	assert_error 2 "--append given twice ('x', then 'y')"
 	vmm --fb 8x8 --fb-png a.png --fb-png b.png "$GUESTS/hello64.bin"
 	assert_error 2 "--fb-png given twice"
+}
+
+@test "--fb-png onto what a rename must not replace (directory, device node, FIFO, link to /dev/full): refused before the guest runs" {
+	mkdir "$T/dir.png"
+	mkfifo "$T/fifo.png"
+	ln -s /dev/full "$T/full.png"
+	ln -s "$T/nowhere" "$T/dangling.png"
+	ln -s "$T/loop.png" "$T/loop.png"
+	local t
+	for t in dir.png:"a directory" fifo.png:"not a regular file" full.png:"not a regular file" \
+		dangling.png:"a symbolic link to nothing" loop.png:"Too many levels"; do
+		vmm --fb 8x8 --fb-png "$T/${t%%:*}" "$GUESTS/hello64.bin"
+		assert_error 2 "--fb-png $T/${t%%:*}: ${t#*:}"
+	done
+	[ -d "$T/dir.png" ] && [ -p "$T/fifo.png" ] && [ "$(readlink "$T/full.png")" = /dev/full ]
+	[ -z "$(ls "$T" | grep tmp)" ]
+	if command -v mknod >/dev/null && mknod -m 666 "$T/null" c 1 3 2>/dev/null; then
+		# As root, --fb-png /dev/null would have replaced everyone's /dev/null.
+		vmm --fb 8x8 --fb-png "$T/null" "$GUESTS/hello64.bin"
+		assert_error 2 "--fb-png $T/null: not a regular file"
+		[ -c "$T/null" ]
+	fi
+}
+
+@test "--fb-png through a symbolic link: the file it names gets the picture, the link stays" {
+	mkdir "$T/real"
+	echo old >"$T/real/pic.png"
+	ln -s real/pic.png "$T/link.png"
+	vmm --fb 320x200 --fb-png "$T/link.png" "$GUESTS/fbdemo64.bin"
+	assert_status 0
+	[ "$(readlink "$T/link.png")" = real/pic.png ]
+	[ "$(head -c 4 "$T/real/pic.png" | od -An -c | tr -d ' ')" = '211PNG' ]
+	[ ! -e "$T/link.png.tmp" ] && [ ! -e "$T/real/pic.png.tmp" ]
+}
+
+@test "--help, --version, --caps into a full disk or a closed stdout: a message and status 6, not 0 with nothing written" {
+	local a
+	for a in --help --version --cpu=help --device=help --caps; do
+		echo "$a"
+		status=0
+		"$VMM" "$a" </dev/null >/dev/full 2>"$ERR" || status=$?
+		assert_status 6
+		[ "$(cat "$ERR")" = "vmm: writing to stdout: No space left on device" ] || { show; return 1; }
+		status=0
+		"$VMM" "$a" </dev/null >&- 2>"$ERR" || status=$?
+		assert_status 6
+		[ "$(cat "$ERR")" = "vmm: writing to stdout: Bad file descriptor" ] || { show; return 1; }
+	done
+	# QEMU's probes too, with QEMU's status for a failure.
+	status=0
+	"$VMM" --qemu --help </dev/null >/dev/full 2>"$ERR" || status=$?
+	assert_status 1
+	# A reader that has gone took what it wanted: no message, status 0.
+	status=0
+	"$VMM" --cpu help 2>"$ERR" | { exec 0<&-; sleep 0.2; } || true
+	status=${PIPESTATUS[0]}
+	assert_status 0
+	assert_stderr_empty
 }
 
 @test "unknown options" {

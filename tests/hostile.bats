@@ -88,6 +88,48 @@ vm_hwm_kb() {
 	[ "$ELAPSED" -lt 15000 ]
 }
 
+# fifoflood64's 256 KiB: line i is i in four hex digits, 59 dots, "\n".
+fifoflood_expected() {
+	local i dots=...........................................................
+	for ((i = 0; i < 4096; i++)); do printf '%04x%s\n' "$i" "$dots"; done
+}
+
+@test "a guest that waits for THRE, stdout a pipe read slower than it writes: all 256 KiB arrive, in order" {
+	fifoflood_expected >"$T/expected"
+	status=0
+	# The reader starts late: pipe and vmm's buffer (128 KiB) fill long before.
+	timeout --preserve-status -s KILL "$VMM_LIMIT" "$VMM" "$GUESTS/fifoflood64.bin" \
+		<"$IN" 2>"$ERR" | { sleep 1; cat; } >"$OUT" || true
+	status=${PIPESTATUS[0]}
+	assert_status $PASSED
+	assert_stderr_empty
+	assert_stdout_file "$T/expected"
+}
+
+@test "unit: while the line is full the UART shows no THRE in LSR and holds its interrupt; both come once it has room" {
+	make -s -C "$BATS_TEST_DIRNAME/.." build/unit/serial_test >&2
+	status=0
+	"$BATS_TEST_DIRNAME/../build/unit/serial_test" >"$OUT" 2>"$ERR" || status=$?
+	cat "$OUT" "$ERR"
+	assert_status 0
+}
+
+@test "a guest that waits for THRE, stdout a pipe nobody reads: it waits, as on a stopped line; --timeout and SIGTERM end it" {
+	mkfifo "$T/stuck"
+	exec 4<>"$T/stuck"
+	status=0
+	timeout --preserve-status -s KILL "$VMM_LIMIT" "$VMM" --timeout 2 \
+		"$GUESTS/fifoflood64.bin" <"$IN" >"$T/stuck" 2>"$ERR" || status=$?
+	assert_status 124
+	assert_stderr_has "bytes of guest output dropped: stdout did not take them"
+	OUT=$T/stuck vmm_bg "$GUESTS/fifoflood64.bin"
+	sleep 0.5
+	kill -TERM "$VMM_PID"
+	vmm_reap
+	exec 4<&-
+	assert_status 143
+}
+
 @test "output flood into a pipe whose reader has gone: no SIGPIPE, the status arrives" {
 	status=0
 	timeout --preserve-status -s KILL "$VMM_LIMIT" "$VMM" "$GUESTS/evilflood64.bin" \
@@ -225,6 +267,73 @@ vm_hwm_kb() {
 	done
 }
 
+@test "SIGTSTP at a terminal: the terminal restored while vmm is stopped, raw again after fg, status as a shell reports" {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	# A shell with job control in a pty: vmm in the foreground, a helper
+	# sends SIGTSTP once vmm made the terminal raw; fg continues it, a
+	# second helper ends it once the terminal is raw again (or gives up).
+	cat >"$T/job.sh" <<-EOF
+		set -m
+		mode() { stty -a </dev/tty | grep -ow -- '-\\?icanon'; }
+		until_mode() { for i in \$(seq 200); do [ "\$(mode)" = "\$1" ] && break; sleep 0.05; done; }
+		( until_mode -icanon; kill -TSTP \$(cat "$T/pid") ) &
+		sh -c 'echo \$\$ >"$T/pid"; exec "\$0" "\$@"' "$VMM" --timeout 20 "$GUESTS/spin64.bin" \\
+			</dev/tty >/dev/null 2>&1
+		echo "stopped: \$? \$(mode)"
+		( until_mode -icanon; echo "after fg: \$(mode)"; kill -TERM \$(cat "$T/pid") ) &
+		fg >/dev/null
+		echo "ended: \$? \$(mode)"
+	EOF
+	status=0
+	timeout -s KILL "$VMM_LIMIT" script -qec "bash $T/job.sh" /dev/null </dev/null >"$OUT" 2>&1 ||
+		status=$?
+	cat -v "$OUT"
+	[ "$status" -eq 0 ]
+	grep -qx 'stopped: 148 icanon' <(tr -d '\r' <"$OUT")
+	grep -qx 'after fg: -icanon' <(tr -d '\r' <"$OUT")
+	grep -qx 'ended: 143 icanon' <(tr -d '\r' <"$OUT")
+}
+
+@test "ulimit -s 24: vmm's threads get stacks of their own size; vCPUs warn, gdb's monitor answers" {
+	# glibc sizes a thread's stack by RLIMIT_STACK: 24 KiB is less than the
+	# gdb thread's console packet takes (the thread died of SIGSEGV).
+	printf '#!/bin/bash\nulimit -s 24 && exec "%s" "$@"\n' "$VMM" >"$T/small-stack"
+	chmod +x "$T/small-stack"
+	VMM=$T/small-stack vmm --smp 2 "$GUESTS/evilio64.bin"
+	assert_status $PASSED
+	assert_stderr_has "unclaimed"
+	command -v gdb >/dev/null || skip "gdb is not installed (Debian package gdb)"
+	local sock=$T/gdb.sock
+	[ ${#sock} -lt 100 ] || sock=$(mktemp -u /tmp/vmm-gdb.XXXXXX)
+	VMM=$T/small-stack vmm_bg --gdb "unix:$sock" --gdb-wait "$GUESTS/hello64.bin"
+	wait_until test -S "$sock"
+	timeout -s KILL 60 gdb -q -batch -nx -ex "target remote $sock" -ex 'monitor help' \
+		-ex continue </dev/null >"$T/gdb.out" 2>&1 || true
+	vmm_reap
+	cat "$T/gdb.out"
+	assert_status 0
+	assert_stdout "Hello from long mode!"$'\r\n'
+	grep -q 'regs' "$T/gdb.out"
+}
+
+@test "ulimit -u too small for a thread per vCPU: one message naming it, status 6, no guest output" {
+	[ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null || skip "needs root and setpriv"
+	! grep -qa __asan_init "$VMM" || skip "the sanitizers' runtime starts threads of its own"
+	# As nobody (RLIMIT_NPROC does not bind root), with a KVM device node
+	# of its own that nobody may open, in a directory nobody can reach.
+	local d
+	d=$(mktemp -d /tmp/vmm-nproc.XXXXXX)
+	chmod 755 "$d"
+	mknod -m 666 "$d/kvm" c $((16#$(stat -c %t /dev/kvm))) $((16#$(stat -c %T /dev/kvm)))
+	cp "$GUESTS/smp64.bin" "$d/"
+	status=0
+	timeout --preserve-status -s KILL "$VMM_LIMIT" setpriv --reuid=nobody --regid=nogroup \
+		--clear-groups bash -c 'ulimit -u 3 && exec "$@"' - "$VMM" --kvm-device "$d/kvm" \
+		--smp 4 "$d/smp64.bin" </dev/null >"$OUT" 2>"$ERR" || status=$?
+	rm -rf "$d"
+	assert_error 6 "pthread_create (a thread per vCPU: ulimit -u?): Resource temporarily unavailable"
+}
+
 # --- signals and output after the run (tests for host/signals.c and the
 # console's last words) ----------------------------------------------------
 
@@ -332,6 +441,30 @@ os.execv(sys.argv[2], sys.argv[2:])' "$@"
 	timeout --preserve-status -s KILL "$VMM_LIMIT" bash -c "$(declare -f pending); pending TERM \"\$@\"" \
 		- "$VMM" "$GUESTS/spin64.bin" <"$IN" >"$OUT" 2>"$ERR" || status=$?
 	assert_status 143
+}
+
+@test "stdin, stdout and stderr closed: /dev/null holds their numbers, so nothing vmm opens gets fd 1 or 2" {
+	local pid fd link
+	( exec "$VMM" --timeout 20 "$GUESTS/spin64.bin" <&- >&- 2>&- ) &
+	pid=$!
+	wait_until eval '[[ "$(readlink /proc/$pid/fd/* 2>/dev/null)" == *kvm-vcpu* ]]'
+	for fd in 0 1 2; do
+		link=$(readlink "/proc/$pid/fd/$fd")
+		echo "fd $fd: $link"
+		[ "$link" = /dev/null ]
+	done
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	assert_status 143
+}
+
+@test "stdout closed: the guest's output is counted as dropped, the status stands" {
+	status=0
+	timeout --preserve-status -s KILL "$VMM_LIMIT" "$VMM" "$GUESTS/hello64.bin" </dev/null >&- \
+		2>"$ERR" || status=$?
+	assert_status 0
+	[ "$(cat "$ERR")" = "vmm: 23 bytes of guest output dropped: stdout did not take them" ]
 }
 
 @test "SIGXFSZ: stdout a file at its ulimit -f, the output beyond is dropped and counted, the status stands" {

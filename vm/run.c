@@ -9,6 +9,7 @@
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/machine.h"
+#include "lib/thread.h"
 #include "vm/dump.h"
 #include "vm/look.h"
 #include "vm/run.h"
@@ -189,6 +190,14 @@ static void *vcpu_thread(void *arg)
 	return NULL;
 }
 
+static void stop_vcpus(struct run *r)
+{
+	for (int i = 0; i < r->nr; i++)
+		run_kick(&r->threads[i]);
+	for (int i = 0; i < r->nr; i++)
+		pthread_join(r->threads[i].thread, NULL);
+}
+
 /* vCPU threads take only kicks (and their own faults); every other signal
  * goes to the host thread. */
 static void start_vcpus(struct run *r)
@@ -203,9 +212,17 @@ static void start_vcpus(struct run *r)
 		sigdelset(&only_kick, synchronous[i]);
 	pthread_sigmask(SIG_BLOCK, &only_kick, &old);
 	for (int i = 0; i < r->nr; i++) {
-		errno = pthread_create(&r->threads[i].thread, NULL, vcpu_thread, &r->threads[i]);
-		if (errno)
-			die_errno("pthread_create");
+		int err = thread_start(&r->threads[i].thread, vcpu_thread, &r->threads[i]);
+
+		if (err) {
+			/* The ones started are running the guest: stop them
+			 * first, so nothing writes while vmm exits. */
+			run_request_stop(r, STATUS_HOST);
+			r->nr = i;
+			stop_vcpus(r);
+			errno = err;
+			die_errno("pthread_create (a thread per vCPU: ulimit -u?)");
+		}
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
@@ -255,14 +272,6 @@ void run_kick(struct run_thread *t)
 {
 	__atomic_store_n(&t->vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 	pthread_kill(t->thread, RUN_KICK_SIGNAL);
-}
-
-static void stop_vcpus(struct run *r)
-{
-	for (int i = 0; i < r->nr; i++)
-		run_kick(&r->threads[i]);
-	for (int i = 0; i < r->nr; i++)
-		pthread_join(r->threads[i].thread, NULL);
 }
 
 void run_init(struct run *r, struct vm *vm, struct vcpu *vcpus, int n, double timeout)
