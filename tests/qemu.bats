@@ -170,6 +170,16 @@ same_as_qemu() {
 	assert_error 1 "no -kernel given"
 }
 
+@test "qemu: a flat binary runs as with vmm's own options: QEMU's empty command line is no -append" {
+	# exit64.bin reads a number from the serial port and writes it to the
+	# debug exit: (21 << 1) | 1 = 43.
+	printf '21\n' >"$T/n"
+	IN=$T/n qvmm -device isa-debug-exit,iobase=0xf4,iosize=4 -kernel "$GUESTS/exit64.bin"
+	assert_status 43
+	qvmm -cpu host -kernel "$GUESTS/exit64.bin" -append x
+	assert_error 1 "--append is for Linux and multiboot kernels"
+}
+
 # --- statuses and signals -------------------------------------------------
 
 @test "qemu: statuses as QEMU's: debug exit (V << 1) | 1, a failed test 3" {
