@@ -221,7 +221,10 @@ static int parse_property(struct cpu_model *m, const char *item, size_t len, cha
 	return 0;
 }
 
-static int parse_item(struct cpu_model *m, const char *item, size_t len, char *err, size_t errlen)
+/* One item of the list. +feat and -feat go to signs (QEMU keeps them apart
+ * from feat=on|off, and applies them last). */
+static int parse_item(struct cpu_model *m, struct cpu_model *signs, const char *item, size_t len,
+		      char *err, size_t errlen)
 {
 	bool sign = len && (*item == '+' || *item == '-');
 	const struct feature *f;
@@ -237,13 +240,20 @@ static int parse_item(struct cpu_model *m, const char *item, size_t len, char *e
 		return snprintf(err, errlen, "unknown CPU feature '%.*s' (-cpu help lists them)",
 				(int)(len - sign), item + sign),
 		       -1;
-	set_feature(m, f, !sign || *item == '+');
+	if (!sign)
+		set_feature(m, f, true); /* a bare name is feat=on */
+	else
+		(*item == '+' ? signs->plus : signs->minus)[f->word] |= BIT(f->bit);
 	return 0;
 }
 
+/* QEMU 7.2 (x86_cpu_expand_features) sets feat=on|off in the order given,
+ * then every +feat, then every -feat: -feat wins whatever the order, so
+ * "-pcid,+pcid" has no pcid. */
 int cpu_model_parse(const char *spec, struct cpu_model *m, char *err, size_t errlen)
 {
 	size_t n = strcspn(spec, ",");
+	struct cpu_model signs = { 0 };
 
 	memset(m, 0, sizeof(*m));
 	m->family = m->model = m->stepping = -1;
@@ -259,9 +269,13 @@ int cpu_model_parse(const char *spec, struct cpu_model *m, char *err, size_t err
 
 		if (len == 0)
 			return snprintf(err, errlen, "empty CPU feature in '%s'", spec), -1;
-		if (parse_item(m, p, len, err, errlen) < 0)
+		if (parse_item(m, &signs, p, len, err, errlen) < 0)
 			return -1;
 		p += len;
+	}
+	for (int w = 0; w < NR_CPUID_WORDS; w++) {
+		m->plus[w] = (m->plus[w] | signs.plus[w]) & ~signs.minus[w];
+		m->minus[w] = (m->minus[w] & ~signs.plus[w]) | signs.minus[w];
 	}
 	return 0;
 }

@@ -148,6 +148,17 @@ static void check_qemu64(void)
 	if (apply("qemu64,x2apic=off,tsc_deadline=on,sse4_1"))
 		CHECK((reg(1, 0, 2) & (BIT(21) | BIT(24) | BIT(19))) == (BIT(24) | BIT(19)),
 		      "feat=on|off, '_' for '-', a bare name turns it on: %08x", reg(1, 0, 2));
+	/* QEMU's order: feat=on|off as given, then every +feat, then every
+	 * -feat, wherever they stand in the list. */
+	if (apply("qemu64,-pcid,+pcid,+popcnt,-popcnt"))
+		CHECK(!(reg(1, 0, 2) & (BIT(17) | BIT(23))),
+		      "-feat wins over +feat, before or after");
+	if (apply("qemu64,+pcid,pcid=off,-x2apic,x2apic=on"))
+		CHECK((reg(1, 0, 2) & (BIT(17) | BIT(21))) == BIT(17),
+		      "+feat wins over feat=off, -feat over feat=on: %08x", reg(1, 0, 2));
+	if (apply("qemu64,pcid=on,pcid=off,x2apic=off,x2apic"))
+		CHECK((reg(1, 0, 2) & (BIT(17) | BIT(21))) == BIT(21),
+		      "feat=on|off: the last wins: %08x", reg(1, 0, 2));
 }
 
 static void check_others(void)
