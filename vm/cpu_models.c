@@ -183,6 +183,17 @@ static int parse_int(const char *s, int max, int *out)
 	return 0;
 }
 
+/* A boolean as QEMU's qapi_bool_parse reads one: 1, 0, or -1. */
+static int parse_bool(const char *v)
+{
+	static const char *const words[] = { "off", "no", "false", "n", "on", "yes", "true", "y" };
+
+	for (int i = 0; i < 8; i++)
+		if (!strcmp(v, words[i]))
+			return i >= 4;
+	return -1;
+}
+
 /* prop=value: the identity QEMU lets a -cpu change, and feat=on|off. */
 static int parse_property(struct cpu_model *m, const char *item, size_t len, char *err,
 			  size_t errlen)
@@ -199,8 +210,8 @@ static int parse_property(struct cpu_model *m, const char *item, size_t len, cha
 		       -1;
 	memcpy(v, val, vlen);
 	v[vlen] = '\0';
-	if (f && (!strcmp(v, "on") || !strcmp(v, "off")))
-		set_feature(m, f, v[1] == 'n');
+	if (f && parse_bool(v) >= 0)
+		set_feature(m, f, parse_bool(v));
 	else if (klen == 6 && !memcmp(item, "vendor", 6) && vlen == 12)
 		memcpy(m->vendor, v, 13);
 	else if (klen == 8 && !memcmp(item, "model-id", 8) && vlen < sizeof(m->model_id))

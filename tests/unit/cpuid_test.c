@@ -156,6 +156,12 @@ static void check_qemu64(void)
 	if (apply("qemu64,+pcid,pcid=off,-x2apic,x2apic=on"))
 		CHECK((reg(1, 0, 2) & (BIT(17) | BIT(21))) == BIT(17),
 		      "+feat wins over feat=off, -feat over feat=on: %08x", reg(1, 0, 2));
+	if (apply("qemu64,pcid=yes,tsc-deadline=true,x2apic=n,popcnt=y"))
+		CHECK((reg(1, 0, 2) & (BIT(17) | BIT(21) | BIT(23) | BIT(24))) ==
+			      (BIT(17) | BIT(23) | BIT(24)),
+		      "QEMU's other booleans: yes, true, y, n: %08x", reg(1, 0, 2));
+	CHECK(refused("qemu64,pcid=maybe", "unknown CPU property or bad value 'pcid=maybe'"),
+	      "a feature's bad boolean");
 	if (apply("qemu64,pcid=on,pcid=off,x2apic=off,x2apic"))
 		CHECK((reg(1, 0, 2) & (BIT(17) | BIT(21))) == BIT(21),
 		      "feat=on|off: the last wins: %08x", reg(1, 0, 2));
