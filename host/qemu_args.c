@@ -314,6 +314,16 @@ static int opt_serial(struct qemu_call *c)
 	return 0;
 }
 
+/* -monitor none, or one nobody can talk through (null, /dev/null: kernel
+ * CTF and test scripts pass it to keep Ctrl-C for the guest): vmm has no
+ * monitor, and such a one is never used. */
+static int opt_monitor(struct qemu_call *c)
+{
+	if (!strcmp(c->arg, "none") || !strcmp(c->arg, "null") || !strcmp(c->arg, "/dev/null"))
+		return 0;
+	return FAIL("-monitor %s: vmm has no monitor (none, null, /dev/null)", c->arg);
+}
+
 static int opt_device(struct qemu_call *c)
 {
 	char why[OPTIONS_ERR_LEN];
@@ -379,7 +389,7 @@ static const struct qemu_opt table[] = {
 	{ "display", true, opt_only, ONLY("none", "vmm has no display (none)") },
 	{ "vnc", true, opt_only, ONLY("none", "vmm has no VNC server (none)") },
 	{ "vga", true, opt_only, ONLY("none", "vmm's PC has no VGA card (none)") },
-	{ "monitor", true, opt_only, ONLY("none", "vmm has no monitor (none)") },
+	{ "monitor", true, opt_monitor },
 	{ "nographic", false, opt_ignored },
 	{ "nodefaults", false, opt_ignored },
 	{ "no-user-config", false, opt_ignored },
@@ -481,7 +491,7 @@ void qemu_args_usage(FILE *f, const char *vmm_version)
 	      "-device isa-debug-exit[,iobase=PORT][,iosize=N] | pc-testdev | pci-testdev\n"
 	      "-global kvm-pit.lost_tick_policy=discard|delay\n"
 	      "-serial stdio|mon:stdio (COM1; a later -serial only none), -display none,\n"
-	      "-vnc none, -vga none, -monitor none, -nographic, -nodefaults,\n"
+	      "-vnc none, -vga none, -monitor none|null|/dev/null, -nographic, -nodefaults,\n"
 	      "-no-user-config, -name NAME, -no-reboot\n"
 	      "-s, -gdb tcp:[HOST]:PORT|unix:PATH  a gdb stub (-s: port 1234 on 127.0.0.1)\n"
 	      "-S                   stop before the first instruction until gdb continues\n"

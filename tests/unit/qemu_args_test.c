@@ -205,6 +205,8 @@ static void check_runner_forms(void)
 	      "-serial none after stdio (no COM2, as vmm): %s", err);
 	CHECK(parse(K, "-monitor", "none", "-vga", "none", NULL) == 0,
 	      "-monitor none -vga none: %s", err);
+	CHECK(parse(K, "-monitor", "/dev/null", "-monitor", "null", NULL) == 0,
+	      "-monitor /dev/null, null: %s", err);
 	CHECK(parse(K, "-accel", "kvm,kernel-irqchip=on", NULL) == 0,
 	      "-accel kvm,kernel-irqchip=on: %s", err);
 	CHECK(parse(K, "-accel", "kvm", "-accel", "tcg", NULL) == 0,
