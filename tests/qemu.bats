@@ -262,10 +262,10 @@ same_as_qemu() {
 
 # --- the devices -------------------------------------------------------------
 
-@test "pc-testdev: scratch register, iomem, page remap, interrupt lines: as under QEMU" {
+@test "pc-testdev: scratch register, iomem, page remap, interrupt lines, isa-debug-exit reads 0: as under QEMU" {
 	qvmm "${QARGS[@]}" -kernel "$GUESTS/pctestdev.elf"
 	assert_status 1
-	grep -q "^SUMMARY: 13 tests, 0 unexpected failures" <(tr -d '\r' <"$OUT")
+	grep -q "^SUMMARY: 14 tests, 0 unexpected failures" <(tr -d '\r' <"$OUT")
 	same_as_qemu tcg pctestdev.elf
 }
 
@@ -460,7 +460,7 @@ same_as_qemu() {
 		PASS biosstate (6 tests, 0 unexpected failures)
 		PASS rtc (7 tests, 0 unexpected failures)
 		PASS s3 (6 tests, 0 unexpected failures)
-		PASS pctestdev (13 tests, 0 unexpected failures)
+		PASS pctestdev (14 tests, 0 unexpected failures)
 		PASS pcitestdev (12 tests, 0 unexpected failures)
 		PASS cpumodel-qemu64 (3 tests, 0 unexpected failures)
 		PASS cpumodel-kvm64 (2 tests, 0 unexpected failures)
