@@ -22,7 +22,7 @@ struct qemu_call {
 	char *err;
 	size_t errlen;
 	int serials, accels; /* -serial and -accel options seen so far */
-	bool machine_accel;  /* -machine accel= given */
+	char accel[64];      /* the last -machine accel= list ("kvm": -enable-kvm) */
 };
 
 typedef int opt_fn(struct qemu_call *c);
@@ -71,8 +71,15 @@ static int opt_only(struct qemu_call *c)
 		       : 0;
 }
 
-/* -enable-kvm, -nographic, -nodefaults, -no-user-config, -name: what vmm
- * does anyway, or a name it has no use for. */
+/* -enable-kvm: QEMU's -machine accel=kvm. */
+static int opt_enable_kvm(struct qemu_call *c)
+{
+	strcpy(c->accel, "kvm");
+	return 0;
+}
+
+/* -nographic, -nodefaults, -no-user-config, -name: what vmm does anyway,
+ * or a name it has no use for. */
 static int opt_ignored(struct qemu_call *c)
 {
 	(void)c;
@@ -240,13 +247,11 @@ static int machine_prop(struct qemu_call *c, const char *p)
 		return machine_type(c, p);
 	if (!strncmp(p, "type=", 5))
 		return machine_type(c, p + 5);
-	if (!strncmp(p, "accel=", 6)) {
-		c->machine_accel = true;
-		return accel_ok(p + 6) < 0
-			       ? FAIL("-machine %s: vmm runs guests on KVM only (QEMU would "
-				      "take the first of the list that starts)",
-				      p)
-			       : 0;
+	if (!strncmp(p, "accel=", 6)) { /* the last one counts: checked at the end */
+		if (!p[6] || strlen(p + 6) >= sizeof(c->accel))
+			return FAIL("-machine %s: bad accelerator list", p);
+		strcpy(c->accel, p + 6);
+		return 0;
 	}
 	if ((r = irqchip_prop(c, p)) <= 0)
 		return r;
@@ -383,7 +388,7 @@ static const struct qemu_opt table[] = {
 	{ "machine", true, opt_machine },
 	{ "M", true, opt_machine },
 	{ "accel", true, opt_accel },
-	{ "enable-kvm", false, opt_ignored },
+	{ "enable-kvm", false, opt_enable_kvm },
 	{ "device", true, opt_device },
 	{ "serial", true, opt_serial },
 	{ "display", true, opt_only, ONLY("none", "vmm has no display (none)") },
@@ -432,7 +437,7 @@ static void qemu_defaults(struct options *o)
 int qemu_args_parse(struct options *o, int argc, char **argv, int first, enum qemu_probe *probe,
 		    char *err, size_t errlen)
 {
-	struct qemu_call call = { o, QEMU_RUN, NULL, NULL, err, errlen, 0, 0, false }, *c = &call;
+	struct qemu_call call = { o, QEMU_RUN, NULL, NULL, err, errlen, 0, 0, "" }, *c = &call;
 
 	qemu_defaults(o);
 	for (int i = first; i < argc && c->probe == QEMU_RUN; i++) {
@@ -452,11 +457,17 @@ int qemu_args_parse(struct options *o, int argc, char **argv, int first, enum qe
 			return -1;
 	}
 	*probe = c->probe;
-	if (c->probe == QEMU_RUN && !o->guest.image)
+	if (c->probe != QEMU_RUN) /* a probe answers whatever else is given */
+		return 0;
+	if (!o->guest.image)
 		return FAIL("no -kernel given: vmm runs -kernel images only");
-	if (c->accels && c->machine_accel)
-		return FAIL("-accel: QEMU takes -accel or -machine accel=, not both");
-	if (c->probe == QEMU_RUN && o->gdb_wait && !o->gdb)
+	if (c->accels && c->accel[0])
+		return FAIL("-accel: QEMU takes -accel or -machine accel= (-enable-kvm), not both");
+	if (c->accel[0] && accel_ok(c->accel) < 0)
+		return FAIL("-machine accel=%s: vmm runs guests on KVM only (QEMU would take the"
+			    " first of the list that starts)",
+			    c->accel);
+	if (o->gdb_wait && !o->gdb)
 		return FAIL("-S: vmm has no monitor to continue from; with -s or -gdb, gdb does");
 	return 0;
 }

@@ -112,6 +112,9 @@ static void check_probes(void)
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
 		CHECK(parse(probes[i].opt, probes[i].arg, NULL) == 0 && probe == probes[i].want,
 		      "probe %s %s", probes[i].opt, probes[i].arg ? probes[i].arg : "");
+	CHECK(parse("-machine", "accel=tcg", "-device", "help", NULL) == 0 &&
+		      probe == QEMU_DEVICE_HELP,
+	      "a probe after options vmm would not run with: answered, as QEMU: %s", err);
 }
 
 /* Each refused in one message that names what is at fault. */
@@ -190,10 +193,15 @@ static void check_refusals(void)
 		      strstr(err, "-serial mon:stdio: vmm has one serial port"),
 	      "a second -serial: '%s'", err);
 	CHECK(parse(K, "-accel", "kvm", "-machine", "accel=kvm", NULL) < 0 &&
-		      strstr(err, "-accel or -machine accel=, not both"),
+		      strstr(err, "-accel: QEMU takes -accel or -machine accel="),
 	      "-accel with -machine accel= (QEMU refuses both): '%s'", err);
 	CHECK(parse(K, "-accel", "tcg", "-accel", "kvm", NULL) < 0 && strstr(err, "-accel tcg"),
 	      "-accel tcg before -accel kvm (QEMU would run TCG): '%s'", err);
+	CHECK(parse(K, "-enable-kvm", "-accel", "kvm", NULL) < 0 && strstr(err, "not both"),
+	      "-enable-kvm is -machine accel=kvm: with -accel, refused as QEMU: '%s'", err);
+	CHECK(parse(K, "-enable-kvm", "-machine", "accel=tcg", NULL) < 0 &&
+		      strstr(err, "-machine accel=tcg: vmm runs guests on KVM only"),
+	      "-machine accel=tcg after -enable-kvm: the last counts, TCG: '%s'", err);
 }
 
 /* Forms real runners pass (kvm-unit-tests' unittests.cfg, Rust test
@@ -211,6 +219,9 @@ static void check_runner_forms(void)
 	      "-accel kvm,kernel-irqchip=on: %s", err);
 	CHECK(parse(K, "-accel", "kvm", "-accel", "tcg", NULL) == 0,
 	      "-accel kvm -accel tcg: QEMU never gets to tcg: %s", err);
+	CHECK(parse(K, "-machine", "accel=tcg", "-enable-kvm", NULL) == 0 &&
+		      parse(K, "-M", "accel=tcg", "-M", "q35,accel=kvm", NULL) == 0,
+	      "-machine accel=tcg, then -enable-kvm or accel=kvm: the last counts: %s", err);
 	CHECK(parse(K, "-machine", "accel=xen:kvm", NULL) == 0,
 	      "accel=xen:kvm (no Xen here: QEMU goes on to kvm): %s", err);
 	CHECK(parse(K, "-machine", "pc-i440fx-7.2", "-M", "type=pc-q35-2.4", NULL) == 0,
