@@ -3,6 +3,7 @@
  * step is one folder: host/ (the host side), vm/ (the KVM layer),
  * devices/ (the board), boot/ (the guest's loaders). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ struct machine {
 	struct vcpu *vcpus; /* --smp of them; vcpus[0] boots */
 	struct run run;
 	struct console console; /* the serial line's host side */
+	int serial_out;         /* where the guest's output goes: stdout, or -serial file: */
 	struct display display; /* the framebuffer's */
 	struct gdb gdb;         /* --gdb: the remote stub */
 };
@@ -68,6 +70,21 @@ static void parse_qemu_command_line(struct options *opt, int argc, char **argv, 
 	if (access(opt->guest.image, R_OK) < 0)
 		die(STATUS_QEMU_ERROR, "could not open kernel file '%s': %s", opt->guest.image,
 		    strerror(errno));
+}
+
+/* The guest's output: stdout, or the file of QEMU's -serial file:PATH,
+ * created or emptied as QEMU's file chardev does (before the sandbox). */
+static int open_serial_out(const struct options *opt)
+{
+	int fd;
+
+	if (!opt->serial_file)
+		return STDOUT_FILENO;
+	fd = open(opt->serial_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0666);
+	if (fd < 0)
+		die(STATUS_QEMU_ERROR, "-serial file:%s: could not open '%s': %s", opt->serial_file,
+		    opt->serial_file, strerror(errno));
+	return fd;
 }
 
 static void parse_command_line(struct options *opt, int argc, char **argv)
@@ -271,7 +288,7 @@ static int run(struct machine *m)
 	struct run_hooks hooks = { on_tick, on_watch, input_fd, on_resume, m };
 	int status;
 
-	console_init(&m->console, STDIN_FILENO, STDOUT_FILENO);
+	console_init(&m->console, STDIN_FILENO, m->serial_out);
 	if (m->opt.gdb)
 		gdb_init(&m->gdb, &m->opt.gdb_addr, m->opt.gdb_wait, &m->vm, m->vcpus, m->opt.smp,
 			 &m->run);
@@ -334,6 +351,7 @@ int main(int argc, char **argv)
 
 	signals_install();
 	parse_command_line(&m.opt, argc, argv);
+	m.serial_out = open_serial_out(&m.opt);
 	stats_init(&m.stats, m.opt.stats, m.opt.trace);
 	vm_open(&m.vm, m.opt.kvm_device, &m.stats);
 	if (m.opt.caps) {

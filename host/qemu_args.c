@@ -307,15 +307,23 @@ static int opt_accel(struct qemu_call *c)
 }
 
 /* -serial stdio, or mon:stdio: QEMU's stdio with the Ctrl-A escapes, which
- * vmm's console has anyway (Ctrl-A x quits). Each -serial is the next COM
- * port; vmm has COM1 alone, so a later one can only be none. */
+ * vmm's console has anyway (Ctrl-A x quits); or file:PATH, the output
+ * there (vmm opens it). Each -serial is the next COM port; vmm has COM1
+ * alone, so a later one can only be none. */
 static int opt_serial(struct qemu_call *c)
 {
-	if (c->serials++ && strcmp(c->arg, "none"))
-		return FAIL("-serial %s: vmm has one serial port, COM1 (the first -serial)",
+	if (c->serials++)
+		return strcmp(c->arg, "none") ? FAIL("-serial %s: vmm has one serial port, COM1"
+						     " (the first -serial)",
+						     c->arg)
+					      : 0;
+	if (!strncmp(c->arg, "file:", 5) && c->arg[5]) {
+		c->o->serial_file = c->arg + 5;
+		return 0;
+	}
+	if (strcmp(c->arg, "stdio") && strcmp(c->arg, "mon:stdio"))
+		return FAIL("-serial %s: vmm's serial port is stdio, mon:stdio or file:PATH",
 			    c->arg);
-	if (c->serials == 1 && strcmp(c->arg, "stdio") && strcmp(c->arg, "mon:stdio"))
-		return FAIL("-serial %s: vmm's serial port is stdio (or mon:stdio)", c->arg);
 	return 0;
 }
 
@@ -501,9 +509,9 @@ void qemu_args_usage(FILE *f, const char *vmm_version)
 	      "-accel kvm[,kernel-irqchip=on], -enable-kvm\n"
 	      "-device isa-debug-exit[,iobase=PORT][,iosize=N] | pc-testdev | pci-testdev\n"
 	      "-global kvm-pit.lost_tick_policy=discard|delay\n"
-	      "-serial stdio|mon:stdio (COM1; a later -serial only none), -display none,\n"
-	      "-vnc none, -vga none, -monitor none|null|/dev/null, -nographic, -nodefaults,\n"
-	      "-no-user-config, -name NAME, -no-reboot\n"
+	      "-serial stdio|mon:stdio|file:PATH (COM1; a later -serial only none),\n"
+	      "-display none, -vnc none, -vga none, -monitor none|null|/dev/null,\n"
+	      "-nographic, -nodefaults, -no-user-config, -name NAME, -no-reboot\n"
 	      "-s, -gdb tcp:[HOST]:PORT|unix:PATH  a gdb stub (-s: port 1234 on 127.0.0.1)\n"
 	      "-S                   stop before the first instruction until gdb continues\n"
 	      "-h, -help, -version, -device help, -machine help, -cpu help\n"

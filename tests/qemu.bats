@@ -180,6 +180,23 @@ same_as_qemu() {
 	assert_error 1 "--append is for Linux and multiboot kernels"
 }
 
+@test "qemu: -serial file:PATH: the guest's output in the file and none on stdout, as QEMU's" {
+	local args=(-nodefaults -display none -device isa-debug-exit,iobase=0xf4,iosize=4
+		-kernel "$GUESTS/biosstate.elf")
+	echo stale >"$T/vmm.log"
+	qvmm "${args[@]}" -serial file:"$T/vmm.log"
+	assert_status 1
+	[ ! -s "$OUT" ] || { show; return 1; }
+	grep -q "^SUMMARY: 6 tests, 0 unexpected failures" <(tr -d '\r' <"$T/vmm.log")
+	! grep -q stale "$T/vmm.log" # emptied, as QEMU's file chardev
+	qvmm "${args[@]}" -serial file:"$T/no/such/dir/log"
+	assert_error 1 "-serial file:$T/no/such/dir/log: could not open" "No such file or directory"
+	need_qemu
+	qemu tcg "${args[@]}" -serial file:"$T/qemu.log"
+	[ "$qstatus" -eq 1 ] && [ ! -s "$T/qemu.out" ] || { cat "$T/qemu.err"; return 1; }
+	diff <(guest_lines "$T/qemu.log") <(guest_lines "$T/vmm.log")
+}
+
 # --- statuses and signals -------------------------------------------------
 
 @test "qemu: statuses as QEMU's: debug exit (V << 1) | 1, a failed test 3" {

@@ -174,7 +174,7 @@ static void check_refusals(void)
 		{ "-smp", "3,sockets=2", "-smp 3,sockets=2: bad CPU topology" },
 		{ "-smp", "1,cores=2", "-smp 1,cores=2: bad CPU topology" },
 		{ "-serial", "none", "-serial none: vmm's serial port is stdio" },
-		{ "-serial", "file:out.txt", "-serial file:out.txt" },
+		{ "-serial", "file:", "-serial file:: vmm's serial port is stdio" },
 		{ "-monitor", "stdio", "-monitor stdio: vmm has no monitor" },
 		{ "-vga", "std", "-vga std: vmm's PC has no VGA card" },
 	};
@@ -209,6 +209,8 @@ static void check_refusals(void)
 static void check_runner_forms(void)
 {
 	CHECK(parse(K, "-serial", "mon:stdio", NULL) == 0, "-serial mon:stdio: %s", err);
+	CHECK(parse(K, "-serial", "file:out.txt", NULL) == 0 && !strcmp(o.serial_file, "out.txt"),
+	      "-serial file:PATH: %s", err);
 	CHECK(parse(K, "-serial", "stdio", "-serial", "none", NULL) == 0,
 	      "-serial none after stdio (no COM2, as vmm): %s", err);
 	CHECK(parse(K, "-monitor", "none", "-vga", "none", NULL) == 0,
