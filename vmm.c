@@ -39,6 +39,7 @@ struct machine {
 	struct run run;
 	struct console console; /* the serial line's host side */
 	int serial_out;         /* where the guest's output goes: stdout, or -serial file: */
+	bool signalled;         /* a signal ended the run */
 	struct display display; /* the framebuffer's */
 	struct gdb gdb;         /* --gdb: the remote stub */
 };
@@ -224,6 +225,7 @@ static void on_watch(void *ctx)
 	if (sig && m->opt.qemu) {
 		/* As QEMU: a message runners parse, and a clean exit. */
 		warn("terminating on signal %d from pid %d", sig, signals_stop_sender());
+		m->signalled = true;
 		run_request_stop(&m->run, 0);
 	} else if (sig) {
 		warn("stopped by signal %d", sig);
@@ -311,10 +313,15 @@ static int run(struct machine *m)
 }
 
 /* QEMU's status for how the run ended (host/qemu_args.c). */
-static int qemu_status(const struct options *opt, int status)
+static int qemu_status(const struct machine *m, int status)
 {
-	if ((status == STATUS_SHUTDOWN || status == STATUS_RESET) && !opt->no_reboot)
+	const struct options *opt = &m->opt;
+	bool reboot = status == STATUS_SHUTDOWN || status == STATUS_RESET;
+
+	if (reboot && !opt->no_reboot)
 		warn("QEMU would reboot the guest here; vmm ends the run (-no-reboot: status 0)");
+	else if ((reboot || (status == STATUS_HALT && !m->signalled)) && opt->no_shutdown)
+		warn("QEMU would stop the guest here and wait (-no-shutdown); vmm ends the run");
 	return qemu_args_status(opt, status);
 }
 
@@ -370,7 +377,7 @@ int main(int argc, char **argv)
 	load_guest(&m, &img);
 	status = run(&m);
 	if (m.opt.qemu)
-		status = qemu_status(&m.opt, status);
+		status = qemu_status(&m, status);
 	if (m.opt.fb_png)
 		display_snapshot(&m.display); /* a failure is a warning: status stands */
 	if (m.opt.stats)

@@ -408,6 +408,7 @@ static const struct qemu_opt table[] = {
 	{ "no-user-config", false, opt_ignored },
 	{ "name", true, opt_ignored },
 	{ "no-reboot", false, opt_flag, FIELD(no_reboot) },
+	{ "no-shutdown", false, opt_flag, FIELD(no_shutdown) }, /* vmm.c says what QEMU would do */
 	{ "global", true, opt_global },
 	{ "s", false, opt_gdb },
 	{ "S", false, opt_flag, FIELD(gdb_wait) }, /* the CPUs wait for gdb's continue */
@@ -511,7 +512,8 @@ void qemu_args_usage(FILE *f, const char *vmm_version)
 	      "-global kvm-pit.lost_tick_policy=discard|delay\n"
 	      "-serial stdio|mon:stdio|file:PATH (COM1; a later -serial only none),\n"
 	      "-display none, -vnc none, -vga none, -monitor none|null|/dev/null,\n"
-	      "-nographic, -nodefaults, -no-user-config, -name NAME, -no-reboot\n"
+	      "-nographic, -nodefaults, -no-user-config, -name NAME, -no-reboot,\n"
+	      "-no-shutdown (vmm ends the run where QEMU would stop and wait)\n"
 	      "-s, -gdb tcp:[HOST]:PORT|unix:PATH  a gdb stub (-s: port 1234 on 127.0.0.1)\n"
 	      "-S                   stop before the first instruction until gdb continues\n"
 	      "-h, -help, -version, -device help, -machine help, -cpu help\n"

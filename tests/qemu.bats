@@ -136,7 +136,10 @@ same_as_qemu() {
 		"-machine kernel_irqchip=split|kernel_irqchip=split" "-device e1000|e1000"
 		"-cpu Skylake-Server|Skylake-Server" "-cpu qemu64,+nosuch|nosuch" "-m 0|-m 0"
 		"-smp 300|-smp 300" "-global foo.bar=1|foo.bar=1" "-S|-S: vmm has no monitor"
-		"-drive file=x|-drive" "-chardev stdio,id=c|-chardev")
+		"-drive file=x|-drive" "-chardev stdio,id=c|-chardev" "-debugcon stdio|-debugcon"
+		"-serial none|-serial none" "-monitor stdio|-monitor stdio" "-vga std|-vga std"
+		"-accel kvm,kernel-irqchip=split|kernel-irqchip=split" "-machine accel=tcg:kvm|KVM only"
+		"-smp 2,sockets=2,cores=2|bad CPU topology")
 	for c in "${cases[@]}"; do
 		echo "case: $c"
 		# shellcheck disable=SC2086 # the option and its argument
@@ -264,6 +267,23 @@ same_as_qemu() {
 		assert_status 0
 		assert_stderr_has "terminating on signal ${sig#*:} from pid $BASHPID"
 	done
+}
+
+@test "qemu: -no-shutdown: the debug exit as without it; where QEMU would stop and wait, vmm ends the run and says so" {
+	qvmm "${QARGS[@]}" -no-shutdown -kernel "$GUESTS/cpumodel.elf" -append "+lm"
+	assert_status 1
+	! grep -q -- -no-shutdown "$ERR" || { show; return 1; }
+	qvmm "${QARGS[@]}" -no-shutdown -kernel "$GUESTS/biosstate.elf" -append triple
+	assert_status 0
+	assert_stderr_has "warning: QEMU would stop the guest here and wait (-no-shutdown)"
+	# A signal ends QEMU's run with -no-shutdown too: nothing more to say.
+	vmm_bg --qemu "${QARGS[@]}" -no-shutdown -kernel "$GUESTS/biosstate.elf" -append spin
+	wait_until grep -q . "$ERR" # the first warning: it runs
+	kill -TERM "$VMM_PID"
+	vmm_reap
+	assert_status 0
+	assert_stderr_has "terminating on signal 15"
+	! grep -q -- -no-shutdown "$ERR" || { show; return 1; }
 }
 
 @test "qemu: warnings say 'warning:', so runners that ignore those lines do" {
