@@ -134,8 +134,17 @@ static void create_board(struct machine *m)
 				     run_sleep_line(&m->run),
 				     vm_ioeventfd_line(&m->vm) };
 
-	if (board_create(&m->board, &m->vm.pio, &m->vm.mmio, &config, &wires) < 0)
+	if (board_create(&m->board, &m->vm.pio, &m->vm.mmio, &config, &wires) < 0) {
+		/* The fixed devices never overlap: the debug exit is the one
+		 * range a command line places (pc-testdev's come after it). */
+		if (m->opt.debug_exit_set)
+			die(STATUS_USAGE,
+			    "isa-debug-exit at ports 0x%x-0x%x overlaps another device's"
+			    " (README: The machine)",
+			    config.debug_exit_port,
+			    config.debug_exit_port + config.debug_exit_size - 1);
 		die(STATUS_HOST, "device ranges overlap");
+	}
 	if (!m->opt.no_coalesce)
 		board_coalesce(&m->board, &m->vm);
 	if (m->board.has_fb)

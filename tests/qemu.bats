@@ -148,6 +148,16 @@ same_as_qemu() {
 	done
 }
 
+@test "qemu: isa-debug-exit moved onto another device's ports: one line naming it, a usage error" {
+	qvmm -cpu host -device isa-debug-exit,iobase=0x3f8,iosize=2 -kernel "$GUESTS/biosstate.elf"
+	assert_error 1 "isa-debug-exit at ports 0x3f8-0x3f9 overlaps another device's"
+	qvmm -cpu host -device pc-testdev -device isa-debug-exit,iobase=0x2016,iosize=4 \
+		-kernel "$GUESTS/biosstate.elf"
+	assert_error 1 "isa-debug-exit at ports 0x2016-0x2019 overlaps"
+	vmm --device isa-debug-exit,iobase=0x70 "$GUESTS/hello64.bin"
+	assert_error 2 "isa-debug-exit at ports 0x70-0x73 overlaps another device's"
+}
+
 @test "qemu: -m not a multiple of the 4K page: a usage error naming -m (vmm's check), not KVM's" {
 	local m
 	for m in 1025K size=4097K,slots=2 0x100001K; do
