@@ -337,6 +337,29 @@ static int opt_monitor(struct qemu_call *c)
 	return FAIL("-monitor %s: vmm has no monitor (none, null, /dev/null)", c->arg);
 }
 
+/* -rtc base=utc,clock=host,driftfix=none: QEMU's defaults, which are how
+ * vmm's RTC keeps time (devices/rtc.c: the host's UTC clock). */
+static int opt_rtc(struct qemu_call *c)
+{
+	static const char *const same[] = { "base=utc", "clock=host", "driftfix=none" };
+	char buf[128], *save = NULL;
+
+	if (strlen(c->arg) >= sizeof(buf))
+		return FAIL("-rtc %s: too long", c->arg);
+	strcpy(buf, c->arg);
+	for (char *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		size_t i = 0;
+
+		while (i < sizeof(same) / sizeof(same[0]) && strcmp(p, same[i]))
+			i++;
+		if (i == sizeof(same) / sizeof(same[0]))
+			return FAIL("-rtc %s: vmm's RTC keeps the host's UTC"
+				    " (base=utc,clock=host,driftfix=none)",
+				    c->arg);
+	}
+	return 0;
+}
+
 static int opt_device(struct qemu_call *c)
 {
 	char why[OPTIONS_ERR_LEN];
@@ -402,6 +425,10 @@ static const struct qemu_opt table[] = {
 	{ "display", true, opt_only, ONLY("none", "vmm has no display (none)") },
 	{ "vnc", true, opt_only, ONLY("none", "vmm has no VNC server (none)") },
 	{ "vga", true, opt_only, ONLY("none", "vmm's PC has no VGA card (none)") },
+	{ "net", true, opt_only, ONLY("none", "vmm's PC has no network card (none)") },
+	{ "nic", true, opt_only, ONLY("none", "vmm's PC has no network card (none)") },
+	{ "parallel", true, opt_only, ONLY("none", "vmm's PC has no parallel port (none)") },
+	{ "rtc", true, opt_rtc },
 	{ "monitor", true, opt_monitor },
 	{ "nographic", false, opt_ignored },
 	{ "nodefaults", false, opt_ignored },
@@ -512,6 +539,7 @@ void qemu_args_usage(FILE *f, const char *vmm_version)
 	      "-global kvm-pit.lost_tick_policy=discard|delay\n"
 	      "-serial stdio|mon:stdio|file:PATH (COM1; a later -serial only none),\n"
 	      "-display none, -vnc none, -vga none, -monitor none|null|/dev/null,\n"
+	      "-net none, -nic none, -parallel none, -rtc base=utc,clock=host,driftfix=none,\n"
 	      "-nographic, -nodefaults, -no-user-config, -name NAME, -no-reboot,\n"
 	      "-no-shutdown (vmm ends the run where QEMU would stop and wait)\n"
 	      "-s, -gdb tcp:[HOST]:PORT|unix:PATH  a gdb stub (-s: port 1234 on 127.0.0.1)\n"

@@ -177,6 +177,11 @@ static void check_refusals(void)
 		{ "-serial", "file:", "-serial file:: vmm's serial port is stdio" },
 		{ "-monitor", "stdio", "-monitor stdio: vmm has no monitor" },
 		{ "-vga", "std", "-vga std: vmm's PC has no VGA card" },
+		{ "-net", "user", "-net user: vmm's PC has no network card" },
+		{ "-nic", "user,model=e1000", "-nic user,model=e1000: vmm's PC has no network" },
+		{ "-parallel", "stdio", "-parallel stdio: vmm's PC has no parallel port" },
+		{ "-rtc", "base=localtime", "-rtc base=localtime: vmm's RTC keeps the host's UTC" },
+		{ "-rtc", "base=utc,clock=vm", "-rtc base=utc,clock=vm: vmm's RTC" },
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -217,6 +222,9 @@ static void check_runner_forms(void)
 	      "-monitor none -vga none: %s", err);
 	CHECK(parse(K, "-monitor", "/dev/null", "-monitor", "null", NULL) == 0,
 	      "-monitor /dev/null, null: %s", err);
+	CHECK(parse(K, "-net", "none", "-nic", "none", "-parallel", "none", "-rtc",
+		    "base=utc,clock=host", "-rtc", "driftfix=none", NULL) == 0,
+	      "-net none -nic none -parallel none, -rtc as vmm's RTC keeps time: %s", err);
 	CHECK(parse(K, "-accel", "kvm,kernel-irqchip=on", NULL) == 0,
 	      "-accel kvm,kernel-irqchip=on: %s", err);
 	CHECK(parse(K, "-accel", "kvm", "-accel", "tcg", NULL) == 0,
