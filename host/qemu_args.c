@@ -214,8 +214,7 @@ static int irqchip_prop(struct qemu_call *c, const char *p)
 	if (strncmp(p, "kernel-irqchip=", 15) && strncmp(p, "kernel_irqchip=", 15))
 		return 1;
 	if (strcmp(p + 15, "on"))
-		return FAIL("-%s %s: vmm's PIC, IOAPIC and LAPICs are all in the kernel"
-			    " (kernel-irqchip=on)",
+		return FAIL("-%s %s: vmm's PIC, IOAPIC and LAPICs are all in the kernel (on)",
 			    c->opt->name, c->arg);
 	return 0;
 }
