@@ -64,6 +64,10 @@ static void parse_qemu_command_line(struct options *opt, int argc, char **argv, 
 		qemu_args_machine_help(stdout);
 	else if (probe == QEMU_CPU_HELP)
 		cpu_model_help(stdout);
+	else if (probe == QEMU_ACCEL_HELP)
+		qemu_args_accel_help(stdout);
+	else if (probe == QEMU_DISPLAY_HELP)
+		qemu_args_display_help(stdout);
 	if (probe != QEMU_RUN)
 		exit(0);
 	/* In QEMU's words: runners look for them (kvm-unit-tests' probe with

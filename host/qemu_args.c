@@ -285,8 +285,12 @@ static int opt_accel(struct qemu_call *c)
 	char buf[128], *save = NULL;
 	size_t n = strcspn(c->arg, ",");
 
-	if (c->accels++)
+	if (c->accels++ && !is_help(c->arg))
 		return 0;
+	if (is_help(c->arg)) {
+		c->probe = QEMU_ACCEL_HELP;
+		return 0;
+	}
 	if (n != 3 || strncmp(c->arg, "kvm", 3))
 		return FAIL("-accel %s: vmm runs guests on KVM only", c->arg);
 	if (strlen(c->arg) >= sizeof(buf))
@@ -302,6 +306,15 @@ static int opt_accel(struct qemu_call *c)
 		if (r < 0)
 			return -1;
 	}
+	return 0;
+}
+
+static int opt_display(struct qemu_call *c)
+{
+	if (is_help(c->arg))
+		c->probe = QEMU_DISPLAY_HELP;
+	else if (strcmp(c->arg, "none"))
+		return FAIL("-display %s: vmm has no display (none)", c->arg);
 	return 0;
 }
 
@@ -421,7 +434,7 @@ static const struct qemu_opt table[] = {
 	{ "enable-kvm", false, opt_enable_kvm },
 	{ "device", true, opt_device },
 	{ "serial", true, opt_serial },
-	{ "display", true, opt_only, ONLY("none", "vmm has no display (none)") },
+	{ "display", true, opt_display },
 	{ "vnc", true, opt_only, ONLY("none", "vmm has no VNC server (none)") },
 	{ "vga", true, opt_only, ONLY("none", "vmm's PC has no VGA card (none)") },
 	{ "net", true, opt_only, ONLY("none", "vmm's PC has no network card (none)") },
@@ -543,7 +556,8 @@ void qemu_args_usage(FILE *f, const char *vmm_version)
 	      "-no-shutdown (vmm ends the run where QEMU would stop and wait)\n"
 	      "-s, -gdb tcp:[HOST]:PORT|unix:PATH  a gdb stub (-s: port 1234 on 127.0.0.1)\n"
 	      "-S                   stop before the first instruction until gdb continues\n"
-	      "-h, -help, -version, -device help, -machine help, -cpu help\n"
+	      "-h, -help, -version, -device help, -machine help, -cpu help, -accel help,\n"
+	      "-display help\n"
 	      "Exit status: (V << 1) | 1 after the guest wrote V to isa-debug-exit; 0 when\n"
 	      "the guest halted, powered off, reset or triple faulted with -no-reboot, or a\n"
 	      "signal ended the run; 1 when vmm could not start.\n",
@@ -558,6 +572,16 @@ void qemu_args_machine_help(FILE *f)
 	      "                     PIC, IOAPIC and PIT (default)\n"
 	      "q35                  vmm's PC (as pc)\n",
 	      f);
+}
+
+void qemu_args_accel_help(FILE *f)
+{
+	fputs("Accelerators supported in QEMU binary:\nkvm\n", f);
+}
+
+void qemu_args_display_help(FILE *f)
+{
+	fputs("Available display backend types:\nnone\n", f);
 }
 
 int qemu_args_status(const struct options *o, int status)

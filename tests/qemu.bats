@@ -106,6 +106,18 @@ same_as_qemu() {
 	fi
 }
 
+@test "qemu: -accel help and -display help: QEMU's headings, with what vmm has (scripts grep them for kvm, none)" {
+	qvmm -accel help
+	assert_status 0
+	assert_stdout $'Accelerators supported in QEMU binary:\nkvm\n'
+	qvmm -display '?'
+	assert_status 0
+	assert_stdout $'Available display backend types:\nnone\n'
+	need_qemu
+	run qemu-system-x86_64 -accel help
+	[ "${lines[0]}" = "Accelerators supported in QEMU binary:" ] && grep -qx kvm <<<"$output"
+}
+
 @test "qemu: -machine help and -cpu help" {
 	qvmm -machine help
 	assert_status 0

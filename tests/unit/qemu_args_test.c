@@ -107,6 +107,9 @@ static void check_probes(void)
 		{ "-machine", "help", QEMU_MACHINE_HELP },
 		{ "-M", "?", QEMU_MACHINE_HELP },
 		{ "-cpu", "help", QEMU_CPU_HELP },
+		{ "-accel", "help", QEMU_ACCEL_HELP },
+		{ "-accel", "?", QEMU_ACCEL_HELP },
+		{ "-display", "help", QEMU_DISPLAY_HELP },
 	};
 
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
