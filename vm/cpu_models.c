@@ -210,6 +210,9 @@ static int parse_property(struct cpu_model *m, const char *item, size_t len, cha
 		       -1;
 	memcpy(v, val, vlen);
 	v[vlen] = '\0';
+	/* host and max are every feature KVM supports: QEMU's migratable=no. */
+	if (klen == 10 && !memcmp(item, "migratable", 10) && m->def->host && parse_bool(v) == 0)
+		return 0;
 	if (f && parse_bool(v) >= 0)
 		set_feature(m, f, parse_bool(v));
 	else if (klen == 6 && !memcmp(item, "vendor", 6) && vlen == 12)

@@ -178,6 +178,13 @@ static void check_others(void)
 		      "qemu32: no lm, level 4");
 	if (apply("max"))
 		CHECK(reg(1, 0, 2) == (0x7ffafbff | BIT(24) | BIT(31)), "max: as host");
+	if (apply("host,migratable=no"))
+		CHECK(reg(1, 0, 2) == (0x7ffafbff | BIT(24) | BIT(31)),
+		      "host,migratable=no (kvm-unit-tests' pmu_lbr): vmm's host");
+	CHECK(refused("host,migratable=yes", "unknown CPU property or bad value"),
+	      "migratable=yes: vmm's host keeps the features QEMU would drop");
+	CHECK(refused("qemu64,migratable=off", "unknown CPU property"),
+	      "migratable: a property of host and max only");
 	CHECK(refused("Skylake-Server", "unknown CPU model 'Skylake-Server'"), "unknown model");
 	CHECK(refused("qemu64,+nosuch", "unknown CPU feature 'nosuch'"), "unknown feature");
 	CHECK(refused("qemu64,phys-bits=36", "unknown CPU property"), "unknown property");
