@@ -210,8 +210,11 @@ static int parse_property(struct cpu_model *m, const char *item, size_t len, cha
 		       -1;
 	memcpy(v, val, vlen);
 	v[vlen] = '\0';
-	/* host and max are every feature KVM supports: QEMU's migratable=no. */
-	if (klen == 10 && !memcmp(item, "migratable", 10) && m->def->host && parse_bool(v) == 0)
+	/* host and max are every feature KVM supports (QEMU's migratable=no),
+	 * with the host's physical address width (host-phys-bits=on). */
+	if (m->def->host &&
+	    ((klen == 10 && !memcmp(item, "migratable", 10) && parse_bool(v) == 0) ||
+	     (klen == 14 && !memcmp(item, "host-phys-bits", 14) && parse_bool(v) == 1)))
 		return 0;
 	if (f && parse_bool(v) >= 0)
 		set_feature(m, f, parse_bool(v));
@@ -245,6 +248,8 @@ static int parse_item(struct cpu_model *m, struct cpu_model *signs, const char *
 
 	if (memchr(item, '=', len))
 		return parse_property(m, item, len, err, errlen);
+	if (len == 14 && !memcmp(item, "host-phys-bits", 14)) /* a bare property is =on */
+		return parse_property(m, "host-phys-bits=on", 17, err, errlen);
 	if ((len == 7 && !memcmp(item, "enforce", 7)) || (len == 5 && !memcmp(item, "check", 5))) {
 		m->enforce = len == 7;
 		return 0;

@@ -178,6 +178,11 @@ static void check_others(void)
 		      "qemu32: no lm, level 4");
 	if (apply("max"))
 		CHECK(reg(1, 0, 2) == (0x7ffafbff | BIT(24) | BIT(31)), "max: as host");
+	CHECK(!refused("max,host-phys-bits,+vmx", "") && !refused("host,host-phys-bits=on", ""),
+	      "max,host-phys-bits (kvm-unit-tests' ept): what vmm's max is");
+	CHECK(refused("qemu64,host-phys-bits", "unknown CPU property") &&
+		      refused("max,host-phys-bits=off", "unknown CPU property"),
+	      "host-phys-bits: on, for host and max only");
 	if (apply("host,migratable=no"))
 		CHECK(reg(1, 0, 2) == (0x7ffafbff | BIT(24) | BIT(31)),
 		      "host,migratable=no (kvm-unit-tests' pmu_lbr): vmm's host");
