@@ -240,6 +240,12 @@ static int machine_type(struct qemu_call *c, const char *t)
 /* One -machine property; every value vmm gives is the machine it builds. */
 static int machine_prop(struct qemu_call *c, const char *p)
 {
+	static const char *const as_vmm[] = {
+		/* devices vmm's PC has not got, switched off */
+		"vmport=off", "hpet=off", "smm=off", "usb=off", "graphics=off",
+		/* host-side settings with no effect on the guest */
+		"dump-guest-core=on", "dump-guest-core=off", "mem-merge=on", "mem-merge=off"
+	};
 	int r;
 
 	if (!strchr(p, '='))
@@ -258,7 +264,12 @@ static int machine_prop(struct qemu_call *c, const char *p)
 		c->o->no_pit = p[5] == 'f';
 		return 0;
 	}
-	return FAIL("-machine %s: vmm takes type, accel=kvm, kernel-irqchip=on, pit=on|off", p);
+	for (size_t i = 0; i < sizeof(as_vmm) / sizeof(as_vmm[0]); i++)
+		if (!strcmp(p, as_vmm[i]))
+			return 0;
+	return FAIL("-machine %s: vmm takes type, accel=kvm, kernel-irqchip=on, pit=on|off (and"
+		    " vmport, hpet, smm, usb, graphics =off)",
+		    p);
 }
 
 static int opt_machine(struct qemu_call *c)
@@ -544,8 +555,9 @@ void qemu_args_usage(FILE *f, const char *vmm_version)
 	      "-cpu MODEL[,+F,-F,F=on|off,vendor=,family=,model=,stepping=,model-id=,enforce]\n"
 	      "                     CPU model from what KVM supports (default qemu64; help)\n"
 	      "-machine|-M [type=]pc|q35|microvm[,accel=kvm][,kernel-irqchip=on]\n"
-	      "                     [,pit=on|off]  all types (and pc-i440fx-7.2, pc-q35-7.2\n"
-	      "                     and older) are vmm's one PC (help)\n"
+	      "                     [,pit=on|off][,vmport|hpet|smm|usb|graphics=off]\n"
+	      "                     all types (and pc-i440fx-7.2, pc-q35-7.2 and older)\n"
+	      "                     are vmm's one PC (help)\n"
 	      "-accel kvm[,kernel-irqchip=on], -enable-kvm\n"
 	      "-device isa-debug-exit[,iobase=PORT][,iosize=N] | pc-testdev | pci-testdev\n"
 	      "-global kvm-pit.lost_tick_policy=discard|delay\n"

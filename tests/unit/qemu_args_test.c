@@ -138,6 +138,7 @@ static void check_refusals(void)
 		{ "-machine", "kernel-irqchip=off",
 		  "-machine kernel-irqchip=off: vmm's PIC, IOAPIC" },
 		{ "-machine", "vmport=on", "-machine vmport=on" },
+		{ "-machine", "hpet=on", "-machine hpet=on: vmm takes" },
 		{ "-machine", "virt", "virt: unknown machine type" },
 		{ "-device", "e1000", "-device e1000: 'e1000' is not a device" },
 		{ "-device", "pc-testdev,foo=1", "unknown property 'foo=1'" },
@@ -237,6 +238,9 @@ static void check_runner_forms(void)
 	      "-machine accel=tcg, then -enable-kvm or accel=kvm: the last counts: %s", err);
 	CHECK(parse(K, "-machine", "accel=xen:kvm", NULL) == 0,
 	      "accel=xen:kvm (no Xen here: QEMU goes on to kvm): %s", err);
+	CHECK(parse(K, "-machine", "pc,vmport=off,hpet=off,smm=off,usb=off,dump-guest-core=off",
+		    NULL) == 0,
+	      "-machine with devices vmm has not got switched off: %s", err);
 	CHECK(parse(K, "-machine", "pc-i440fx-7.2", "-M", "type=pc-q35-2.4", NULL) == 0,
 	      "QEMU 7.2's versioned machine types: %s", err);
 	CHECK(parse(K, "-smp", "cpus=2,sockets=1", NULL) == 0 && o.smp == 2,
