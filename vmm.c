@@ -3,6 +3,7 @@
  * step is one folder: host/ (the host side), vm/ (the KVM layer),
  * devices/ (the board), boot/ (the guest's loaders). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@ struct machine {
 	struct vcpu *vcpus; /* --smp of them; vcpus[0] boots */
 	struct run run;
 	struct console console; /* the serial line's host side */
+	int serial_out;         /* where the guest's output goes: stdout, or -serial file: */
 	struct display display; /* the framebuffer's */
 	struct gdb gdb;         /* --gdb: the remote stub */
 	int stop_signal;        /* the signal that asked the run to stop, or 0 */
@@ -73,6 +75,10 @@ static void parse_qemu_command_line(struct options *opt, int argc, char **argv, 
 		qemu_args_machine_help(stdout);
 	else if (probe == QEMU_CPU_HELP)
 		cpu_model_help(stdout);
+	else if (probe == QEMU_ACCEL_HELP)
+		qemu_args_accel_help(stdout);
+	else if (probe == QEMU_DISPLAY_HELP)
+		qemu_args_display_help(stdout);
 	if (probe != QEMU_RUN) {
 		stdout_done();
 		exit(0);
@@ -82,6 +88,21 @@ static void parse_qemu_command_line(struct options *opt, int argc, char **argv, 
 	if (access(opt->guest.image, R_OK) < 0)
 		die(STATUS_QEMU_ERROR, "could not open kernel file '%s': %s", opt->guest.image,
 		    strerror(errno));
+}
+
+/* The guest's output: stdout, or the file of QEMU's -serial file:PATH,
+ * created or emptied as QEMU's file chardev does (before the sandbox). */
+static int open_serial_out(const struct options *opt)
+{
+	int fd;
+
+	if (!opt->serial_file)
+		return STDOUT_FILENO;
+	fd = open(opt->serial_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0666);
+	if (fd < 0)
+		die(STATUS_QEMU_ERROR, "-serial file:%s: could not open '%s': %s", opt->serial_file,
+		    opt->serial_file, strerror(errno));
+	return fd;
 }
 
 static void parse_command_line(struct options *opt, int argc, char **argv)
@@ -141,8 +162,17 @@ static void create_board(struct machine *m)
 				     run_sleep_line(&m->run),
 				     vm_ioeventfd_line(&m->vm) };
 
-	if (board_create(&m->board, &m->vm.pio, &m->vm.mmio, &config, &wires) < 0)
+	if (board_create(&m->board, &m->vm.pio, &m->vm.mmio, &config, &wires) < 0) {
+		/* The fixed devices never overlap: the debug exit is the one
+		 * range a command line places (pc-testdev's come after it). */
+		if (m->opt.debug_exit_set)
+			die(STATUS_USAGE,
+			    "isa-debug-exit at ports 0x%x-0x%x overlaps another device's"
+			    " (README: The machine)",
+			    config.debug_exit_port,
+			    config.debug_exit_port + config.debug_exit_size - 1);
 		die(STATUS_HOST, "device ranges overlap");
+	}
 	if (!m->opt.no_coalesce)
 		board_coalesce(&m->board, &m->vm);
 	if (m->board.has_fb)
@@ -229,13 +259,14 @@ static void on_watch(void *ctx)
 
 	if (signals_take_report())
 		run_request_report(&m->run);
+	if (sig && !m->stop_signal)
+		m->stop_signal = sig;
 	if (sig && m->opt.qemu) {
 		/* As QEMU: a message runners parse, and a clean exit. */
 		warn("terminating on signal %d from pid %d", sig, signals_stop_sender());
 		run_request_stop(&m->run, 0);
 	} else if (sig) {
 		warn("stopped by signal %d", sig);
-		m->stop_signal = m->stop_signal ? m->stop_signal : sig;
 		run_request_stop(&m->run, sig == SIGINT ? STATUS_SIGINT : 128 + sig);
 	}
 }
@@ -297,7 +328,7 @@ static int run(struct machine *m)
 	struct run_hooks hooks = { on_tick, on_watch, input_fd, on_resume, m };
 	int status;
 
-	console_init(&m->console, STDIN_FILENO, STDOUT_FILENO);
+	console_init(&m->console, STDIN_FILENO, m->serial_out);
 	if (m->opt.gdb)
 		gdb_init(&m->gdb, &m->opt.gdb_addr, m->opt.gdb_wait, &m->vm, m->vcpus, m->opt.smp,
 			 &m->run);
@@ -320,10 +351,15 @@ static int run(struct machine *m)
 }
 
 /* QEMU's status for how the run ended (host/qemu_args.c). */
-static int qemu_status(const struct options *opt, int status)
+static int qemu_status(const struct machine *m, int status)
 {
-	if ((status == STATUS_SHUTDOWN || status == STATUS_RESET) && !opt->no_reboot)
+	const struct options *opt = &m->opt;
+	bool reboot = status == STATUS_SHUTDOWN || status == STATUS_RESET;
+
+	if (reboot && !opt->no_reboot)
 		warn("QEMU would reboot the guest here; vmm ends the run (-no-reboot: status 0)");
+	else if ((reboot || (status == STATUS_HALT && !m->stop_signal)) && opt->no_shutdown)
+		warn("QEMU would stop the guest here and wait (-no-shutdown); vmm ends the run");
 	return qemu_args_status(opt, status);
 }
 
@@ -362,6 +398,7 @@ int main(int argc, char **argv)
 	signals_install();
 	parse_command_line(&m.opt, argc, argv);
 	check_outputs(&m.opt);
+	m.serial_out = open_serial_out(&m.opt);
 	stats_init(&m.stats, m.opt.stats, m.opt.trace);
 	vm_open(&m.vm, m.opt.kvm_device, &m.stats);
 	if (m.opt.caps) {
@@ -381,7 +418,7 @@ int main(int argc, char **argv)
 	load_guest(&m, &img);
 	status = run(&m);
 	if (m.opt.qemu)
-		status = qemu_status(&m.opt, status);
+		status = qemu_status(&m, status);
 	if (m.opt.fb_png)
 		display_snapshot(&m.display); /* a failure is a warning: status stands */
 	if (m.opt.stats)

@@ -156,11 +156,12 @@ static void load_flat(const struct guest_image *img, enum image_kind kind,
 		      struct boot_plan *plan)
 {
 	struct flat_request req = { g->mode, g->load_set, g->entry_set, g->load, g->entry };
-	const char *kernel_only = g->initrd       ? "--initrd"
-				  : g->cmdline    ? "--append"
-				  : g->boot32     ? "--boot32"
-				  : g->nr_modules ? "--module"
-						  : NULL;
+	/* An empty command line is none: QEMU's default, which --qemu sets. */
+	const char *kernel_only = g->initrd                   ? "--initrd"
+				  : g->cmdline && *g->cmdline ? "--append"
+				  : g->boot32                 ? "--boot32"
+				  : g->nr_modules             ? "--module"
+							      : NULL;
 	char err[BOOT_ERR_LEN];
 
 	if (kernel_only)

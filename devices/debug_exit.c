@@ -7,8 +7,8 @@ static void debug_exit_io(void *dev, struct io_access *a)
 	struct debug_exit *d = dev;
 	uint32_t value = 0;
 
-	if (!a->write) {
-		memset(a->data, 0xff, a->len);
+	if (!a->write) { /* 0, as QEMU's (hw/misc/debugexit.c): how a kernel finds it */
+		memset(a->data, 0, a->len);
 		return;
 	}
 	memcpy(&value, a->data, a->len < sizeof(value) ? a->len : sizeof(value));

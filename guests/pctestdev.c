@@ -6,7 +6,9 @@
  * the IOAPIC (edge and level triggered) and through the 8259s, which the
  * BSP's LAPIC takes in virtual wire mode. With "pin20" on the command
  * line, also line 20, an IOAPIC-only pin: vmm drives it, QEMU 7.2 aborts
- * (lines 16-23 fail an assertion in its isa_get_irq).
+ * (lines 16-23 fail an assertion in its isa_get_irq). And the isa-debug-exit
+ * beside it (x86/run adds both) reads 0, as QEMU's does: the one way a
+ * kernel can tell it is there, where an empty port reads all ones.
  */
 #include "guests/mblib.h"
 
@@ -142,6 +144,13 @@ static void pic(void)
 	report(taken[vector] == 1, "line %d through the 8259s, vector 0x%02x", PIC_LINE, vector);
 }
 
+static void debug_exit(void)
+{
+	report(inb(DEBUG_EXIT_PORT) == 0 && inw(DEBUG_EXIT_PORT + 2) == 0 &&
+		       inl(DEBUG_EXIT_PORT) == 0,
+	       "isa-debug-exit at 0x%x reads 0", DEBUG_EXIT_PORT);
+}
+
 int main(void)
 {
 	/* Nothing but what each test opens: not the BIOS's timer. */
@@ -149,6 +158,7 @@ int main(void)
 	outb(0xff, PIC2_DATA);
 	if (!scratch_register()) /* no device: nothing would interrupt */
 		return report_summary();
+	debug_exit();
 	memory();
 	remap();
 	ioapic();

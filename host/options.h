@@ -43,7 +43,9 @@ struct options {
 	bool debug_exit_set;
 	bool no_pit, pit_discard; /* QEMU's -machine pit=off, kvm-pit.lost_tick_policy */
 	bool qemu;                /* run from QEMU's command line (host/qemu_args.c) */
+	const char *serial_file;  /* QEMU's -serial file:PATH: guest output there, not stdout */
 	bool no_reboot;           /* -no-reboot: a reset or triple fault ends with 0 */
+	bool no_shutdown;         /* -no-shutdown: QEMU would stop and wait at the end */
 	bool gdb, gdb_wait;       /* --gdb ADDR, --gdb-wait */
 	struct gdb_addr gdb_addr;
 	/* Said on stderr before the run: a setting given twice (the last one

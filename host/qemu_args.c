@@ -21,6 +21,8 @@ struct qemu_call {
 	const char *arg; /* its argument; a flag's is its name */
 	char *err;
 	size_t errlen;
+	int serials, accels; /* -serial and -accel options seen so far */
+	char accel[64];      /* the last -machine accel= list ("kvm": -enable-kvm) */
 };
 
 typedef int opt_fn(struct qemu_call *c);
@@ -69,8 +71,15 @@ static int opt_only(struct qemu_call *c)
 		       : 0;
 }
 
-/* -enable-kvm, -nographic, -nodefaults, -no-user-config, -name: what vmm
- * does anyway, or a name it has no use for. */
+/* -enable-kvm: QEMU's -machine accel=kvm. */
+static int opt_enable_kvm(struct qemu_call *c)
+{
+	strcpy(c->accel, "kvm");
+	return 0;
+}
+
+/* -nographic, -nodefaults, -no-user-config, -name: what vmm does anyway,
+ * or a name it has no use for. */
 static int opt_ignored(struct qemu_call *c)
 {
 	(void)c;
@@ -107,13 +116,17 @@ static int smp_key(const char *item, const char *key, uint64_t *out)
 }
 
 /* -smp N or -smp [cpus=]N[,sockets=S,dies=D,cores=C,threads=T,maxcpus=M]:
- * vmm has flat topology, so only the count matters. */
+ * vmm has flat topology, so only the count matters, but a topology QEMU
+ * refuses is refused too. QEMU 7.2's rules (hw/core/machine-smp.c): the
+ * omitted numbers are worked out from maxcpus (else cpus), cores before
+ * sockets before threads; then sockets * dies * cores * threads must be
+ * maxcpus, and maxcpus at least cpus. */
 static int opt_smp(struct qemu_call *c)
 {
 	static const char *const keys[] = {
 		"cpus", "sockets", "dies", "cores", "threads", "maxcpus"
 	};
-	uint64_t v[6] = { 0, 1, 1, 1, 1, 0 };
+	uint64_t v[6] = { 0 }, cpus, s, d, n, t, max; /* 0: not given */
 	char buf[128], *save = NULL;
 
 	if (strlen(c->arg) >= sizeof(buf))
@@ -130,12 +143,31 @@ static int opt_smp(struct qemu_call *c)
 			return FAIL("-smp %s: bad or unknown '%s' (vmm takes 1..%d CPUs)", c->arg,
 				    p, SMP_MAX);
 	}
-	if (!v[0])
-		v[0] = v[1] * v[2] * v[3] * v[4];
-	if (v[0] > SMP_MAX || (v[5] && v[5] < v[0]))
+	cpus = v[0], s = v[1], d = v[2] ? v[2] : 1, n = v[3], t = v[4], max = v[5];
+	if (!cpus && !max) {
+		s = s ? s : 1, n = n ? n : 1, t = t ? t : 1;
+	} else {
+		max = max ? max : cpus;
+		if (!n) {
+			s = s ? s : 1, t = t ? t : 1;
+			n = max / (s * d * t);
+		} else if (!s) {
+			t = t ? t : 1;
+			s = max / (d * n * t);
+		}
+		if (!t)
+			t = max / (s * d * n);
+	}
+	max = max ? max : s * d * n * t;
+	cpus = cpus ? cpus : max;
+	if (s * d * n * t != max)
+		return FAIL("-smp %s: bad CPU topology: sockets * dies * cores * threads is not"
+			    " maxcpus (%llu)",
+			    c->arg, (unsigned long long)max);
+	if (max < cpus || cpus > SMP_MAX)
 		return FAIL("-smp %s: bad CPU count (maxcpus below cpus, or above %d)", c->arg,
 			    SMP_MAX);
-	c->o->smp = (int)v[0];
+	c->o->smp = (int)cpus;
 	return 0;
 }
 
@@ -158,7 +190,9 @@ static int opt_cpu(struct qemu_call *c)
 	return 0;
 }
 
-/* accel=kvm, or a list with kvm in it: vmm runs on KVM only. */
+/* accel=kvm, or a list QEMU tries in order, keeping the first that
+ * starts: kvm must come before tcg, which always starts. Other names are
+ * accelerators this host has not got (QEMU says so and tries the next). */
 static int accel_ok(const char *list)
 {
 	for (const char *p = list; *p;) {
@@ -166,39 +200,76 @@ static int accel_ok(const char *list)
 
 		if (n == 3 && !strncmp(p, "kvm", 3))
 			return 0;
-		if (p[n] != ':')
+		if ((n == 3 && !strncmp(p, "tcg", 3)) || p[n] != ':')
 			break;
 		p += n + 1;
 	}
 	return -1;
 }
 
+/* kernel-irqchip (or kernel_irqchip), of -machine or of -accel kvm: 1 when
+ * p is another property. */
+static int irqchip_prop(struct qemu_call *c, const char *p)
+{
+	if (strncmp(p, "kernel-irqchip=", 15) && strncmp(p, "kernel_irqchip=", 15))
+		return 1;
+	if (strcmp(p + 15, "on"))
+		return FAIL("-%s %s: vmm's PIC, IOAPIC and LAPICs are all in the kernel (on)",
+			    c->opt->name, c->arg);
+	return 0;
+}
+
+/* pc, q35, microvm, and QEMU 7.2's versioned names of the first two
+ * (pc-i440fx-7.2, pc-q35-2.4): all are the one PC vmm builds. */
+static int machine_type(struct qemu_call *c, const char *t)
+{
+	const char *v = !strncmp(t, "pc-i440fx-", 10) ? t + 10
+			: !strncmp(t, "pc-q35-", 7)   ? t + 7
+						      : NULL;
+	unsigned major, minor;
+	int end = 0;
+
+	if (!strcmp(t, "pc") || !strcmp(t, "q35") || !strcmp(t, "microvm"))
+		return 0;
+	if (v && v[0] >= '0' && v[0] <= '9' && sscanf(v, "%u.%u%n", &major, &minor, &end) == 2 &&
+	    !v[end] && major * 100 + minor <= 702)
+		return 0;
+	return FAIL("-machine %s: unknown machine type (-machine help)", t);
+}
+
 /* One -machine property; every value vmm gives is the machine it builds. */
 static int machine_prop(struct qemu_call *c, const char *p)
 {
-	static const char *const types[] = { "pc", "q35", "microvm" };
+	static const char *const as_vmm[] = {
+		/* devices vmm's PC has not got, switched off */
+		"vmport=off", "hpet=off", "smm=off", "usb=off", "graphics=off",
+		/* host-side settings with no effect on the guest */
+		"dump-guest-core=on", "dump-guest-core=off", "mem-merge=on", "mem-merge=off"
+	};
+	int r;
 
-	if (!strchr(p, '=') || !strncmp(p, "type=", 5)) {
-		const char *t = strchr(p, '=') ? p + 5 : p;
-
-		for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-			if (!strncmp(t, types[i], strlen(types[i])))
-				return 0;
-		return FAIL("-machine %s: unknown machine type (-machine help)", t);
-	}
-	if (!strncmp(p, "accel=", 6))
-		return accel_ok(p + 6) < 0 ? FAIL("-machine %s: vmm runs guests on KVM only", p)
-					   : 0;
-	if (!strcmp(p, "kernel-irqchip=on") || !strcmp(p, "kernel_irqchip=on"))
+	if (!strchr(p, '='))
+		return machine_type(c, p);
+	if (!strncmp(p, "type=", 5))
+		return machine_type(c, p + 5);
+	if (!strncmp(p, "accel=", 6)) { /* the last one counts: checked at the end */
+		if (!p[6] || strlen(p + 6) >= sizeof(c->accel))
+			return FAIL("-machine %s: bad accelerator list", p);
+		strcpy(c->accel, p + 6);
 		return 0;
-	if (!strncmp(p, "kernel-irqchip=", 15) || !strncmp(p, "kernel_irqchip=", 15))
-		return FAIL("-machine %s: vmm's PIC, IOAPIC and LAPICs are all in the kernel (on)",
-			    p);
+	}
+	if ((r = irqchip_prop(c, p)) <= 0)
+		return r;
 	if (!strcmp(p, "pit=on") || !strcmp(p, "pit=off")) {
 		c->o->no_pit = p[5] == 'f';
 		return 0;
 	}
-	return FAIL("-machine %s: vmm takes type, accel=kvm, kernel-irqchip=on, pit=on|off", p);
+	for (size_t i = 0; i < sizeof(as_vmm) / sizeof(as_vmm[0]); i++)
+		if (!strcmp(p, as_vmm[i]))
+			return 0;
+	return FAIL("-machine %s: vmm takes type, accel=kvm, kernel-irqchip=on, pit=on|off (and"
+		    " vmport, hpet, smm, usb, graphics =off)",
+		    p);
 }
 
 static int opt_machine(struct qemu_call *c)
@@ -218,10 +289,97 @@ static int opt_machine(struct qemu_call *c)
 	return 0;
 }
 
+/* -accel kvm[,kernel-irqchip=on]. QEMU tries each -accel in turn and keeps
+ * the first that starts: with kvm first, it never gets to the others. */
 static int opt_accel(struct qemu_call *c)
 {
-	if (strncmp(c->arg, "kvm", 3) || (c->arg[3] && c->arg[3] != ','))
+	char buf[128], *save = NULL;
+	size_t n = strcspn(c->arg, ",");
+
+	if (c->accels++ && !is_help(c->arg))
+		return 0;
+	if (is_help(c->arg)) {
+		c->probe = QEMU_ACCEL_HELP;
+		return 0;
+	}
+	if (n != 3 || strncmp(c->arg, "kvm", 3))
 		return FAIL("-accel %s: vmm runs guests on KVM only", c->arg);
+	if (strlen(c->arg) >= sizeof(buf))
+		return FAIL("-accel %s: too long", c->arg);
+	strcpy(buf, c->arg + n);
+	for (char *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		int r = irqchip_prop(c, p);
+
+		if (r > 0)
+			return FAIL(
+				"-accel %s: unknown property '%s' (vmm takes kernel-irqchip=on)",
+				c->arg, p);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int opt_display(struct qemu_call *c)
+{
+	if (is_help(c->arg))
+		c->probe = QEMU_DISPLAY_HELP;
+	else if (strcmp(c->arg, "none"))
+		return FAIL("-display %s: vmm has no display (none)", c->arg);
+	return 0;
+}
+
+/* -serial stdio, or mon:stdio: QEMU's stdio with the Ctrl-A escapes, which
+ * vmm's console has anyway (Ctrl-A x quits); or file:PATH, the output
+ * there (vmm opens it). Each -serial is the next COM port; vmm has COM1
+ * alone, so a later one can only be none. */
+static int opt_serial(struct qemu_call *c)
+{
+	if (c->serials++)
+		return strcmp(c->arg, "none") ? FAIL("-serial %s: vmm has one serial port, COM1"
+						     " (the first -serial)",
+						     c->arg)
+					      : 0;
+	if (!strncmp(c->arg, "file:", 5) && c->arg[5]) {
+		c->o->serial_file = c->arg + 5;
+		return 0;
+	}
+	if (strcmp(c->arg, "stdio") && strcmp(c->arg, "mon:stdio"))
+		return FAIL("-serial %s: vmm's serial port is stdio, mon:stdio or file:PATH",
+			    c->arg);
+	return 0;
+}
+
+/* -monitor none, or one nobody can talk through (null, /dev/null: kernel
+ * CTF and test scripts pass it to keep Ctrl-C for the guest): vmm has no
+ * monitor, and such a one is never used. */
+static int opt_monitor(struct qemu_call *c)
+{
+	if (!strcmp(c->arg, "none") || !strcmp(c->arg, "null") || !strcmp(c->arg, "/dev/null"))
+		return 0;
+	return FAIL("-monitor %s: vmm has no monitor (none, null, /dev/null)", c->arg);
+}
+
+/* -rtc base=utc,clock=host,driftfix=none: QEMU's defaults, which are how
+ * vmm's RTC keeps time (devices/rtc.c: the host's UTC clock). */
+static int opt_rtc(struct qemu_call *c)
+{
+	static const char *const same[] = { "base=utc", "clock=host", "driftfix=none" };
+	char buf[128], *save = NULL;
+
+	if (strlen(c->arg) >= sizeof(buf))
+		return FAIL("-rtc %s: too long", c->arg);
+	strcpy(buf, c->arg);
+	for (char *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		size_t i = 0;
+
+		while (i < sizeof(same) / sizeof(same[0]) && strcmp(p, same[i]))
+			i++;
+		if (i == sizeof(same) / sizeof(same[0]))
+			return FAIL("-rtc %s: vmm's RTC keeps the host's UTC"
+				    " (base=utc,clock=host,driftfix=none)",
+				    c->arg);
+	}
 	return 0;
 }
 
@@ -284,16 +442,23 @@ static const struct qemu_opt table[] = {
 	{ "machine", true, opt_machine },
 	{ "M", true, opt_machine },
 	{ "accel", true, opt_accel },
-	{ "enable-kvm", false, opt_ignored },
+	{ "enable-kvm", false, opt_enable_kvm },
 	{ "device", true, opt_device },
-	{ "serial", true, opt_only, ONLY("stdio", "vmm's serial port is stdio") },
-	{ "display", true, opt_only, ONLY("none", "vmm has no display (none)") },
+	{ "serial", true, opt_serial },
+	{ "display", true, opt_display },
 	{ "vnc", true, opt_only, ONLY("none", "vmm has no VNC server (none)") },
+	{ "vga", true, opt_only, ONLY("none", "vmm's PC has no VGA card (none)") },
+	{ "net", true, opt_only, ONLY("none", "vmm's PC has no network card (none)") },
+	{ "nic", true, opt_only, ONLY("none", "vmm's PC has no network card (none)") },
+	{ "parallel", true, opt_only, ONLY("none", "vmm's PC has no parallel port (none)") },
+	{ "rtc", true, opt_rtc },
+	{ "monitor", true, opt_monitor },
 	{ "nographic", false, opt_ignored },
 	{ "nodefaults", false, opt_ignored },
 	{ "no-user-config", false, opt_ignored },
 	{ "name", true, opt_ignored },
 	{ "no-reboot", false, opt_flag, FIELD(no_reboot) },
+	{ "no-shutdown", false, opt_flag, FIELD(no_shutdown) }, /* vmm.c says what QEMU would do */
 	{ "global", true, opt_global },
 	{ "s", false, opt_gdb },
 	{ "S", false, opt_flag, FIELD(gdb_wait) }, /* the CPUs wait for gdb's continue */
@@ -331,7 +496,7 @@ static void qemu_defaults(struct options *o)
 int qemu_args_parse(struct options *o, int argc, char **argv, int first, enum qemu_probe *probe,
 		    char *err, size_t errlen)
 {
-	struct qemu_call call = { o, QEMU_RUN, NULL, NULL, err, errlen }, *c = &call;
+	struct qemu_call call = { o, QEMU_RUN, NULL, NULL, err, errlen, 0, 0, "" }, *c = &call;
 
 	qemu_defaults(o);
 	for (int i = first; i < argc && c->probe == QEMU_RUN; i++) {
@@ -351,9 +516,17 @@ int qemu_args_parse(struct options *o, int argc, char **argv, int first, enum qe
 			return -1;
 	}
 	*probe = c->probe;
-	if (c->probe == QEMU_RUN && !o->guest.image)
+	if (c->probe != QEMU_RUN) /* a probe answers whatever else is given */
+		return 0;
+	if (!o->guest.image)
 		return FAIL("no -kernel given: vmm runs -kernel images only");
-	if (c->probe == QEMU_RUN && o->gdb_wait && !o->gdb)
+	if (c->accels && c->accel[0])
+		return FAIL("-accel: QEMU takes -accel or -machine accel= (-enable-kvm), not both");
+	if (c->accel[0] && accel_ok(c->accel) < 0)
+		return FAIL("-machine accel=%s: vmm runs guests on KVM only (QEMU would take the"
+			    " first of the list that starts)",
+			    c->accel);
+	if (o->gdb_wait && !o->gdb)
 		return FAIL("-S: vmm has no monitor to continue from; with -s or -gdb, gdb does");
 	return 0;
 }
@@ -377,19 +550,26 @@ void qemu_args_usage(FILE *f, const char *vmm_version)
 	      "-initrd FILE         Linux initrd; multiboot modules 'file args,file args'\n"
 	      "-append CMDLINE      the kernel's command line\n"
 	      "-m [size=]SIZE       RAM (MiB without a suffix; 1M to 64G, 4K pages)\n"
-	      "-smp [cpus=]N[,sockets=,dies=,cores=,threads=,maxcpus=]  vCPUs (1 to 254)\n"
+	      "-smp [cpus=]N[,sockets=,dies=,cores=,threads=,maxcpus=]  vCPUs (1 to 254;\n"
+	      "                     the topology checked as QEMU does, then flat)\n"
 	      "-cpu MODEL[,+F,-F,F=on|off,vendor=,family=,model=,stepping=,model-id=,enforce]\n"
 	      "                     CPU model from what KVM supports (default qemu64; help)\n"
 	      "-machine|-M [type=]pc|q35|microvm[,accel=kvm][,kernel-irqchip=on]\n"
-	      "                     [,pit=on|off]  all types are vmm's one PC (help)\n"
-	      "-accel kvm, -enable-kvm\n"
+	      "                     [,pit=on|off][,vmport|hpet|smm|usb|graphics=off]\n"
+	      "                     all types (and pc-i440fx-7.2, pc-q35-7.2 and older)\n"
+	      "                     are vmm's one PC (help)\n"
+	      "-accel kvm[,kernel-irqchip=on], -enable-kvm\n"
 	      "-device isa-debug-exit[,iobase=PORT][,iosize=N] | pc-testdev | pci-testdev\n"
 	      "-global kvm-pit.lost_tick_policy=discard|delay\n"
-	      "-serial stdio, -display none, -vnc none, -nographic, -nodefaults,\n"
-	      "-no-user-config, -name NAME, -no-reboot\n"
+	      "-serial stdio|mon:stdio|file:PATH (COM1; a later -serial only none),\n"
+	      "-display none, -vnc none, -vga none, -monitor none|null|/dev/null,\n"
+	      "-net none, -nic none, -parallel none, -rtc base=utc,clock=host,driftfix=none,\n"
+	      "-nographic, -nodefaults, -no-user-config, -name NAME, -no-reboot,\n"
+	      "-no-shutdown (vmm ends the run where QEMU would stop and wait)\n"
 	      "-s, -gdb tcp:[HOST]:PORT|unix:PATH  a gdb stub (-s: port 1234 on 127.0.0.1)\n"
 	      "-S                   stop before the first instruction until gdb continues\n"
-	      "-h, -help, -version, -device help, -machine help, -cpu help\n"
+	      "-h, -help, -version, -device help, -machine help, -cpu help, -accel help,\n"
+	      "-display help\n"
 	      "Exit status: (V << 1) | 1 after the guest wrote V to isa-debug-exit; 0 when\n"
 	      "the guest halted, powered off, reset or triple faulted with -no-reboot, or a\n"
 	      "signal ended the run; 1 when vmm could not start.\n",
@@ -404,6 +584,16 @@ void qemu_args_machine_help(FILE *f)
 	      "                     PIC, IOAPIC and PIT (default)\n"
 	      "q35                  vmm's PC (as pc)\n",
 	      f);
+}
+
+void qemu_args_accel_help(FILE *f)
+{
+	fputs("Accelerators supported in QEMU binary:\nkvm\n", f);
+}
+
+void qemu_args_display_help(FILE *f)
+{
+	fputs("Available display backend types:\nnone\n", f);
 }
 
 int qemu_args_status(const struct options *o, int status)

@@ -17,6 +17,8 @@ enum qemu_probe {
 	QEMU_DEVICE_HELP,  /* -device help, -device '?' */
 	QEMU_MACHINE_HELP, /* -machine help */
 	QEMU_CPU_HELP,     /* -cpu help */
+	QEMU_ACCEL_HELP,   /* -accel help */
+	QEMU_DISPLAY_HELP, /* -display help */
 };
 
 /* Whether vmm runs with QEMU's command line: invoked as
@@ -33,6 +35,8 @@ void qemu_args_usage(FILE *f, const char *vmm_version);
 /* "QEMU emulator version 7.2.0 (vmm ...)": runners parse the numbers. */
 void qemu_args_version(FILE *f, const char *vmm_version);
 void qemu_args_machine_help(FILE *f);
+void qemu_args_accel_help(FILE *f);
+void qemu_args_display_help(FILE *f);
 /* A QEMU exit status for the status vmm's run ended with. */
 int qemu_args_status(const struct options *o, int status);
 

@@ -106,6 +106,18 @@ same_as_qemu() {
 	fi
 }
 
+@test "qemu: -accel help and -display help: QEMU's headings, with what vmm has (scripts grep them for kvm, none)" {
+	qvmm -accel help
+	assert_status 0
+	assert_stdout $'Accelerators supported in QEMU binary:\nkvm\n'
+	qvmm -display '?'
+	assert_status 0
+	assert_stdout $'Available display backend types:\nnone\n'
+	need_qemu
+	run qemu-system-x86_64 -accel help
+	[ "${lines[0]}" = "Accelerators supported in QEMU binary:" ] && grep -qx kvm <<<"$output"
+}
+
 @test "qemu: -machine help and -cpu help" {
 	qvmm -machine help
 	assert_status 0
@@ -136,13 +148,26 @@ same_as_qemu() {
 		"-machine kernel_irqchip=split|kernel_irqchip=split" "-device e1000|e1000"
 		"-cpu Skylake-Server|Skylake-Server" "-cpu qemu64,+nosuch|nosuch" "-m 0|-m 0"
 		"-smp 300|-smp 300" "-global foo.bar=1|foo.bar=1" "-S|-S: vmm has no monitor"
-		"-drive file=x|-drive" "-chardev stdio,id=c|-chardev")
+		"-drive file=x|-drive" "-chardev stdio,id=c|-chardev" "-debugcon stdio|-debugcon"
+		"-serial none|-serial none" "-monitor stdio|-monitor stdio" "-vga std|-vga std"
+		"-accel kvm,kernel-irqchip=split|kernel-irqchip=split" "-machine accel=tcg:kvm|KVM only"
+		"-smp 2,sockets=2,cores=2|bad CPU topology")
 	for c in "${cases[@]}"; do
 		echo "case: $c"
 		# shellcheck disable=SC2086 # the option and its argument
 		qvmm "${k[@]}" ${c%%|*}
 		assert_error 1 "${c#*|}"
 	done
+}
+
+@test "qemu: isa-debug-exit moved onto another device's ports: one line naming it, a usage error" {
+	qvmm -cpu host -device isa-debug-exit,iobase=0x3f8,iosize=2 -kernel "$GUESTS/biosstate.elf"
+	assert_error 1 "isa-debug-exit at ports 0x3f8-0x3f9 overlaps another device's"
+	qvmm -cpu host -device pc-testdev -device isa-debug-exit,iobase=0x2016,iosize=4 \
+		-kernel "$GUESTS/biosstate.elf"
+	assert_error 1 "isa-debug-exit at ports 0x2016-0x2019 overlaps"
+	vmm --device isa-debug-exit,iobase=0x70 "$GUESTS/hello64.bin"
+	assert_error 2 "isa-debug-exit at ports 0x70-0x73 overlaps another device's"
 }
 
 @test "qemu: -m not a multiple of the 4K page: a usage error naming -m (vmm's check), not KVM's" {
@@ -168,6 +193,33 @@ same_as_qemu() {
 	assert_error 1 "could not open kernel file '_NO_FILE_4Uhere_': No such file or directory"
 	qvmm "${QARGS[@]}"
 	assert_error 1 "no -kernel given"
+}
+
+@test "qemu: a flat binary runs as with vmm's own options: QEMU's empty command line is no -append" {
+	# exit64.bin reads a number from the serial port and writes it to the
+	# debug exit: (21 << 1) | 1 = 43.
+	printf '21\n' >"$T/n"
+	IN=$T/n qvmm -device isa-debug-exit,iobase=0xf4,iosize=4 -kernel "$GUESTS/exit64.bin"
+	assert_status 43
+	qvmm -cpu host -kernel "$GUESTS/exit64.bin" -append x
+	assert_error 1 "--append is for Linux and multiboot kernels"
+}
+
+@test "qemu: -serial file:PATH: the guest's output in the file and none on stdout, as QEMU's" {
+	local args=(-nodefaults -display none -device isa-debug-exit,iobase=0xf4,iosize=4
+		-kernel "$GUESTS/biosstate.elf")
+	echo stale >"$T/vmm.log"
+	qvmm "${args[@]}" -serial file:"$T/vmm.log"
+	assert_status 1
+	[ ! -s "$OUT" ] || { show; return 1; }
+	grep -q "^SUMMARY: 6 tests, 0 unexpected failures" <(tr -d '\r' <"$T/vmm.log")
+	! grep -q stale "$T/vmm.log" # emptied, as QEMU's file chardev
+	qvmm "${args[@]}" -serial file:"$T/no/such/dir/log"
+	assert_error 1 "-serial file:$T/no/such/dir/log: could not open" "No such file or directory"
+	need_qemu
+	qemu tcg "${args[@]}" -serial file:"$T/qemu.log"
+	[ "$qstatus" -eq 1 ] && [ ! -s "$T/qemu.out" ] || { cat "$T/qemu.err"; return 1; }
+	diff <(guest_lines "$T/qemu.log") <(guest_lines "$T/vmm.log")
 }
 
 # --- statuses and signals -------------------------------------------------
@@ -239,6 +291,23 @@ same_as_qemu() {
 	done
 }
 
+@test "qemu: -no-shutdown: the debug exit as without it; where QEMU would stop and wait, vmm ends the run and says so" {
+	qvmm "${QARGS[@]}" -no-shutdown -kernel "$GUESTS/cpumodel.elf" -append "+lm"
+	assert_status 1
+	! grep -q -- -no-shutdown "$ERR" || { show; return 1; }
+	qvmm "${QARGS[@]}" -no-shutdown -kernel "$GUESTS/biosstate.elf" -append triple
+	assert_status 0
+	assert_stderr_has "warning: QEMU would stop the guest here and wait (-no-shutdown)"
+	# A signal ends QEMU's run with -no-shutdown too: nothing more to say.
+	vmm_bg --qemu "${QARGS[@]}" -no-shutdown -kernel "$GUESTS/biosstate.elf" -append spin
+	wait_until grep -q . "$ERR" # the first warning: it runs
+	kill -TERM "$VMM_PID"
+	vmm_reap
+	assert_status 0
+	assert_stderr_has "terminating on signal 15"
+	! grep -q -- -no-shutdown "$ERR" || { show; return 1; }
+}
+
 @test "qemu: warnings say 'warning:', so runners that ignore those lines do" {
 	qvmm "${QARGS[@]}" -cpu qemu64,+pku -kernel "$GUESTS/cpumodel.elf"
 	assert_status 1
@@ -252,10 +321,10 @@ same_as_qemu() {
 
 # --- the devices -------------------------------------------------------------
 
-@test "pc-testdev: scratch register, iomem, page remap, interrupt lines: as under QEMU" {
+@test "pc-testdev: scratch register, iomem, page remap, interrupt lines, isa-debug-exit reads 0: as under QEMU" {
 	qvmm "${QARGS[@]}" -kernel "$GUESTS/pctestdev.elf"
 	assert_status 1
-	grep -q "^SUMMARY: 13 tests, 0 unexpected failures" <(tr -d '\r' <"$OUT")
+	grep -q "^SUMMARY: 14 tests, 0 unexpected failures" <(tr -d '\r' <"$OUT")
 	same_as_qemu tcg pctestdev.elf
 }
 
@@ -450,7 +519,7 @@ same_as_qemu() {
 		PASS biosstate (6 tests, 0 unexpected failures)
 		PASS rtc (7 tests, 0 unexpected failures)
 		PASS s3 (6 tests, 0 unexpected failures)
-		PASS pctestdev (13 tests, 0 unexpected failures)
+		PASS pctestdev (14 tests, 0 unexpected failures)
 		PASS pcitestdev (12 tests, 0 unexpected failures)
 		PASS cpumodel-qemu64 (3 tests, 0 unexpected failures)
 		PASS cpumodel-kvm64 (2 tests, 0 unexpected failures)

@@ -183,6 +183,17 @@ static int parse_int(const char *s, int max, int *out)
 	return 0;
 }
 
+/* A boolean as QEMU's qapi_bool_parse reads one: 1, 0, or -1. */
+static int parse_bool(const char *v)
+{
+	static const char *const words[] = { "off", "no", "false", "n", "on", "yes", "true", "y" };
+
+	for (int i = 0; i < 8; i++)
+		if (!strcmp(v, words[i]))
+			return i >= 4;
+	return -1;
+}
+
 /* prop=value: the identity QEMU lets a -cpu change, and feat=on|off. */
 static int parse_property(struct cpu_model *m, const char *item, size_t len, char *err,
 			  size_t errlen)
@@ -199,8 +210,14 @@ static int parse_property(struct cpu_model *m, const char *item, size_t len, cha
 		       -1;
 	memcpy(v, val, vlen);
 	v[vlen] = '\0';
-	if (f && (!strcmp(v, "on") || !strcmp(v, "off")))
-		set_feature(m, f, v[1] == 'n');
+	/* host and max are every feature KVM supports (QEMU's migratable=no),
+	 * with the host's physical address width (host-phys-bits=on). */
+	if (m->def->host &&
+	    ((klen == 10 && !memcmp(item, "migratable", 10) && parse_bool(v) == 0) ||
+	     (klen == 14 && !memcmp(item, "host-phys-bits", 14) && parse_bool(v) == 1)))
+		return 0;
+	if (f && parse_bool(v) >= 0)
+		set_feature(m, f, parse_bool(v));
 	else if (klen == 6 && !memcmp(item, "vendor", 6) && vlen == 12)
 		memcpy(m->vendor, v, 13);
 	else if (klen == 8 && !memcmp(item, "model-id", 8) && vlen < sizeof(m->model_id))
@@ -221,13 +238,18 @@ static int parse_property(struct cpu_model *m, const char *item, size_t len, cha
 	return 0;
 }
 
-static int parse_item(struct cpu_model *m, const char *item, size_t len, char *err, size_t errlen)
+/* One item of the list. +feat and -feat go to signs (QEMU keeps them apart
+ * from feat=on|off, and applies them last). */
+static int parse_item(struct cpu_model *m, struct cpu_model *signs, const char *item, size_t len,
+		      char *err, size_t errlen)
 {
 	bool sign = len && (*item == '+' || *item == '-');
 	const struct feature *f;
 
 	if (memchr(item, '=', len))
 		return parse_property(m, item, len, err, errlen);
+	if (len == 14 && !memcmp(item, "host-phys-bits", 14)) /* a bare property is =on */
+		return parse_property(m, "host-phys-bits=on", 17, err, errlen);
 	if ((len == 7 && !memcmp(item, "enforce", 7)) || (len == 5 && !memcmp(item, "check", 5))) {
 		m->enforce = len == 7;
 		return 0;
@@ -237,13 +259,20 @@ static int parse_item(struct cpu_model *m, const char *item, size_t len, char *e
 		return snprintf(err, errlen, "unknown CPU feature '%.*s' (-cpu help lists them)",
 				(int)(len - sign), item + sign),
 		       -1;
-	set_feature(m, f, !sign || *item == '+');
+	if (!sign)
+		set_feature(m, f, true); /* a bare name is feat=on */
+	else
+		(*item == '+' ? signs->plus : signs->minus)[f->word] |= BIT(f->bit);
 	return 0;
 }
 
+/* QEMU 7.2 (x86_cpu_expand_features) sets feat=on|off in the order given,
+ * then every +feat, then every -feat: -feat wins whatever the order, so
+ * "-pcid,+pcid" has no pcid. */
 int cpu_model_parse(const char *spec, struct cpu_model *m, char *err, size_t errlen)
 {
 	size_t n = strcspn(spec, ",");
+	struct cpu_model signs = { 0 };
 
 	memset(m, 0, sizeof(*m));
 	m->family = m->model = m->stepping = -1;
@@ -259,9 +288,13 @@ int cpu_model_parse(const char *spec, struct cpu_model *m, char *err, size_t err
 
 		if (len == 0)
 			return snprintf(err, errlen, "empty CPU feature in '%s'", spec), -1;
-		if (parse_item(m, p, len, err, errlen) < 0)
+		if (parse_item(m, &signs, p, len, err, errlen) < 0)
 			return -1;
 		p += len;
+	}
+	for (int w = 0; w < NR_CPUID_WORDS; w++) {
+		m->plus[w] = (m->plus[w] | signs.plus[w]) & ~signs.minus[w];
+		m->minus[w] = (m->minus[w] & ~signs.plus[w]) | signs.minus[w];
 	}
 	return 0;
 }

@@ -148,6 +148,23 @@ static void check_qemu64(void)
 	if (apply("qemu64,x2apic=off,tsc_deadline=on,sse4_1"))
 		CHECK((reg(1, 0, 2) & (BIT(21) | BIT(24) | BIT(19))) == (BIT(24) | BIT(19)),
 		      "feat=on|off, '_' for '-', a bare name turns it on: %08x", reg(1, 0, 2));
+	/* QEMU's order: feat=on|off as given, then every +feat, then every
+	 * -feat, wherever they stand in the list. */
+	if (apply("qemu64,-pcid,+pcid,+popcnt,-popcnt"))
+		CHECK(!(reg(1, 0, 2) & (BIT(17) | BIT(23))),
+		      "-feat wins over +feat, before or after");
+	if (apply("qemu64,+pcid,pcid=off,-x2apic,x2apic=on"))
+		CHECK((reg(1, 0, 2) & (BIT(17) | BIT(21))) == BIT(17),
+		      "+feat wins over feat=off, -feat over feat=on: %08x", reg(1, 0, 2));
+	if (apply("qemu64,pcid=yes,tsc-deadline=true,x2apic=n,popcnt=y"))
+		CHECK((reg(1, 0, 2) & (BIT(17) | BIT(21) | BIT(23) | BIT(24))) ==
+			      (BIT(17) | BIT(23) | BIT(24)),
+		      "QEMU's other booleans: yes, true, y, n: %08x", reg(1, 0, 2));
+	CHECK(refused("qemu64,pcid=maybe", "unknown CPU property or bad value 'pcid=maybe'"),
+	      "a feature's bad boolean");
+	if (apply("qemu64,pcid=on,pcid=off,x2apic=off,x2apic"))
+		CHECK((reg(1, 0, 2) & (BIT(17) | BIT(21))) == BIT(21),
+		      "feat=on|off: the last wins: %08x", reg(1, 0, 2));
 }
 
 static void check_others(void)
@@ -161,6 +178,18 @@ static void check_others(void)
 		      "qemu32: no lm, level 4");
 	if (apply("max"))
 		CHECK(reg(1, 0, 2) == (0x7ffafbff | BIT(24) | BIT(31)), "max: as host");
+	CHECK(!refused("max,host-phys-bits,+vmx", "") && !refused("host,host-phys-bits=on", ""),
+	      "max,host-phys-bits (kvm-unit-tests' ept): what vmm's max is");
+	CHECK(refused("qemu64,host-phys-bits", "unknown CPU property") &&
+		      refused("max,host-phys-bits=off", "unknown CPU property"),
+	      "host-phys-bits: on, for host and max only");
+	if (apply("host,migratable=no"))
+		CHECK(reg(1, 0, 2) == (0x7ffafbff | BIT(24) | BIT(31)),
+		      "host,migratable=no (kvm-unit-tests' pmu_lbr): vmm's host");
+	CHECK(refused("host,migratable=yes", "unknown CPU property or bad value"),
+	      "migratable=yes: vmm's host keeps the features QEMU would drop");
+	CHECK(refused("qemu64,migratable=off", "unknown CPU property"),
+	      "migratable: a property of host and max only");
 	CHECK(refused("Skylake-Server", "unknown CPU model 'Skylake-Server'"), "unknown model");
 	CHECK(refused("qemu64,+nosuch", "unknown CPU feature 'nosuch'"), "unknown feature");
 	CHECK(refused("qemu64,phys-bits=36", "unknown CPU property"), "unknown property");

@@ -107,11 +107,17 @@ static void check_probes(void)
 		{ "-machine", "help", QEMU_MACHINE_HELP },
 		{ "-M", "?", QEMU_MACHINE_HELP },
 		{ "-cpu", "help", QEMU_CPU_HELP },
+		{ "-accel", "help", QEMU_ACCEL_HELP },
+		{ "-accel", "?", QEMU_ACCEL_HELP },
+		{ "-display", "help", QEMU_DISPLAY_HELP },
 	};
 
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
 		CHECK(parse(probes[i].opt, probes[i].arg, NULL) == 0 && probe == probes[i].want,
 		      "probe %s %s", probes[i].opt, probes[i].arg ? probes[i].arg : "");
+	CHECK(parse("-machine", "accel=tcg", "-device", "help", NULL) == 0 &&
+		      probe == QEMU_DEVICE_HELP,
+	      "a probe after options vmm would not run with: answered, as QEMU: %s", err);
 }
 
 /* Each refused in one message that names what is at fault. */
@@ -132,6 +138,7 @@ static void check_refusals(void)
 		{ "-machine", "kernel-irqchip=off",
 		  "-machine kernel-irqchip=off: vmm's PIC, IOAPIC" },
 		{ "-machine", "vmport=on", "-machine vmport=on" },
+		{ "-machine", "hpet=on", "-machine hpet=on: vmm takes" },
 		{ "-machine", "virt", "virt: unknown machine type" },
 		{ "-device", "e1000", "-device e1000: 'e1000' is not a device" },
 		{ "-device", "pc-testdev,foo=1", "unknown property 'foo=1'" },
@@ -158,6 +165,27 @@ static void check_refusals(void)
 		{ "-gdb", "tcp:", "bad --gdb ''" },
 		{ "-chardev", "socket,id=m", "-chardev: invalid option" },
 		{ "-kernel", NULL, "-kernel: requires an argument" },
+		{ "-accel", "kvm,kernel-irqchip=split",
+		  "-accel kvm,kernel-irqchip=split: vmm's PIC, IOAPIC" },
+		{ "-accel", "kvm,dirty-ring-size=4096",
+		  "-accel kvm,dirty-ring-size=4096: unknown property 'dirty-ring-size=4096'" },
+		{ "-M", "q35,kernel-irqchip=split", "-M q35,kernel-irqchip=split: vmm's PIC" },
+		{ "-machine", "accel=tcg:kvm", "-machine accel=tcg:kvm: vmm runs guests on KVM" },
+		{ "-machine", "pcx", "-machine pcx: unknown machine type" },
+		{ "-machine", "q35,type=pc-i440fx-8.0", "pc-i440fx-8.0: unknown machine type" },
+		{ "-machine", "pc-q35-7.2x", "pc-q35-7.2x: unknown machine type" },
+		{ "-smp", "2,sockets=2,cores=2", "-smp 2,sockets=2,cores=2: bad CPU topology" },
+		{ "-smp", "3,sockets=2", "-smp 3,sockets=2: bad CPU topology" },
+		{ "-smp", "1,cores=2", "-smp 1,cores=2: bad CPU topology" },
+		{ "-serial", "none", "-serial none: vmm's serial port is stdio" },
+		{ "-serial", "file:", "-serial file:: vmm's serial port is stdio" },
+		{ "-monitor", "stdio", "-monitor stdio: vmm has no monitor" },
+		{ "-vga", "std", "-vga std: vmm's PC has no VGA card" },
+		{ "-net", "user", "-net user: vmm's PC has no network card" },
+		{ "-nic", "user,model=e1000", "-nic user,model=e1000: vmm's PC has no network" },
+		{ "-parallel", "stdio", "-parallel stdio: vmm's PC has no parallel port" },
+		{ "-rtc", "base=localtime", "-rtc base=localtime: vmm's RTC keeps the host's UTC" },
+		{ "-rtc", "base=utc,clock=vm", "-rtc base=utc,clock=vm: vmm's RTC" },
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -170,6 +198,59 @@ static void check_refusals(void)
 	}
 	CHECK(parse("-device", "pc-testdev", NULL) < 0 && strstr(err, "no -kernel"),
 	      "no -kernel: '%s'", err);
+	CHECK(parse(K, "-serial", "stdio", "-serial", "mon:stdio", NULL) < 0 &&
+		      strstr(err, "-serial mon:stdio: vmm has one serial port"),
+	      "a second -serial: '%s'", err);
+	CHECK(parse(K, "-accel", "kvm", "-machine", "accel=kvm", NULL) < 0 &&
+		      strstr(err, "-accel: QEMU takes -accel or -machine accel="),
+	      "-accel with -machine accel= (QEMU refuses both): '%s'", err);
+	CHECK(parse(K, "-accel", "tcg", "-accel", "kvm", NULL) < 0 && strstr(err, "-accel tcg"),
+	      "-accel tcg before -accel kvm (QEMU would run TCG): '%s'", err);
+	CHECK(parse(K, "-enable-kvm", "-accel", "kvm", NULL) < 0 && strstr(err, "not both"),
+	      "-enable-kvm is -machine accel=kvm: with -accel, refused as QEMU: '%s'", err);
+	CHECK(parse(K, "-enable-kvm", "-machine", "accel=tcg", NULL) < 0 &&
+		      strstr(err, "-machine accel=tcg: vmm runs guests on KVM only"),
+	      "-machine accel=tcg after -enable-kvm: the last counts, TCG: '%s'", err);
+}
+
+/* Forms real runners pass (kvm-unit-tests' unittests.cfg, Rust test
+ * kernels' -serial mon:stdio) that vmm honours. */
+static void check_runner_forms(void)
+{
+	CHECK(parse(K, "-serial", "mon:stdio", NULL) == 0, "-serial mon:stdio: %s", err);
+	CHECK(parse(K, "-serial", "file:out.txt", NULL) == 0 && !strcmp(o.serial_file, "out.txt"),
+	      "-serial file:PATH: %s", err);
+	CHECK(parse(K, "-serial", "stdio", "-serial", "none", NULL) == 0,
+	      "-serial none after stdio (no COM2, as vmm): %s", err);
+	CHECK(parse(K, "-monitor", "none", "-vga", "none", NULL) == 0,
+	      "-monitor none -vga none: %s", err);
+	CHECK(parse(K, "-monitor", "/dev/null", "-monitor", "null", NULL) == 0,
+	      "-monitor /dev/null, null: %s", err);
+	CHECK(parse(K, "-net", "none", "-nic", "none", "-parallel", "none", "-rtc",
+		    "base=utc,clock=host", "-rtc", "driftfix=none", NULL) == 0,
+	      "-net none -nic none -parallel none, -rtc as vmm's RTC keeps time: %s", err);
+	CHECK(parse(K, "-accel", "kvm,kernel-irqchip=on", NULL) == 0,
+	      "-accel kvm,kernel-irqchip=on: %s", err);
+	CHECK(parse(K, "-accel", "kvm", "-accel", "tcg", NULL) == 0,
+	      "-accel kvm -accel tcg: QEMU never gets to tcg: %s", err);
+	CHECK(parse(K, "-machine", "accel=tcg", "-enable-kvm", NULL) == 0 &&
+		      parse(K, "-M", "accel=tcg", "-M", "q35,accel=kvm", NULL) == 0,
+	      "-machine accel=tcg, then -enable-kvm or accel=kvm: the last counts: %s", err);
+	CHECK(parse(K, "-machine", "accel=xen:kvm", NULL) == 0,
+	      "accel=xen:kvm (no Xen here: QEMU goes on to kvm): %s", err);
+	CHECK(parse(K, "-machine", "pc,vmport=off,hpet=off,smm=off,usb=off,dump-guest-core=off",
+		    NULL) == 0,
+	      "-machine with devices vmm has not got switched off: %s", err);
+	CHECK(parse(K, "-machine", "pc-i440fx-7.2", "-M", "type=pc-q35-2.4", NULL) == 0,
+	      "QEMU 7.2's versioned machine types: %s", err);
+	CHECK(parse(K, "-smp", "cpus=2,sockets=1", NULL) == 0 && o.smp == 2,
+	      "-smp cpus=2,sockets=1 (cores=2): %s", err);
+	CHECK(parse(K, "-smp", "4,sockets=2", NULL) == 0 && o.smp == 4,
+	      "-smp 4,sockets=2 (cores=2): %s", err);
+	CHECK(parse(K, "-smp", "4,cores=2,threads=2", NULL) == 0 && o.smp == 4,
+	      "-smp 4,cores=2,threads=2 (one socket): %s", err);
+	CHECK(parse(K, "-smp", "sockets=2,dies=2,cores=2", NULL) == 0 && o.smp == 8,
+	      "-smp sockets=2,dies=2,cores=2: 8 CPUs: %s", err);
 }
 
 static void check_first(void)
@@ -204,6 +285,7 @@ int main(void)
 	check_memory_and_cpus();
 	check_probes();
 	check_refusals();
+	check_runner_forms();
 	check_first();
 	check_status();
 	return check_done();
