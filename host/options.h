@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "boot/load.h"
-#include "vm/cpuid.h"
+#include "vm/cpu_models.h"
 
 #define RAM_SIZE_DEFAULT (128ULL << 20)
 #define RAM_SIZE_MIN (1ULL << 20)
