@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 #include "host/gdb_regs.h"
-#include "host/options.h"
+#include "host/parse.h"
 #include "host/rsp.h"
 #include "vm/debug.h"
 
