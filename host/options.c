@@ -122,7 +122,7 @@ void options_usage(FILE *f)
 	      f);
 }
 
-static int parse_mode(const char *s, enum cpu_mode *mode)
+static int parse_mode(const char *s, enum cpu_mode *mode, char *err, size_t errlen)
 {
 	static const char *const names[] = { [CPU_MODE_REAL] = "real",
 					     [CPU_MODE_PROTECTED] = "protected",
@@ -134,15 +134,47 @@ static int parse_mode(const char *s, enum cpu_mode *mode)
 			return 0;
 		}
 	}
-	return -1;
+	return snprintf(err, errlen, "bad mode '%s' (real, protected or long)", s), -1;
 }
 
-static int parse_timeout(const char *s, double *out)
+/* --load and --entry: the address, and that it was given. */
+static int parse_address(struct options *o, int c, const char *s, char *err, size_t errlen)
+{
+	if (parse_u64(s, c == OPT_LOAD ? &o->guest.load : &o->guest.entry) < 0)
+		return snprintf(err, errlen, "bad address '%s' for --%s", s,
+				c == OPT_LOAD ? "load" : "entry"),
+		       -1;
+	*(c == OPT_LOAD ? &o->guest.load_set : &o->guest.entry_set) = true;
+	return 0;
+}
+
+static int parse_timeout(const char *s, double *out, char *err, size_t errlen)
 {
 	char *end;
 
 	*out = strtod(s, &end);
-	return (*end || end == s || isspace((unsigned char)*s)) ? -1 : 0;
+	if (*end || end == s || isspace((unsigned char)*s))
+		return snprintf(err, errlen, "bad timeout '%s' for --timeout (seconds, e.g. 2.5)",
+				s),
+		       -1;
+	if (!(*out > 0 && *out <= TIMEOUT_MAX)) /* NaN too */
+		return snprintf(err, errlen,
+				"timeout '%s' out of range: --timeout takes more than 0 and"
+				" at most %d seconds",
+				s, TIMEOUT_MAX),
+		       -1;
+	return 0;
+}
+
+static int parse_smp(const char *s, int *out, char *err, size_t errlen)
+{
+	uint64_t n;
+
+	if (parse_u64(s, &n) < 0 || n < 1 || n > SMP_MAX)
+		return snprintf(err, errlen, "bad vCPU count '%s' for --smp (1..%d)", s, SMP_MAX),
+		       -1;
+	*out = (int)n;
+	return 0;
 }
 
 /* WIDTHxHEIGHT in decimal, each within the framebuffer's limits. */
@@ -232,47 +264,20 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	case 'm':
 		return parse_ram_size(arg, &o->ram_size, err, errlen);
 	case OPT_MODE:
-		if (parse_mode(arg, &o->guest.mode) < 0)
-			return snprintf(err, errlen, "bad mode '%s' (real, protected or long)",
-					arg),
-			       -1;
-		return 0;
+		return parse_mode(arg, &o->guest.mode, err, errlen);
 	case OPT_LOAD:
 	case OPT_ENTRY:
-		if (parse_u64(arg, c == OPT_LOAD ? &o->guest.load : &o->guest.entry) < 0)
-			return snprintf(err, errlen, "bad address '%s' for --%s", arg,
-					c == OPT_LOAD ? "load" : "entry"),
-			       -1;
-		*(c == OPT_LOAD ? &o->guest.load_set : &o->guest.entry_set) = true;
-		return 0;
+		return parse_address(o, c, arg, err, errlen);
 	case OPT_TIMEOUT:
-		if (parse_timeout(arg, &o->timeout) < 0)
-			return snprintf(err, errlen,
-					"bad timeout '%s' for --timeout (seconds, e.g. 2.5)", arg),
-			       -1;
-		if (!(o->timeout > 0 && o->timeout <= TIMEOUT_MAX)) /* NaN too */
-			return snprintf(err, errlen,
-					"timeout '%s' out of range: --timeout takes more than 0 and"
-					" at most %d seconds",
-					arg, TIMEOUT_MAX),
-			       -1;
-		return 0;
+		return parse_timeout(arg, &o->timeout, err, errlen);
 	case OPT_KVM_DEVICE:
 		o->kvm_device = arg;
 		return check_path(c, arg, err, errlen);
 	case OPT_KERNEL:
 		o->guest.image = arg;
 		return check_path(c, arg, err, errlen);
-	case OPT_SMP: {
-		uint64_t n;
-
-		if (parse_u64(arg, &n) < 0 || n < 1 || n > SMP_MAX)
-			return snprintf(err, errlen, "bad vCPU count '%s' for --smp (1..%d)", arg,
-					SMP_MAX),
-			       -1;
-		o->smp = (int)n;
-		return 0;
-	}
+	case OPT_SMP:
+		return parse_smp(arg, &o->smp, err, errlen);
 	case OPT_INITRD:
 		o->guest.initrd = arg;
 		return check_path(c, arg, err, errlen);
