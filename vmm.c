@@ -215,8 +215,9 @@ static void on_watch(void *ctx)
 }
 
 /* ACPI S3 resume, every vCPU stopped: what firmware does when the machine
- * wakes (the BIOS state again, the boot CPU at the FACS waking vector), then the boot vCPU runs from the waking vector and
- * the others wait for INIT/SIPI, as after a reset. */
+ * wakes: the BIOS state again, the boot vCPU in real mode at the FACS's
+ * Firmware_Waking_Vector (ACPI, "Firmware ACPI Control Structure"), the
+ * others waiting for INIT/SIPI as after a reset. */
 static void on_resume(void *ctx)
 {
 	struct machine *m = ctx;
