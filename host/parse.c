@@ -24,7 +24,8 @@ int parse_u64(const char *s, uint64_t *out)
 	return (errno || *end) ? -1 : 0;
 }
 
-int parse_size(const char *s, uint64_t *out)
+/* A number with an optional K, M, G or T suffix. */
+static int parse_size(const char *s, uint64_t *out)
 {
 	static const char units[] = "KMGT";
 	char num[32];

@@ -18,11 +18,9 @@ struct gdb_addr {
 
 /* A number: decimal, or hex after 0x; never octal, a sign or spaces. */
 int parse_u64(const char *s, uint64_t *out);
-/* "64M", "0x1000", "2G": for sizes and addresses. Decimal, or hex after
- * 0x; never octal ("010M" is ten MiB). */
-int parse_size(const char *s, uint64_t *out);
-/* -m's SIZE: parse_size, within RAM_SIZE_MIN..RAM_SIZE_MAX, whole 4K pages
- * (KVM maps RAM in pages). -1 with err naming SIZE and what is wrong. */
+/* -m's SIZE ("64M", "0x1000", "2G"; never octal: "010M" is ten MiB),
+ * within RAM_SIZE_MIN..RAM_SIZE_MAX, whole 4K pages (KVM maps RAM in
+ * pages). -1 with err naming SIZE and what is wrong. */
 int parse_ram_size(const char *s, uint64_t *out, char *err, size_t errlen);
 /* --gdb unix:PATH, [HOST:]PORT or [IPV6]:PORT. */
 int parse_gdb_addr(struct gdb_addr *a, const char *s, char *err, size_t errlen);
