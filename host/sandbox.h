@@ -8,8 +8,9 @@ struct sandbox_fds {
 	int read[SANDBOX_MAX_FDS]; /* eventfds; -1: unused */
 	int listen;                /* the gdb stub's socket, or -1: no --gdb */
 	/* KVM's statistics fds (vm/kvmstats.c), the only ones vmm preads: the
-	 * lowest and highest, -1 for none. A range, not a list: one fd per
-	 * vCPU, opened one after another, so the fds between are theirs too. */
+	 * lowest and highest, -1 for none. A range, not a list (one fd per
+	 * vCPU, up to 254): opened one after another, they take the lowest
+	 * free fds, so only an fd vmm inherited open can sit between them. */
 	int stats_first, stats_last;
 };
 
