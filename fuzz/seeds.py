@@ -170,6 +170,10 @@ def rsp(outdir):
     data = b"+" + b"".join(b"+" + frame(p) for p in session) + b"\x03"
     write(outdir, "rsp", "session", data)
     write(outdir, "rsp", "malformed", b"$?#00$m#6d$mzz,4#xx$vCont;x#00}$}#" + frame(b"G0") + b"\x03-+")
+    # runs ('*' and a count): a good one, one with no byte before it, counts
+    # out of range, '#' and '$' where a count belongs, a run past PacketSize
+    write(outdir, "rsp", "runs", frame(b"m10000*\"0,4") + frame(b"*#x") + frame(b"m0*\x01")
+          + frame(b"m0*\x7f") + b"$m0*#00$m0*$?#3f" + frame(b"X0,1:0" + b"0*~" * 200))
 
 
 def main():

@@ -47,11 +47,15 @@ void gdb_init(struct gdb *g, const struct gdb_addr *addr, bool wait, struct vm *
 }
 
 /* Everything queued for gdb, written out; a gdb that stops reading is
- * dropped rather than allowed to stop the stub. */
+ * dropped rather than allowed to stop the stub: once one write timed out,
+ * none is tried again (a client that sends and never reads would cost a
+ * timeout per reply, and hold up the end of the run as long). */
 static int flush(struct gdb *g)
 {
 	size_t done = 0;
 
+	if (g->lost)
+		g->out_len = 0;
 	while (done < g->out_len && g->client_fd >= 0) {
 		ssize_t n = write(g->client_fd, g->out + done, g->out_len - done);
 		struct pollfd p = { g->client_fd, POLLOUT, 0 };
@@ -62,11 +66,12 @@ static int flush(struct gdb *g)
 			continue;
 		else {
 			g->out_len = 0;
+			g->lost = true;
 			return -1;
 		}
 	}
 	g->out_len = 0;
-	return 0;
+	return g->lost ? -1 : 0;
 }
 
 static void emit(struct gdb *g, const char *bytes, size_t n)
@@ -214,6 +219,16 @@ void gdb_detach(struct gdb *g)
 	run_release(g->run, -1, RUN_HOLD_DEBUG);
 }
 
+/* gdb went away without detaching: the guest runs on, and the next client
+ * is served (said once the socket is closed, so a client that waits for
+ * these words is not refused as a second one). */
+static void drop_client(struct gdb *g, const char *how)
+{
+	gdb_detach(g);
+	close_client(g);
+	warn("gdb: connection %s; the guest runs on", how);
+}
+
 void gdb_kill(struct gdb *g)
 {
 	warn("gdb: kill: the run ends");
@@ -229,7 +244,7 @@ void gdb_begin_session(struct gdb *g, int fd)
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)); /* fails on unix: fine */
 	g->client_fd = fd;
 	rsp_init(&g->parser);
-	g->no_ack = g->running = g->closing = false;
+	g->no_ack = g->running = g->closing = g->lost = false;
 	g->g_cpu = 0;
 	g->c_cpu = -1;
 	g->layout = LAYOUT_64;
@@ -250,6 +265,8 @@ static void on_packet(struct gdb *g)
 	g->no_reply = false;
 	if (g->parser.overflow)
 		gdb_reply(g, "E.packet longer than PacketSize (%#x)", RSP_PACKET_MAX);
+	else if (g->parser.bad_run)
+		gdb_reply(g, "E.bad run-length encoding");
 	else if (g->running)
 		gdb_reply(g, "E.the guest is running (all-stop: interrupt it first)");
 	else {
@@ -268,12 +285,9 @@ static void on_client_input(struct gdb *g)
 	if (n < 0 && errno == EAGAIN)
 		return;
 	if (n <= 0) { /* gone without detaching: the guest runs on */
-		warn("gdb: connection closed; the guest runs on");
-		gdb_detach(g);
-		close_client(g);
-		return;
+		return drop_client(g, "closed");
 	}
-	for (ssize_t i = 0; i < n && !g->closing; i++) {
+	for (ssize_t i = 0; i < n && !g->closing && !g->lost; i++) {
 		switch (rsp_feed(&g->parser, buf[i])) {
 		case RSP_PACKET:
 			on_packet(g);
@@ -298,11 +312,8 @@ static void on_client_input(struct gdb *g)
 	}
 	if (g->closing)
 		close_client(g);
-	else if (flush(g) < 0) {
-		warn("gdb: connection lost; the guest runs on");
-		gdb_detach(g);
-		close_client(g);
-	}
+	else if (flush(g) < 0)
+		drop_client(g, "lost");
 }
 
 static void drain(int fd)
@@ -342,6 +353,8 @@ static void *gdb_thread(void *arg)
 			drain(g->debug.notify_fd);
 			if (g->client_fd >= 0 && g->running)
 				on_stop(g, false);
+			if (g->client_fd >= 0 && g->lost) /* it did not take the stop reply */
+				drop_client(g, "lost");
 		}
 		if (p[4].revents)
 			gdb_refused_input(g);
@@ -372,6 +385,23 @@ void gdb_start(struct gdb *g)
 	g->started = true;
 }
 
+/* How the run ended, as a stop reply ("Stop Reply Packets"): W and vmm's
+ * exit status; X and the signal when one ended it (status 128 + N), where
+ * gdb's number for it (gdb/signals.def) is Linux's, as it is for those
+ * that end a run (SIGHUP, SIGINT, SIGTERM, SIGALRM, SIGXCPU, ...). */
+static void end_reply(struct gdb *g, int status)
+{
+	static const bool same_number[32] = {
+		[1] = 1, [2] = 1,  [3] = 1,  [4] = 1,  [5] = 1,  [6] = 1,  [8] = 1,
+		[9] = 1, [11] = 1, [13] = 1, [14] = 1, [15] = 1, [24] = 1, [25] = 1
+	};
+	int sig = status - 128;
+
+	if (sig > 0 && sig < 32 && same_number[sig])
+		return gdb_reply(g, "X%02x", sig);
+	gdb_reply(g, "W%02x", status & 0xff);
+}
+
 void gdb_finish(struct gdb *g, int status)
 {
 	__atomic_store_n(&g->end_status, status, __ATOMIC_SEQ_CST);
@@ -381,7 +411,7 @@ void gdb_finish(struct gdb *g, int status)
 		pthread_join(g->thread, NULL);
 	}
 	if (g->client_fd >= 0 && g->running) { /* gdb waits for a stop: this is it */
-		gdb_reply(g, "W%02x", status & 0xff);
+		end_reply(g, status);
 		send_packet(g, g->reply, g->reply_len);
 	}
 	if (g->client_fd >= 0)

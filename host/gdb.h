@@ -37,6 +37,7 @@ struct gdb {
 	bool running;  /* gdb waits for a stop reply */
 	bool no_reply; /* the packet being handled is answered later (vCont) or never (k) */
 	bool closing;  /* D: close once the reply is out */
+	bool lost;     /* a write failed or timed out: nothing more is sent or read */
 	int g_cpu;     /* vCPU of Hg (registers, memory), and of the last stop */
 	int c_cpu;     /* vCPU of Hc (the old 's'); -1: all */
 	enum gdb_layout layout;

@@ -7,7 +7,7 @@
 
 #include "host/rsp.h"
 
-enum { IDLE, DATA, ESCAPE, SUM_HI, SUM_LO };
+enum { IDLE, DATA, ESCAPE, RUN, SUM_HI, SUM_LO };
 
 void rsp_init(struct rsp_parser *p)
 {
@@ -33,54 +33,75 @@ static void keep(struct rsp_parser *p, uint8_t c)
 		p->overflow = true;
 }
 
-/* Escapes ('}' then the byte XOR 0x20) are undone here, for every packet:
- * the checksum covers the escaped bytes as sent. */
+static void start(struct rsp_parser *p)
+{
+	p->state = DATA;
+	p->len = 0;
+	p->sum = 0;
+	p->overflow = p->bad_run = false;
+}
+
+/* A run ("Overview": '*' and a count, n + 29, of more copies of the byte
+ * before it). gdb sends none (it escapes '*' in binary data for this
+ * reason) but the framing allows them, as QEMU's stub takes them. */
+static void run(struct rsp_parser *p, uint8_t c)
+{
+	if (!p->len || c < 3 + 29 || c > 126) {
+		p->bad_run = true;
+		return;
+	}
+	for (int n = c - 29; n > 0; n--)
+		keep(p, (uint8_t)p->buf[p->len - 1]);
+}
+
+/* Escapes ('}' then the byte XOR 0x20) and runs are undone here, for every
+ * packet: the checksum covers the bytes as sent. */
 enum rsp_event rsp_feed(struct rsp_parser *p, uint8_t c)
 {
 	int d;
 
 	switch (p->state) {
 	case IDLE:
-		if (c == '$') {
-			p->state = DATA;
-			p->len = 0;
-			p->sum = 0;
-			p->overflow = false;
-		}
+		if (c == '$')
+			start(p);
 		return c == '+'                  ? RSP_ACK
 		       : c == '-'                ? RSP_NAK
 		       : c == RSP_INTERRUPT_BYTE ? RSP_INTERRUPT
 						 : RSP_NONE; /* noise between packets */
 	case DATA:
 	case ESCAPE:
-		if (c == '#' && p->state == DATA) {
+	case RUN:
+		if (c == '#' && p->state != ESCAPE) {
+			p->bad_run |= p->state == RUN; /* '#' is no count */
 			p->state = SUM_HI;
 			return RSP_NONE;
 		}
-		if (c == '$' && p->state == DATA) { /* a new packet: the old one was cut */
-			p->len = 0;
-			p->sum = 0;
-			p->overflow = false;
+		if (c == '$' && p->state != ESCAPE) { /* a new packet: the old one was cut */
+			start(p);
 			return RSP_NONE;
 		}
 		p->sum += c;
-		if (p->state == DATA && c == '}')
-			p->state = ESCAPE;
+		if (p->state == RUN) {
+			run(p, c);
+			p->state = DATA;
+		} else if (p->state == DATA && (c == '}' || c == '*'))
+			p->state = c == '}' ? ESCAPE : RUN;
 		else {
 			keep(p, p->state == ESCAPE ? c ^ 0x20 : c);
 			p->state = DATA;
 		}
 		return RSP_NONE;
-	case SUM_HI:
-		d = hex_digit(c);
+	case SUM_HI:              /* two characters follow '#', whatever they are: a '-' */
+		d = hex_digit(c); /* there is no nak of ours to answer */
+		p->bad_sum = d < 0;
 		p->want = (uint8_t)(d < 0 ? 0 : d << 4);
-		p->state = d < 0 ? IDLE : SUM_LO;
-		return d < 0 ? RSP_BAD_CHECKSUM : RSP_NONE;
+		p->state = SUM_LO;
+		return RSP_NONE;
 	default: /* SUM_LO */
 		d = hex_digit(c);
 		p->state = IDLE;
 		p->buf[p->len] = '\0';
-		if (d < 0 || (uint8_t)(p->want | d) != p->sum)
+		if (p->bad_sum || d < 0 || (uint8_t)(p->want | d) != p->sum)
 			return RSP_BAD_CHECKSUM;
 		return RSP_PACKET;
 	}

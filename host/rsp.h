@@ -28,7 +28,9 @@ struct rsp_parser {
 	char buf[RSP_PACKET_MAX + 1]; /* NUL-terminated; X data may hold NULs */
 	size_t len;
 	bool overflow; /* longer than RSP_PACKET_MAX: the rest was dropped */
+	bool bad_run;  /* a '*' with no byte before it, or a count out of range */
 	uint8_t sum, want;
+	bool bad_sum; /* the first checksum digit was not hex */
 };
 
 void rsp_init(struct rsp_parser *p);

@@ -229,6 +229,7 @@
 #define DR7_RW_WRITE 1
 #define DR7_RW_ACCESS 3
 #define INSN_INT3 0xcc
+#define INSN_HLT 0xf4
 #define PTE_PRESENT 0x1
 #define PTE_WRITE 0x2
 #define PTE_HUGE 0x80 /* PS: a 2 MiB or 1 GiB page (4 MiB without PAE) */

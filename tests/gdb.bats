@@ -120,6 +120,32 @@ DEBUG64_OUT=$'Hello through FS_BASE!\r\ncount 1\r\ncount 2\r\ncount 3\r\n'
 		$'Old value = 1\nNew value = 2' $'Old value = 2\nNew value = 3'
 }
 
+# Where KVM ignores data breakpoints the vCPUs single-step while a watch is
+# set, and a stepped HLT does not halt (KVM ends the step after it): a
+# guest's `cli; hlt` looped for ever under steps, the run never ended and
+# gdb waited in continue. --smp 2: the AP writes the counter while vCPU 0
+# spins elsewhere; then both halt for good and gdb reads the end.
+@test "gdb: a watchpoint set, or stepi, while the guest halts for good: the run ends, gdb reads it (--smp 2)" {
+	need_gdb
+	gdb_session --smp 2 "$GUESTS/smp64.bin" -- -ex 'watch *(int *)&count' -ex continue \
+		-ex 'info threads' -ex continue "$GUESTS/smp64.elf"
+	assert_status 0
+	assert_stdout $'cpu 0 up\r\ncpu 1 up\r\nall 2 cpus up\r\n'
+	gdb_has "Thread 2 hit Hardware watchpoint 1: *(int *)&count" $'Old value = 0\nNew value = 1' \
+		"* 2    Thread 2 (vCPU 1, long mode) halt ()" "exited normally"
+	gdb_session "$GUESTS/hello64.bin" -- -ex 'watch *(int *)0x200000' -ex continue \
+		"$GUESTS/hello64.elf"
+	assert_status 0
+	gdb_has "exited normally"
+	# stepi at the `cli; hlt`: the vCPU halts as hardware's would, and the
+	# run ends (KVM's step would have passed the HLT into the data after it).
+	gdb_session "$GUESTS/hello64.bin" -- -ex "break *$(sym "$GUESTS/hello64.elf" msg)-1" \
+		-ex continue -ex stepi "$GUESTS/hello64.elf"
+	assert_status 0
+	gdb_has "Breakpoint 1, _start () at guests/hello64.S:18" "exited normally"
+	refute_grep -q "in msg ()" "$T/gdb.out"
+}
+
 @test "gdb: monitor msr reads and writes FS_BASE with KVM_GET/SET_ONE_REG; no KVM_GET_REGS" {
 	need_gdb
 	need_strace
@@ -160,6 +186,30 @@ DEBUG64_OUT=$'Hello through FS_BASE!\r\ncount 1\r\ncount 2\r\ncount 3\r\n'
 		"[Switching to thread 1 (Thread 1)]" "exited normally"
 }
 
+@test "gdb: --smp 2: thread 2 steps (stepi, twice); Ctrl-C stops both vCPUs, one still waiting for SIPI" {
+	need_gdb
+	gdb_session --smp 2 "$GUESTS/smp64.bin" -- -ex 'break ap_main' -ex continue -ex 'thread 2' \
+		-ex stepi -ex stepi -ex 'info threads' -ex delete -ex continue "$GUESTS/smp64.elf"
+	assert_status 0
+	assert_stdout $'cpu 0 up\r\ncpu 1 up\r\nall 2 cpus up\r\n'
+	gdb_has "Thread 2 hit Breakpoint 1, ap_main ()" "[Switching to thread 2 (Thread 2)]" \
+		"* 2    Thread 2 (vCPU 1, long mode) ap_main () at guests/smp64.S:91" "exited normally"
+	local gdb_pid
+	socket_path
+	vmm_bg --smp 2 --gdb "unix:$SOCK" --gdb-wait "$GUESTS/spin64.bin"
+	wait_until test -S "$SOCK"
+	timeout --foreground -s KILL 60 gdb -q -batch -nx -ex "target remote $SOCK" -ex continue \
+		-ex 'info threads' -ex kill "$GUESTS/spin64.elf" </dev/null >"$T/gdb.out" 2>&1 &
+	gdb_pid=$!
+	wait_until grep -q spinning "$OUT"
+	kill -INT "$gdb_pid"
+	wait "$gdb_pid" || true
+	vmm_reap
+	assert_status 16
+	gdb_has "Thread 1 received signal SIGINT, Interrupt." "* 1    Thread 1 (vCPU 0, long mode)" \
+		"Thread 2 (vCPU 1, real mode)" "[Inferior 1 (Remote target) killed]"
+}
+
 @test "gdb: Ctrl-C (SIGINT to gdb) stops a spinning guest; kill ends vmm with status 16" {
 	need_gdb
 	local gdb_pid
@@ -181,6 +231,28 @@ DEBUG64_OUT=$'Hello through FS_BASE!\r\ncount 1\r\ncount 2\r\ncount 3\r\n'
 	gdb_has "Program received signal SIGINT, Interrupt." "jmp    0x100021 <_start+33>" \
 		"[Inferior 1 (Remote target) killed]"
 	assert_stderr_has "gdb: kill: the run ends"
+}
+
+# The guest (or a signal) ends the run while gdb waits in continue: gdb gets
+# the stop reply for an end ("Stop Reply Packets"), W with vmm's status or X
+# with the signal that ended it, and vmm exits with its documented status.
+@test "gdb: the run ends under a running gdb: triple fault (W, status 8), SIGTERM (X, status 143)" {
+	need_gdb
+	gdb_session "$GUESTS/triple64.bin" -- -ex continue "$GUESTS/triple64.elf"
+	assert_status 8
+	assert_stderr_has "guest triple fault"
+	gdb_has "[Inferior 1 (Remote target) exited with code 010]"
+	socket_path
+	vmm_bg --gdb "unix:$SOCK" --gdb-wait "$GUESTS/spin64.bin"
+	wait_until test -S "$SOCK"
+	timeout -s KILL 60 gdb -q -batch -nx -ex "target remote $SOCK" -ex continue \
+		"$GUESTS/spin64.elf" </dev/null >"$T/gdb.out" 2>&1 &
+	wait_until grep -q spinning "$OUT" # the guest runs: gdb waits in continue
+	kill -TERM "$VMM_PID"
+	wait $! || true
+	vmm_reap
+	assert_status 143
+	gdb_has "Program terminated with signal SIGTERM"
 }
 
 @test "gdb: detach in the middle: breakpoints out, the guest runs to its end" {
@@ -247,12 +319,13 @@ DEBUG64_OUT=$'Hello through FS_BASE!\r\ncount 1\r\ncount 2\r\ncount 3\r\n'
 
 # --- the protocol, from a raw client ---------------------------------------
 
-# raw SCENARIO GUEST: tests/gdbclient.py against vmm on a unix socket.
+# raw SCENARIO GUEST [VMM-ARGS...]: tests/gdbclient.py against vmm on a
+# unix socket.
 raw() {
 	socket_path
-	vmm_bg --timeout 30 --gdb "unix:$SOCK" --gdb-wait "$GUESTS/$2.bin"
+	vmm_bg --timeout 30 --gdb "unix:$SOCK" --gdb-wait "${@:3}" "$GUESTS/$2.bin"
 	wait_until test -S "$SOCK"
-	run timeout -s KILL 60 python3 "$BATS_TEST_DIRNAME/gdbclient.py" "$SOCK" "$1"
+	GDB_ERR=$ERR run timeout -s KILL 60 python3 "$BATS_TEST_DIRNAME/gdbclient.py" "$SOCK" "$1"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	vmm_reap
@@ -262,6 +335,30 @@ raw() {
 	raw edges debug64
 	assert_status 1 # detached at the end: the guest ran to its end
 	assert_stdout "${DEBUG64_OUT}A"$'\r\n'
+}
+
+@test "gdb protocol: a byte at a time, packets in one write, escapes and runs in X and m, acks after no-ack" {
+	raw framing debug64
+	assert_status 1
+	assert_stdout "${DEBUG64_OUT}A"$'\r\n'
+}
+
+@test "gdb protocol: 0x03 while stopped, packets while running, a double 0x03, a reset mid-packet" {
+	raw running spin64
+	assert_status 16
+	assert_stderr_has "gdb: connection closed; the guest runs on" "gdb: kill: the run ends"
+}
+
+@test "gdb protocol: a client that sends and never reads is dropped after one write timeout" {
+	raw noread spin64
+	assert_status 16
+	assert_stderr_has "gdb: connection lost; the guest runs on"
+}
+
+@test "gdb protocol: --smp 4: thread list and ids, a step of one vCPU, a fifth watchpoint, D and reconnect" {
+	raw threads spin64 --smp 4
+	assert_status 16
+	assert_stderr_has "gdb: detached; the guest runs on" "gdb: kill: the run ends"
 }
 
 @test "gdb protocol: a second client is refused with a message; the first goes on" {

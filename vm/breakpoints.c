@@ -168,6 +168,11 @@ static int insert_step_bp(struct debug *d, enum bp_kind kind, uint64_t addr, cha
 int debug_insert(struct debug *d, struct vcpu *v, enum bp_kind kind, uint64_t addr, uint64_t len,
 		 char *err, size_t errlen)
 {
+	if (kind >= BP_WRITE &&
+	    !len) /* a debug register would watch a byte: say no, as stepping does */
+		return snprintf(err, errlen, "cannot watch 0 bytes at %#llx",
+				(unsigned long long)addr),
+		       -1;
 	if (kind == BP_SOFTWARE && d->probe.sw_breakpoint)
 		return insert_int3(d, v, addr, err, errlen);
 	if (kind <= BP_HARDWARE && !d->probe.hw_breakpoint)

@@ -30,7 +30,8 @@ void debug_init(struct debug *d, struct vm *vm, struct vcpu *vcpus, int n, struc
 	d->applied = calloc(n, sizeof(*d->applied));
 	d->stops = calloc(n, sizeof(*d->stops));
 	d->stepping = calloc(n, sizeof(*d->stepping));
-	if (!d->applied || !d->stops || !d->stepping)
+	d->halting = calloc(n, sizeof(*d->halting));
+	if (!d->applied || !d->stops || !d->stepping || !d->halting)
 		die_errno("calloc");
 	d->notify_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (d->notify_fd < 0)
@@ -43,6 +44,7 @@ void debug_destroy(struct debug *d)
 	free(d->applied);
 	free(d->stops);
 	free(d->stepping);
+	free(d->halting);
 	if (d->notify_fd >= 0)
 		close(d->notify_fd);
 	pthread_mutex_destroy(&d->lock);
@@ -62,7 +64,7 @@ static void apply(struct debug *d, int i, bool step, uint32_t inject)
 		if (step)
 			g.control |= KVM_GUESTDBG_SINGLESTEP |
 				     (d->probe.debug_flags & KVM_GUESTDBG_BLOCKIRQ);
-		else if (bp_needs_steps(d))
+		else if (bp_needs_steps(d) && !d->halting[i])
 			g.control |= KVM_GUESTDBG_SINGLESTEP;
 		if (d->probe.sw_breakpoint && bp_any_int3(d))
 			g.control |= KVM_GUESTDBG_USE_SW_BP;
@@ -121,6 +123,19 @@ static void record(struct debug *d, struct vcpu *v, enum stop_why why, uint64_t 
 		warn("gdb: eventfd write: %s", strerror(errno));
 }
 
+/* A stepped HLT does not halt: KVM ends the step after it (x86.c,
+ * kvm_skip_emulated_instruction), and a guest stopped for good with
+ * `cli; hlt` would loop through its halt under steps for ever, the run
+ * never ending. With interrupts off the HLT wakes only on NMI, INIT or SMI
+ * and writes nothing: it runs unstepped, and the vCPU halts. */
+static bool halts_for_good(struct debug *d, struct vcpu *v, uint64_t pc)
+{
+	uint8_t insn;
+
+	return debug_read(d, v, pc, &insn, 1) == 1 && insn == INSN_HLT &&
+	       !(vcpu_regs(v)->rflags & RFLAGS_IF);
+}
+
 /* KVM_EXIT_DEBUG, in the vCPU's thread (vm/run.c). exception is the vector
  * KVM intercepted: #BP for an int3, #DB for a step (DR6.BS) or a debug
  * register (DR6.B0-B3); pc is the linear address of the instruction. */
@@ -153,8 +168,14 @@ static bool on_debug_exit(void *ctx, struct vcpu *v)
 		record(d, v, why, addr);
 		return true;
 	}
-	if ((a->dr6 & DR6_BS) && !d->stepping[v->id] && bp_needs_steps(d))
-		return true; /* a step for stepped breakpoints only: on to the next */
+	if ((a->dr6 & DR6_BS) && !d->stepping[v->id] && bp_needs_steps(d)) {
+		/* A step for stepped breakpoints only: on to the next. */
+		if (halts_for_good(d, v, a->pc)) {
+			d->halting[v->id] = true;
+			apply(d, v->id, false, 0);
+		}
+		return true;
+	}
 	record(d, v, (a->dr6 & DR6_BS) ? STOP_STEP : STOP_SIGNAL, a->pc);
 	return true;
 }
@@ -205,9 +226,15 @@ bool debug_resume(struct debug *d, const enum debug_action *act)
 	if (debug_pending(d, &s, false) >= 0)
 		return false;
 	for (int i = 0; i < d->nr; i++) {
+		struct vcpu *v = &d->vcpus[i];
+
 		d->stepping[i] = act[i] == ACT_STEP;
+		/* At a HLT with interrupts off, a step (gdb's, or a stepped
+		 * breakpoint's) would pass it: the vCPU halts, as hardware does,
+		 * and the run ends when every vCPU has (gdb reads W). */
+		d->halting[i] = act[i] != ACT_STAY && halts_for_good(d, v, debug_linear_pc(v));
 		if (act[i] != ACT_STAY)
-			apply(d, i, act[i] == ACT_STEP, 0);
+			apply(d, i, act[i] == ACT_STEP && !d->halting[i], 0);
 	}
 	bp_watch_rebase(d);
 	for (int i = 0; i < d->nr; i++)

@@ -98,6 +98,7 @@ struct debug {
 	struct step_watch watch[DEBUG_MAX_STEP_WATCH];
 	struct step_bp step_bp[DEBUG_MAX_STEP_BP];
 	bool *stepping;                  /* per vCPU: gdb asked for a single step */
+	bool *halting;                   /* per vCPU: unstepped, on a HLT with interrupts off */
 	struct kvm_guest_debug *applied; /* per vCPU */
 	pthread_mutex_t lock;            /* stops and seq */
 	struct debug_stop *stops;        /* per vCPU, until reported */

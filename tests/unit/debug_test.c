@@ -122,6 +122,9 @@ static void test_debug_registers(void)
 	exit_debug(DB_VECTOR, 0x1234, DR6_B0 << 1);
 	CHECK(take().why == STOP_AWATCH);
 	CHECK(debug_remove(&d, &v, BP_HARDWARE, 0x9999, 1) < 0); /* never inserted */
+	err[0] = '\0'; /* a watch of 0 bytes is refused, not one byte */
+	CHECK(debug_insert(&d, &v, BP_WRITE, 0x3000, 0, err, sizeof(err)) < 0 && err[0]);
+	CHECK(!d.dr[2].used && !d.dr[3].used);
 	/* A step gdb asked for. */
 	d.stepping[0] = true;
 	exit_debug(DB_VECTOR, 0x1005, DR6_BS);
@@ -153,6 +156,16 @@ static void test_stepped(void)
 	exit_debug(DB_VECTOR, 0x4000, DR6_BS);
 	s = take();
 	CHECK(s.why == STOP_HWBREAK && s.addr == 0x4000);
+	/* A HLT with interrupts off next: it runs unstepped, since a stepped
+	 * HLT does not halt and the guest would loop through it for ever. */
+	*ram(0x3000) = INSN_HLT;
+	vcpu_regs(&v)->rflags = RFLAGS_RESERVED;
+	exit_debug(DB_VECTOR, 0x3000, DR6_BS);
+	CHECK(take().why == STOP_NONE && d.halting[0]);
+	d.halting[0] = false; /* with interrupts on, it wakes: stepped still */
+	vcpu_regs(&v)->rflags = RFLAGS_RESERVED | RFLAGS_IF;
+	exit_debug(DB_VECTOR, 0x3000, DR6_BS);
+	CHECK(take().why == STOP_NONE && !d.halting[0]);
 	/* A stop whose breakpoint is gone no longer holds. */
 	exit_debug(DB_VECTOR, 0x4000, DR6_BS);
 	CHECK(debug_remove(&d, &v, BP_HARDWARE, 0x4000, 1) == 0);
