@@ -190,7 +190,7 @@ $(BUILD)/unit/cpuid_test: $(BUILD)/vm/cpuid.o $(BUILD)/vm/cpu_models.o
 $(BUILD)/unit/rtc_test: $(BUILD)/devices/rtc.o $(BUILD)/vm/bus.o $(BUILD)/lib/log.o
 $(BUILD)/unit/serial_test: $(BUILD)/devices/serial.o $(BUILD)/vm/bus.o $(BUILD)/lib/log.o
 $(BUILD)/unit/qemu_args_test: $(BUILD)/host/qemu_args.o $(BUILD)/host/options.o \
-		$(BUILD)/host/device_opts.o $(BUILD)/vm/cpu_models.o $(BUILD)/lib/log.o
+		$(BUILD)/host/parse.o $(BUILD)/host/device_opts.o $(BUILD)/vm/cpu_models.o $(BUILD)/lib/log.o
 
 $(UNIT_TESTS:%=$(BUILD)/unit/%): $(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h
 	@mkdir -p $(dir $@)

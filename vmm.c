@@ -272,8 +272,9 @@ static void on_watch(void *ctx)
 }
 
 /* ACPI S3 resume, every vCPU stopped: what firmware does when the machine
- * wakes (the BIOS state again, the boot CPU at the FACS waking vector), then the boot vCPU runs from the waking vector and
- * the others wait for INIT/SIPI, as after a reset. */
+ * wakes: the BIOS state again, the boot vCPU in real mode at the FACS's
+ * Firmware_Waking_Vector (ACPI, "Firmware ACPI Control Structure"), the
+ * others waiting for INIT/SIPI as after a reset. */
 static void on_resume(void *ctx)
 {
 	struct machine *m = ctx;
@@ -303,9 +304,9 @@ static int input_fd(void *ctx)
 }
 
 /* Everything is open and mapped: from here on the guest drives vmm, so
- * vmm can do only what running needs: read its eventfds, accept on the gdb
- * stub's socket. The sanitizers' runtime needs more (it is a debugging
- * build anyway). */
+ * vmm can do only what running needs: read its eventfds and KVM's
+ * statistics, accept on the gdb stub's socket. The sanitizers' runtime
+ * needs more (it is a debugging build anyway). */
 static void sandbox(struct machine *m)
 {
 	struct sandbox_fds fds = { { m->run.wake_fd, -1, -1, -1 }, -1 };
@@ -316,6 +317,7 @@ static void sandbox(struct machine *m)
 		fds = (struct sandbox_fds){ { m->run.wake_fd, m->gdb.wake_fd,
 					      m->gdb.debug.notify_fd, -1 },
 					    m->gdb.listen_fd };
+	watch_stats_fds(&m->run.watch, &fds.stats_first, &fds.stats_last);
 #ifdef __SANITIZE_ADDRESS__
 	(void)fds;
 #else

@@ -150,12 +150,35 @@ static int write_cmdline(const char *cmdline, const struct setup_header *h,
 	return 0;
 }
 
+/* The zero page gets the header only: the rest of the first sector is not
+ * boot_params (Debian's kernels fill it with 0xff). */
+static void zero_page_header(const uint8_t *img, const struct setup_header *h,
+			     struct boot_params *bp)
+{
+	size_t hdr_len = header_end(img) - SETUP_HEADER_OFFSET;
+
+	memset(bp, 0, sizeof(*bp));
+	memcpy(&bp->hdr, img + SETUP_HEADER_OFFSET,
+	       hdr_len < sizeof(bp->hdr) ? hdr_len : sizeof(bp->hdr));
+	/* Fields boot.rst marks "write": the loader's to fill, whatever the
+	 * file holds there (setup_data would be followed as a list of blobs). */
+	bp->hdr.type_of_loader = LOADER_UNDEFINED;
+	bp->hdr.ext_loader_ver = bp->hdr.ext_loader_type = 0;
+	bp->hdr.loadflags = (h->loadflags & (LOADED_HIGH | KASLR_FLAG)) | CAN_USE_HEAP;
+	bp->hdr.heap_end_ptr = HEAP_END;
+	bp->hdr.vid_mode = 0xffff; /* "normal" */
+	bp->hdr.ramdisk_image = bp->hdr.ramdisk_size = 0;
+	bp->hdr.setup_data = 0;       /* none */
+	bp->hdr.hardware_subarch = 0; /* a PC */
+	bp->hdr.hardware_subarch_data = 0;
+}
+
 int bzimage_load(const uint8_t *img, size_t len, const struct bzimage_request *req,
 		 const struct guest_mem *m, struct boot_plan *plan, char *err, size_t errlen)
 {
 	struct boot_params bp;
 	struct setup_header h;
-	size_t setup_len, payload, hdr_len;
+	size_t setup_len, payload;
 	uint64_t kernel_end;
 
 	if (len < SETUP_HEADER_OFFSET + sizeof(h))
@@ -168,23 +191,7 @@ int bzimage_load(const uint8_t *img, size_t len, const struct bzimage_request *r
 	if (check_fit(&h, payload, m, &kernel_end, err, errlen) < 0)
 		return -1;
 
-	/* The zero page gets the header only: the rest of the first sector is
-	 * not boot_params (Debian's kernels fill it with 0xff). */
-	memset(&bp, 0, sizeof(bp));
-	hdr_len = header_end(img) - SETUP_HEADER_OFFSET;
-	memcpy(&bp.hdr, img + SETUP_HEADER_OFFSET,
-	       hdr_len < sizeof(bp.hdr) ? hdr_len : sizeof(bp.hdr));
-	/* Fields boot.rst marks "write": the loader's to fill, whatever the
-	 * file holds there (setup_data would be followed as a list of blobs). */
-	bp.hdr.type_of_loader = LOADER_UNDEFINED;
-	bp.hdr.ext_loader_ver = bp.hdr.ext_loader_type = 0;
-	bp.hdr.loadflags = (h.loadflags & (LOADED_HIGH | KASLR_FLAG)) | CAN_USE_HEAP;
-	bp.hdr.heap_end_ptr = HEAP_END;
-	bp.hdr.vid_mode = 0xffff; /* "normal" */
-	bp.hdr.ramdisk_image = bp.hdr.ramdisk_size = 0;
-	bp.hdr.setup_data = 0;       /* none */
-	bp.hdr.hardware_subarch = 0; /* a PC */
-	bp.hdr.hardware_subarch_data = 0;
+	zero_page_header(img, &h, &bp);
 	if (write_cmdline(req->cmdline, &h, m, &bp, err, errlen) < 0 ||
 	    place_initrd(req, &h, kernel_end, m, &bp, err, errlen) < 0)
 		return -1;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "host/device_opts.h"
+#include "host/parse.h"
 #include "lib/machine.h"
 
 /* "0xf4", "244": a port number below 64 KiB. */

@@ -111,12 +111,6 @@ void gdb_reply_hex(struct gdb *g, const uint8_t *bytes, size_t n)
 	g->reply_len = 2 * n;
 }
 
-void gdb_reply_raw(struct gdb *g, const char *data, size_t n)
-{
-	g->reply_len = n < sizeof(g->reply) ? n : sizeof(g->reply) - 1;
-	memcpy(g->reply, data, g->reply_len);
-}
-
 void gdb_console(struct gdb *g, const char *fmt, ...)
 {
 	char text[RSP_PACKET_MAX / 2 - 1], packet[RSP_PACKET_MAX];

@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 #include "host/gdb_regs.h"
-#include "host/options.h"
+#include "host/parse.h"
 #include "host/rsp.h"
 #include "vm/debug.h"
 
@@ -70,7 +70,6 @@ void gdb_finish(struct gdb *g, int status, int sig);
  * `monitor` (O packets), and what ends or resumes a session. */
 __attribute__((format(printf, 2, 3))) void gdb_reply(struct gdb *g, const char *fmt, ...);
 void gdb_reply_hex(struct gdb *g, const uint8_t *bytes, size_t n);
-void gdb_reply_raw(struct gdb *g, const char *data, size_t n);
 __attribute__((format(printf, 2, 3))) void gdb_console(struct gdb *g, const char *fmt, ...);
 void gdb_stop_reply(struct gdb *g);
 void gdb_resume(struct gdb *g, const struct rsp_cmd *c);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "host/gdb.h"
+#include "host/parse.h"
 #include "lib/machine.h"
 #include "vm/onereg.h"
 

@@ -115,7 +115,8 @@ enum gdb_layout gdb_layout_of(struct vcpu *v)
 	return (s->cr0 & CR0_PE) ? LAYOUT_32 : LAYOUT_16;
 }
 
-const char *gdb_layout_arch(enum gdb_layout l)
+/* The target description's <architecture>, as gdb names it. */
+static const char *gdb_layout_arch(enum gdb_layout l)
 {
 	return l == LAYOUT_64 ? "i386:x86-64" : l == LAYOUT_32 ? "i386" : "i8086";
 }

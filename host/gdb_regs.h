@@ -19,7 +19,6 @@ enum gdb_layout {
 
 /* Which layout suits a vCPU's mode. */
 enum gdb_layout gdb_layout_of(struct vcpu *v);
-const char *gdb_layout_arch(enum gdb_layout l);
 int gdb_reg_count(enum gdb_layout l);
 int gdb_reg_size(enum gdb_layout l, int n); /* bytes; n < gdb_reg_count() */
 /* Bytes of the registers a 'g' reply carries: those kvm_run's sync regs

@@ -50,7 +50,7 @@ static int listen_unix(struct gdb *g, const struct gdb_addr *a)
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
-	memcpy(sun.sun_path, a->path, sizeof(a->path)); /* options.c checked its length */
+	memcpy(sun.sun_path, a->path, sizeof(a->path)); /* parse.c checked its length */
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(fd, 1) < 0)
 		die(STATUS_HOST, "--gdb unix:%s: %s", a->path, strerror(errno));
 	memcpy(g->unix_path, a->path, sizeof(g->unix_path));

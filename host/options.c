@@ -10,6 +10,7 @@
 #include "devices/fb.h"
 #include "host/device_opts.h"
 #include "host/options.h"
+#include "host/parse.h"
 #include "lib/machine.h"
 
 enum {
@@ -121,56 +122,7 @@ void options_usage(FILE *f)
 	      f);
 }
 
-int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-
-	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-
-	/* strtoull would also take a sign, spaces, and octal after a 0. */
-	if (!(hex ? isxdigit((unsigned char)s[2]) : isdigit((unsigned char)s[0])))
-		return -1;
-	errno = 0;
-	*out = strtoull(s, &end, hex ? 16 : 10);
-	return (errno || *end) ? -1 : 0;
-}
-
-int parse_size(const char *s, uint64_t *out)
-{
-	static const char units[] = "KMGT";
-	char num[32];
-	size_t len = strlen(s);
-	const char *u;
-	int shift = 0;
-
-	if (len == 0 || len >= sizeof(num))
-		return -1;
-	memcpy(num, s, len + 1);
-	u = strchr(units, num[len - 1] & ~0x20); /* K or k */
-	if (u && *u) {
-		shift = 10 * (int)(u - units + 1);
-		num[--len] = '\0';
-	}
-	if (parse_u64(num, out) < 0 || (*out << shift >> shift) != *out)
-		return -1;
-	*out <<= shift;
-	return 0;
-}
-
-int options_parse_ram(const char *s, uint64_t *out, char *err, size_t errlen)
-{
-	if (parse_size(s, out) < 0)
-		return snprintf(err, errlen, "bad memory size '%s' (e.g. 256M)", s), -1;
-	if (*out < RAM_SIZE_MIN || *out > RAM_SIZE_MAX)
-		return snprintf(err, errlen, "memory size '%s' out of range 1M..64G", s), -1;
-	if (*out % PAGE_SIZE) /* KVM maps RAM in pages */
-		return snprintf(err, errlen,
-				"memory size '%s' for -m is not a multiple of the 4K page", s),
-		       -1;
-	return 0;
-}
-
-static int parse_mode(const char *s, enum cpu_mode *mode)
+static int parse_mode(const char *s, enum cpu_mode *mode, char *err, size_t errlen)
 {
 	static const char *const names[] = { [CPU_MODE_REAL] = "real",
 					     [CPU_MODE_PROTECTED] = "protected",
@@ -182,15 +134,47 @@ static int parse_mode(const char *s, enum cpu_mode *mode)
 			return 0;
 		}
 	}
-	return -1;
+	return snprintf(err, errlen, "bad mode '%s' (real, protected or long)", s), -1;
 }
 
-static int parse_timeout(const char *s, double *out)
+/* --load and --entry: the address, and that it was given. */
+static int parse_address(struct options *o, int c, const char *s, char *err, size_t errlen)
+{
+	if (parse_u64(s, c == OPT_LOAD ? &o->guest.load : &o->guest.entry) < 0)
+		return snprintf(err, errlen, "bad address '%s' for --%s", s,
+				c == OPT_LOAD ? "load" : "entry"),
+		       -1;
+	*(c == OPT_LOAD ? &o->guest.load_set : &o->guest.entry_set) = true;
+	return 0;
+}
+
+static int parse_timeout(const char *s, double *out, char *err, size_t errlen)
 {
 	char *end;
 
 	*out = strtod(s, &end);
-	return (*end || end == s || isspace((unsigned char)*s)) ? -1 : 0;
+	if (*end || end == s || isspace((unsigned char)*s))
+		return snprintf(err, errlen, "bad timeout '%s' for --timeout (seconds, e.g. 2.5)",
+				s),
+		       -1;
+	if (!(*out > 0 && *out <= TIMEOUT_MAX)) /* NaN too */
+		return snprintf(err, errlen,
+				"timeout '%s' out of range: --timeout takes more than 0 and"
+				" at most %d seconds",
+				s, TIMEOUT_MAX),
+		       -1;
+	return 0;
+}
+
+static int parse_smp(const char *s, int *out, char *err, size_t errlen)
+{
+	uint64_t n;
+
+	if (parse_u64(s, &n) < 0 || n < 1 || n > SMP_MAX)
+		return snprintf(err, errlen, "bad vCPU count '%s' for --smp (1..%d)", s, SMP_MAX),
+		       -1;
+	*out = (int)n;
+	return 0;
 }
 
 /* WIDTHxHEIGHT in decimal, each within the framebuffer's limits. */
@@ -273,85 +257,27 @@ static int repeated(struct options *o, int c, const char *before, const char *ar
 	return 0;
 }
 
-/* --gdb unix:PATH, [HOST:]PORT or [IPV6]:PORT. */
-int options_parse_gdb(struct gdb_addr *a, const char *s, char *err, size_t errlen)
-{
-	const char *colon = strrchr(s, ':'), *port = colon ? colon + 1 : s;
-	size_t hostlen = colon ? (size_t)(colon - s) : 0;
-	uint64_t n;
-
-	memset(a, 0, sizeof(*a));
-	if (!strncmp(s, "unix:", 5)) {
-		if (!s[5] || strlen(s + 5) >= sizeof(a->path))
-			return snprintf(err, errlen, "--gdb '%s': a socket path of 1 to %zu bytes",
-					s, sizeof(a->path) - 1),
-			       -1;
-		a->is_unix = true;
-		memcpy(a->path, s + 5, strlen(s + 5) + 1);
-		return 0;
-	}
-	if (hostlen >= 2 && s[0] == '[' && s[hostlen - 1] == ']') { /* [::1]:1234 */
-		s++;
-		hostlen -= 2;
-	}
-	if ((colon && !hostlen) || hostlen >= sizeof(a->host) || !isdigit((unsigned char)*port) ||
-	    parse_u64(port, &n) < 0 || n > 65535 || (port[0] == '0' && port[1]))
-		return snprintf(err, errlen,
-				"bad --gdb '%s' (PORT, HOST:PORT or unix:PATH; PORT 0-65535)", s),
-		       -1;
-	memcpy(a->host, s, hostlen);
-	a->port = (int)n;
-	return 0;
-}
-
 /* One option; returns -1 with err filled when its argument is bad. */
 static int parse_one(struct options *o, int c, const char *arg, char *err, size_t errlen)
 {
 	switch (c) {
 	case 'm':
-		return options_parse_ram(arg, &o->ram_size, err, errlen);
+		return parse_ram_size(arg, &o->ram_size, err, errlen);
 	case OPT_MODE:
-		if (parse_mode(arg, &o->guest.mode) < 0)
-			return snprintf(err, errlen, "bad mode '%s' (real, protected or long)",
-					arg),
-			       -1;
-		return 0;
+		return parse_mode(arg, &o->guest.mode, err, errlen);
 	case OPT_LOAD:
 	case OPT_ENTRY:
-		if (parse_u64(arg, c == OPT_LOAD ? &o->guest.load : &o->guest.entry) < 0)
-			return snprintf(err, errlen, "bad address '%s' for --%s", arg,
-					c == OPT_LOAD ? "load" : "entry"),
-			       -1;
-		*(c == OPT_LOAD ? &o->guest.load_set : &o->guest.entry_set) = true;
-		return 0;
+		return parse_address(o, c, arg, err, errlen);
 	case OPT_TIMEOUT:
-		if (parse_timeout(arg, &o->timeout) < 0)
-			return snprintf(err, errlen,
-					"bad timeout '%s' for --timeout (seconds, e.g. 2.5)", arg),
-			       -1;
-		if (!(o->timeout > 0 && o->timeout <= TIMEOUT_MAX)) /* NaN too */
-			return snprintf(err, errlen,
-					"timeout '%s' out of range: --timeout takes more than 0 and"
-					" at most %d seconds",
-					arg, TIMEOUT_MAX),
-			       -1;
-		return 0;
+		return parse_timeout(arg, &o->timeout, err, errlen);
 	case OPT_KVM_DEVICE:
 		o->kvm_device = arg;
 		return check_path(c, arg, err, errlen);
 	case OPT_KERNEL:
 		o->guest.image = arg;
 		return check_path(c, arg, err, errlen);
-	case OPT_SMP: {
-		uint64_t n;
-
-		if (parse_u64(arg, &n) < 0 || n < 1 || n > SMP_MAX)
-			return snprintf(err, errlen, "bad vCPU count '%s' for --smp (1..%d)", arg,
-					SMP_MAX),
-			       -1;
-		o->smp = (int)n;
-		return 0;
-	}
+	case OPT_SMP:
+		return parse_smp(arg, &o->smp, err, errlen);
 	case OPT_INITRD:
 		o->guest.initrd = arg;
 		return check_path(c, arg, err, errlen);
@@ -380,7 +306,7 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 		return device_opts_parse(o, arg, false, err, errlen);
 	case OPT_GDB:
 		o->gdb = true;
-		return options_parse_gdb(&o->gdb_addr, arg, err, errlen);
+		return parse_gdb_addr(&o->gdb_addr, arg, err, errlen);
 	}
 	return 0;
 }

@@ -4,26 +4,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "boot/load.h"
-#include "vm/cpuid.h"
+#include "host/parse.h"
+#include "vm/cpu_models.h"
 
 #define RAM_SIZE_DEFAULT (128ULL << 20)
-#define RAM_SIZE_MIN (1ULL << 20)
-#define RAM_SIZE_MAX (64ULL << 30)
 #define KVM_DEVICE_DEFAULT "/dev/kvm"
 #define SMP_MAX 254 /* APIC ids 0..254 fit the MP table and the MADT */
 #define OPTIONS_ERR_LEN 256
 #define OPTIONS_MAX_NOTES 8  /* warnings about the command line */
 #define TIMEOUT_MAX 10000000 /* seconds: 115 days */
-
-/* Where --gdb listens: "[HOST:]PORT" or "unix:PATH". */
-struct gdb_addr {
-	bool is_unix;
-	char host[256]; /* empty: 127.0.0.1 */
-	int port;       /* 0: any free port, announced */
-	char path[108]; /* sizeof(sun_path), NUL included */
-};
 
 struct options {
 	struct guest_spec guest; /* IMAGE or --kernel, --initrd, --append, --mode ... */
@@ -54,19 +46,10 @@ struct options {
 	int nr_notes;
 };
 
-/* --gdb unix:PATH, [HOST:]PORT or [IPV6]:PORT. */
-int options_parse_gdb(struct gdb_addr *a, const char *s, char *err, size_t errlen);
 /* Parse argv; on error, fills err and returns -1. Pure: no I/O. */
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen);
 void options_usage(FILE *f);
 /* Defaults, as options_parse starts from them (the QEMU translation too). */
 void options_defaults(struct options *o);
-/* "64M", "0x1000", "2G": for sizes and addresses. Decimal, or hex after
- * 0x; never octal ("010M" is ten MiB). */
-int parse_size(const char *s, uint64_t *out);
-/* -m's SIZE: parse_size, within RAM_SIZE_MIN..RAM_SIZE_MAX, whole 4K pages
- * (KVM maps RAM in pages). -1 with err naming SIZE and what is wrong. */
-int options_parse_ram(const char *s, uint64_t *out, char *err, size_t errlen);
-int parse_u64(const char *s, uint64_t *out);
 
 #endif

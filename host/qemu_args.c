@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "host/device_opts.h"
+#include "host/parse.h"
 #include "host/qemu_args.h"
 #include "lib/log.h"
 #include "lib/machine.h"
@@ -100,7 +101,7 @@ static int opt_memory(struct qemu_call *c)
 	size[n] = '\0';
 	if (size[n - 1] >= '0' && size[n - 1] <= '9')
 		strcat(size, "M"); /* QEMU's unit without a suffix */
-	if (options_parse_ram(size, &c->o->ram_size, why, sizeof(why)) < 0)
+	if (parse_ram_size(size, &c->o->ram_size, why, sizeof(why)) < 0)
 		return FAIL("-m %s: %s", c->arg, why);
 	return 0;
 }
@@ -419,7 +420,7 @@ static int opt_gdb(struct qemu_call *c)
 	if (!strncmp(p, "tcp:", 4))
 		p += *(p + 4) == ':' ? 5 : 4;
 	c->o->gdb = true;
-	return options_parse_gdb(&c->o->gdb_addr, p, c->err, c->errlen);
+	return parse_gdb_addr(&c->o->gdb_addr, p, c->err, c->errlen);
 }
 
 static int opt_probe(struct qemu_call *c)

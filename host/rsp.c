@@ -144,7 +144,8 @@ static void malformed(struct rsp_cmd *c, const char *why)
 	c->why = why;
 }
 
-int rsp_unhex(const char *in, size_t n, uint8_t *out)
+/* Hex digits to bytes; -1 on an odd count or a non-hex digit. */
+static int rsp_unhex(const char *in, size_t n, uint8_t *out)
 {
 	if (n % 2)
 		return -1;

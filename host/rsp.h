@@ -99,7 +99,5 @@ void rsp_parse(char *pkt, size_t len, struct rsp_cmd *c);
 size_t rsp_frame(const void *payload, size_t len, char *out, size_t cap);
 /* Bytes as hex, two digits each; out must hold 2 * len + 1. */
 void rsp_hex(const uint8_t *in, size_t len, char *out);
-/* Hex digits to bytes; -1 on an odd count or a non-hex digit. */
-int rsp_unhex(const char *in, size_t n, uint8_t *out);
 
 #endif

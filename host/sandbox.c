@@ -30,9 +30,8 @@ struct rule {
 	uint32_t values[MAX_VALUES];
 };
 
-/* The calls allowed with any arguments: a table, kept dense. pread64 reads
- * KVM's statistics, one fd per vCPU (up to 254: more than a rule's list
- * holds); the files open after this point are vmm's own. */
+/* The calls allowed with any arguments: a table, kept dense. The files
+ * open after this point are vmm's own. */
 /* clang-format off */
 static const int plain[] = {
 	SYS_write, SYS_close, SYS_poll, SYS_ppoll, SYS_futex, SYS_clock_gettime,
@@ -41,8 +40,7 @@ static const int plain[] = {
 	SYS_exit, SYS_exit_group, SYS_brk, SYS_mmap, SYS_munmap, SYS_mprotect, SYS_madvise,
 	SYS_clone, SYS_clone3, SYS_set_robust_list, SYS_rseq, SYS_sched_yield,
 	SYS_fstat, SYS_newfstatat, SYS_lseek, SYS_fsync, SYS_rename, SYS_renameat,
-	SYS_unlink, SYS_unlinkat, SYS_getrandom, SYS_dup2, SYS_dup3, SYS_pread64,
-	SYS_getpgrp,
+	SYS_unlink, SYS_unlinkat, SYS_getrandom, SYS_dup2, SYS_dup3, SYS_getpgrp,
 };
 /* clang-format on */
 
@@ -83,7 +81,26 @@ static void add_value(struct rule *r, uint32_t value)
 	r->values[r->nr_values++] = value;
 }
 
-static int build(struct sock_filter *p, const struct rule *rules, int nr_rules)
+/* pread64 on an fd in [first, last], KVM's statistics: one fd per vCPU, up
+ * to 254, more than a rule's list holds. None: no pread at all. Leaves the
+ * syscall number in A, as the rules do. */
+static int emit_pread(struct sock_filter *p, int first, int last)
+{
+	int n = 0;
+
+	if (first < 0)
+		return 0;
+	p[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_pread64, 0, 5);
+	p[n++] = (struct sock_filter)LD_ARG(0);
+	p[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)first, 0, 1);
+	p[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)last, 0, 1);
+	p[n++] = (struct sock_filter)KILL;
+	p[n++] = (struct sock_filter)ALLOW;
+	return n;
+}
+
+static int build(struct sock_filter *p, const struct rule *rules, int nr_rules,
+		 const struct sandbox_fds *fds)
 {
 	int n = 0;
 
@@ -100,6 +117,7 @@ static int build(struct sock_filter *p, const struct rule *rules, int nr_rules)
 
 		n += emit_rule(p + n, &r);
 	}
+	n += emit_pread(p + n, fds->stats_first, fds->stats_last);
 	for (int i = 0; i < nr_rules; i++) {
 		/* Each rule leaves the syscall number in A for the next one. */
 		n += emit_rule(p + n, &rules[i]);
@@ -151,7 +169,7 @@ void sandbox_install(const struct sandbox_fds *fds)
 		add_value(&rules[1], base_ioctls[i]);
 	for (size_t i = 0; fds->listen >= 0 && i < sizeof(gdb_ioctls) / sizeof(gdb_ioctls[0]); i++)
 		add_value(&rules[1], gdb_ioctls[i]);
-	fprog.len = (unsigned short)build(prog, rules, nr_rules);
+	fprog.len = (unsigned short)build(prog, rules, nr_rules, fds);
 
 	/* build() writes at most PROG_MAX; checked here, where it is cheap. */
 	if (fprog.len > PROG_MAX)

@@ -75,9 +75,7 @@ void run_hold(struct run *r, int i, int reason)
 			run_kick(t);
 	}
 	pthread_mutex_unlock(&r->park_lock);
-	pthread_mutex_lock(&r->look_lock); /* a look waiting for this thread gives up */
-	pthread_cond_broadcast(&r->look_cond);
-	pthread_mutex_unlock(&r->look_lock);
+	look_wake(&r->look); /* a look waiting for this thread gives up */
 }
 
 bool run_wait_held(struct run *r)

@@ -5,7 +5,40 @@
 #include "lib/log.h"
 #include "lib/machine.h"
 #include "vm/look.h"
+#include "vm/run.h"
 #include "vm/stats.h"
+
+void look_init(struct look *l)
+{
+	pthread_condattr_t monotonic;
+
+	memset(l, 0, sizeof(*l));
+	pthread_mutex_init(&l->lock, NULL);
+	pthread_condattr_init(&monotonic);
+	/* Looks time out on this clock: without it, each would at once. */
+	if ((errno = pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC)))
+		die_errno("pthread_condattr_setclock");
+	pthread_cond_init(&l->cond, &monotonic);
+	pthread_condattr_destroy(&monotonic);
+}
+
+bool look_on(struct look *l)
+{
+	return __atomic_load_n(&l->on, __ATOMIC_SEQ_CST);
+}
+
+void look_wake(struct look *l)
+{
+	pthread_mutex_lock(&l->lock);
+	pthread_cond_broadcast(&l->cond);
+	pthread_mutex_unlock(&l->lock);
+}
+
+void look_destroy(struct look *l)
+{
+	pthread_mutex_destroy(&l->lock);
+	pthread_cond_destroy(&l->cond);
+}
 
 /* The x86 states of KVM_GET_MP_STATE (api.rst 4.38). An AP waits for INIT
  * and SIPI, which only another vCPU sends; a HLT with interrupts off wakes
@@ -79,30 +112,30 @@ static void look_at(struct run_thread *t)
  * debugger's hold may have set it meanwhile. */
 void look_park(struct run_thread *t)
 {
-	struct run *r = t->run;
+	struct look *l = &t->run->look;
 
-	pthread_mutex_lock(&r->look_lock);
-	if (__atomic_load_n(&r->looking, __ATOMIC_SEQ_CST)) {
-		unsigned look = r->look;
+	pthread_mutex_lock(&l->lock);
+	if (look_on(l)) {
+		unsigned look = l->number;
 
-		r->look_parked++;
-		pthread_cond_broadcast(&r->look_cond);
-		while (__atomic_load_n(&r->looking, __ATOMIC_SEQ_CST) && r->look == look) {
-			if (r->look_recording == look && t->seen_look != look) {
-				pthread_mutex_unlock(&r->look_lock);
+		l->parked++;
+		pthread_cond_broadcast(&l->cond);
+		while (look_on(l) && l->number == look) {
+			if (l->recording == look && t->seen_look != look) {
+				pthread_mutex_unlock(&l->lock);
 				look_at(t); /* every vCPU is parked: its state holds still */
-				pthread_mutex_lock(&r->look_lock);
+				pthread_mutex_lock(&l->lock);
 				t->seen_look = look;
-				if (r->look ==
-				    look) /* a look given up on is not counted in the next */
-					r->look_recorded++;
-				pthread_cond_broadcast(&r->look_cond);
+				/* A look given up on is not counted in the next. */
+				if (l->number == look)
+					l->recorded++;
+				pthread_cond_broadcast(&l->cond);
 				continue;
 			}
-			pthread_cond_wait(&r->look_cond, &r->look_lock);
+			pthread_cond_wait(&l->cond, &l->lock);
 		}
 	}
-	pthread_mutex_unlock(&r->look_lock);
+	pthread_mutex_unlock(&l->lock);
 }
 
 /* A debugger holds some vCPU (run_hold): it stays out of looks, and the
@@ -115,12 +148,12 @@ static bool any_held(struct run *r)
 	return false;
 }
 
-/* Wait, under look_lock, until *count reaches every vCPU; false if the
+/* Wait, under the look's lock, until *count reaches every vCPU; false if the
  * run stops or RUN_PARK_MS pass first. */
 static bool wait_all(struct run *r, const int *count, const struct timespec *limit)
 {
 	while (*count < r->nr && !run_stopping(r) && !any_held(r) &&
-	       pthread_cond_timedwait(&r->look_cond, &r->look_lock, limit) == 0)
+	       pthread_cond_timedwait(&r->look.cond, &r->look.lock, limit) == 0)
 		;
 	return *count == r->nr;
 }
@@ -129,37 +162,40 @@ static bool wait_all(struct run *r, const int *count, const struct timespec *lim
  * within RUN_PARK_MS. Always followed by unpark(). */
 static bool look(struct run *r)
 {
+	struct look *l = &r->look;
 	struct timespec limit;
 	bool all;
 
-	pthread_mutex_lock(&r->look_lock);
-	r->look++;
-	r->look_parked = r->look_recorded = 0;
-	__atomic_store_n(&r->looking, 1, __ATOMIC_SEQ_CST);
-	pthread_mutex_unlock(&r->look_lock);
+	pthread_mutex_lock(&l->lock);
+	l->number++;
+	l->parked = l->recorded = 0;
+	__atomic_store_n(&l->on, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&l->lock);
 	for (int i = 0; i < r->nr; i++)
 		run_kick(&r->threads[i]);
 	clock_gettime(CLOCK_MONOTONIC, &limit);
 	limit.tv_nsec += RUN_PARK_MS * 1000000L;
 	limit.tv_sec += limit.tv_nsec / 1000000000L;
 	limit.tv_nsec %= 1000000000L;
-	pthread_mutex_lock(&r->look_lock);
-	all = wait_all(r, &r->look_parked, &limit);
+	pthread_mutex_lock(&l->lock);
+	all = wait_all(r, &l->parked, &limit);
 	if (all) {
-		r->look_recording = r->look;
-		pthread_cond_broadcast(&r->look_cond);
-		all = wait_all(r, &r->look_recorded, &limit);
+		l->recording = l->number;
+		pthread_cond_broadcast(&l->cond);
+		all = wait_all(r, &l->recorded, &limit);
 	}
-	pthread_mutex_unlock(&r->look_lock);
+	pthread_mutex_unlock(&l->lock);
 	return all;
 }
 
 static void unpark(struct run *r)
 {
-	pthread_mutex_lock(&r->look_lock);
-	__atomic_store_n(&r->looking, 0, __ATOMIC_SEQ_CST);
-	pthread_cond_broadcast(&r->look_cond);
-	pthread_mutex_unlock(&r->look_lock);
+	struct look *l = &r->look;
+
+	pthread_mutex_lock(&l->lock);
+	__atomic_store_n(&l->on, 0, __ATOMIC_SEQ_CST);
+	pthread_cond_broadcast(&l->cond);
+	pthread_mutex_unlock(&l->lock);
 }
 
 /* The run is over by itself when every vCPU waits for another at once:
@@ -170,10 +206,11 @@ void look_check_over(struct run *r)
 
 	/* Only this look's records: a thread late for an earlier one may
 	 * still be writing its own (it sets seen_look last, under the lock). */
-	pthread_mutex_lock(&r->look_lock);
+	pthread_mutex_lock(&r->look.lock);
 	for (int i = 0; over && i < r->nr; i++)
-		over = r->threads[i].seen_look == r->look && waits_for_good(&r->threads[i].seen);
-	pthread_mutex_unlock(&r->look_lock);
+		over = r->threads[i].seen_look == r->look.number &&
+		       waits_for_good(&r->threads[i].seen);
+	pthread_mutex_unlock(&r->look.lock);
 	if (over)
 		run_request_stop(r, STATUS_HALT); /* before unpark: no thread enters again */
 	unpark(r);
@@ -182,13 +219,15 @@ void look_check_over(struct run *r)
 /* SIGQUIT, Ctrl-A w: what each vCPU is doing; the guest goes on. */
 void look_report(struct run *r)
 {
+	struct look *l = &r->look;
+
 	look(r);
-	unpark(r);                         /* the records stay: only the host thread starts looks */
-	pthread_mutex_lock(&r->look_lock); /* a thread late for this look may be writing */
+	unpark(r);                    /* the records stay: only the host thread starts looks */
+	pthread_mutex_lock(&l->lock); /* a thread late for this look may be writing */
 	for (int i = 0; i < r->nr; i++) {
 		const struct run_thread *t = &r->threads[i];
 
-		if (t->seen_look == r->look)
+		if (t->seen_look == l->number)
 			print_seen(log_stream(), i, &t->seen);
 		else if (__atomic_load_n(&t->held, __ATOMIC_SEQ_CST))
 			warn("cpu %d: held by the debugger", i);
@@ -197,5 +236,5 @@ void look_report(struct run *r)
 		else
 			warn("cpu %d: did not leave KVM_RUN within %d ms", i, RUN_PARK_MS);
 	}
-	pthread_mutex_unlock(&r->look_lock);
+	pthread_mutex_unlock(&l->lock);
 }

@@ -11,7 +11,6 @@
 #include "lib/machine.h"
 #include "lib/thread.h"
 #include "vm/dump.h"
-#include "vm/look.h"
 #include "vm/run.h"
 #include "vm/vm.h"
 
@@ -146,7 +145,7 @@ static void *vcpu_thread(void *arg)
 		bool hold;
 		int ret, err;
 
-		if (__atomic_load_n(&r->looking, __ATOMIC_SEQ_CST)) {
+		if (look_on(&r->look)) {
 			look_park(t);
 			continue;
 		}
@@ -276,21 +275,13 @@ void run_kick(struct run_thread *t)
 
 void run_init(struct run *r, struct vm *vm, struct vcpu *vcpus, int n, double timeout)
 {
-	pthread_condattr_t monotonic;
-
 	memset(r, 0, sizeof(*r));
 	r->vm = vm;
 	r->nr = n;
 	r->stop_status = -1;
 	r->timeout = timeout;
 	pthread_mutex_init(&r->io_lock, NULL);
-	pthread_mutex_init(&r->look_lock, NULL);
-	pthread_condattr_init(&monotonic);
-	/* Looks time out on this clock: without it, each would at once. */
-	if ((errno = pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC)))
-		die_errno("pthread_condattr_setclock");
-	pthread_cond_init(&r->look_cond, &monotonic);
-	pthread_condattr_destroy(&monotonic);
+	look_init(&r->look);
 	pthread_mutex_init(&r->park_lock, NULL);
 	pthread_cond_init(&r->park_cond, NULL);
 	r->threads = calloc(n, sizeof(*r->threads));
@@ -323,9 +314,7 @@ void run_request_stop(struct run *r, int status)
 					 __ATOMIC_SEQ_CST))
 		return;
 	wake_host(r);
-	pthread_mutex_lock(&r->look_lock); /* a look waiting for threads gives up */
-	pthread_cond_broadcast(&r->look_cond);
-	pthread_mutex_unlock(&r->look_lock);
+	look_wake(&r->look); /* a look waiting for threads gives up */
 	/* Held vCPUs and a debugger waiting for them see the end too. */
 	pthread_mutex_lock(&r->park_lock);
 	pthread_cond_broadcast(&r->park_cond);
@@ -413,8 +402,7 @@ void run_destroy(struct run *r)
 	r->threads = NULL;
 	watch_destroy(&r->watch);
 	pthread_mutex_destroy(&r->io_lock);
-	pthread_mutex_destroy(&r->look_lock);
-	pthread_cond_destroy(&r->look_cond);
+	look_destroy(&r->look);
 	pthread_mutex_destroy(&r->park_lock);
 	pthread_cond_destroy(&r->park_cond);
 }

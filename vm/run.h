@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "vm/look.h"
 #include "vm/ring.h"
 #include "vm/vcpu.h"
 #include "vm/watch.h"
@@ -92,12 +93,7 @@ struct run {
 	/* A look (vm/look.c): the host thread parks every vCPU thread outside
 	 * KVM_RUN; once all are parked, no guest code runs, and each records
 	 * what its vCPU is doing for the host to read. */
-	pthread_mutex_t look_lock;
-	pthread_cond_t look_cond;
-	int looking;             /* a look is on (atomic) */
-	unsigned look;           /* its number; under look_lock, as are the rest */
-	unsigned look_recording; /* the look whose records are to be taken now */
-	int look_parked, look_recorded;
+	struct look look;
 	int report; /* print the vCPUs' state at the next tick (atomic) */
 	/* All-stop (a debugger, S3): held vCPU threads park on park_cond. */
 	pthread_mutex_t park_lock;

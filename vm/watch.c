@@ -33,6 +33,19 @@ unsigned watch_note(struct watch *w, int i, uint64_t exits)
 	return moved;
 }
 
+void watch_stats_fds(const struct watch *w, int *first, int *last)
+{
+	*first = *last = -1;
+	for (int i = 0; i < w->nr; i++) {
+		int fd = w->halts[i].fd;
+
+		if (fd >= 0 && (*first < 0 || fd < *first))
+			*first = fd;
+		if (fd > *last)
+			*last = fd;
+	}
+}
+
 bool watch_moved_since(const struct watch *w, int i, uint64_t exits)
 {
 	return exits != w->exits[i];

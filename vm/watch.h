@@ -38,6 +38,9 @@ bool watch_moved_since(const struct watch *w, int i, uint64_t exits);
 /* Then: whether to look at every vCPU now, given what moved in any vCPU
  * and the time in ms. */
 bool watch_due(struct watch *w, unsigned moved, int64_t now);
+/* The lowest and highest of the statistics fds it reads (pread), for the
+ * sandbox; -1 and -1 without any. */
+void watch_stats_fds(const struct watch *w, int *first, int *last);
 void watch_destroy(struct watch *w);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tests/unit/check.h"
+#include "vm/cpu_models.h"
 #include "vm/cpuid.h"
 
 #define BIT(n) (1u << (n))

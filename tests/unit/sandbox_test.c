@@ -28,6 +28,7 @@
 struct fds {
 	int wake;  /* an eventfd, as the VM's wake_fd */
 	int other; /* /dev/zero: open, but not one vmm may read */
+	int stats; /* /dev/zero again, standing for KVM's statistics fd */
 	const char *tmp;
 	pid_t parent;
 };
@@ -52,6 +53,20 @@ static int do_read_other(const struct fds *f)
 	char c;
 
 	return read(f->other, &c, 1) == 1 ? 0 : -1;
+}
+
+static int do_pread_other(const struct fds *f)
+{
+	char c;
+
+	return pread(f->other, &c, 1, 0) == 1 ? 0 : -1;
+}
+
+static int do_pread_stats(const struct fds *f)
+{
+	char c;
+
+	return pread(f->stats, &c, 1, 0) == 1 ? 0 : -1;
 }
 
 static int do_open_read(const struct fds *f)
@@ -143,6 +158,7 @@ static const struct test {
 	{ "socket() is refused", do_socket, false },
 	{ "execve() is refused", do_execve, false },
 	{ "read() from an fd other than stdin and the eventfd is refused", do_read_other, false },
+	{ "pread() from an fd other than KVM's statistics is refused", do_pread_other, false },
 	{ "open() for reading is refused", do_open_read, false },
 	{ "open() for reading and writing is refused", do_open_rdwr, false },
 	{ "ioctl() with a request vmm does not make is refused", do_ioctl_other, false },
@@ -151,6 +167,7 @@ static const struct test {
 	{ "write() to stdout works", do_write_stdout, true },
 	{ "read() from stdin works", do_read_stdin, true },
 	{ "read() from the eventfd works", do_read_wake, true },
+	{ "pread() from KVM's statistics works", do_pread_stats, true },
 	{ "open() for writing works (snapshots)", do_open_write, true },
 	{ "threads start and run", do_thread, true },
 };
@@ -158,13 +175,13 @@ static const struct test {
 static void child(const struct test *t, const char *tmp)
 {
 	struct rlimit no_core = { 0, 0 };
-	struct fds f = { eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), open("/dev/zero", O_RDONLY), tmp,
-			 getppid() };
+	struct fds f = { eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), open("/dev/zero", O_RDONLY),
+			 open("/dev/zero", O_RDONLY), tmp, getppid() };
 
 	setrlimit(RLIMIT_CORE, &no_core); /* SIGSYS would dump core */
-	if (f.wake < 0 || f.other < 0)
+	if (f.wake < 0 || f.other < 0 || f.stats < 0)
 		_exit(2);
-	sandbox_install(&(struct sandbox_fds){ { f.wake, -1, -1, -1 }, -1 });
+	sandbox_install(&(struct sandbox_fds){ { f.wake, -1, -1, -1 }, -1, f.stats, f.stats });
 	_exit(t->fn(&f) == 0 ? 0 : 3);
 }
 
