@@ -70,26 +70,25 @@ load helpers
 	assert_error 4 "$f: changed while read:" "of the 4096 it had"
 }
 
+# with_fd_limit N: vmm on hello64 with only fds 0-2 open and ulimit -n N.
+with_fd_limit() {
+	status=0
+	timeout --preserve-status -s KILL "$VMM_LIMIT" bash -c '
+		for f in /proc/$$/fd/*; do
+			[ "${f##*/}" -le 2 ] || eval "exec ${f##*/}>&-"
+		done
+		ulimit -n $0 && exec "$@"' "$1" \
+		"$VMM" "$GUESTS/hello64.bin" </dev/null >"$OUT" 2>"$ERR" || status=$?
+}
+
 @test "out of fds or memory while reading the image: the host's failure (6), not a bad image (4)" {
 	# fds 0-2 and /dev/kvm leave none for the image (bats's own fds closed).
 	# LeakSanitizer (make check) needs fds of its own to look at threads.
 	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
-	status=0
-	timeout --preserve-status -s KILL "$VMM_LIMIT" bash -c '
-		for f in /proc/$$/fd/*; do
-			[ "${f##*/}" -le 2 ] || eval "exec ${f##*/}>&-"
-		done
-		ulimit -n $0 && exec "$@"' 4 \
-		"$VMM" "$GUESTS/hello64.bin" </dev/null >"$OUT" 2>"$ERR" || status=$?
+	with_fd_limit 4
 	assert_error 6 "hello64.bin: Too many open files"
 	# Later, out of fds for the VM itself: the message names the limit.
-	status=0
-	timeout --preserve-status -s KILL "$VMM_LIMIT" bash -c '
-		for f in /proc/$$/fd/*; do
-			[ "${f##*/}" -le 2 ] || eval "exec ${f##*/}>&-"
-		done
-		ulimit -n $0 && exec "$@"' 8 \
-		"$VMM" "$GUESTS/hello64.bin" </dev/null >"$OUT" 2>"$ERR" || status=$?
+	with_fd_limit 8
 	assert_error 6 ": Too many open files (ulimit -n is 8)"
 	! grep -qa __asan_init "$VMM" || skip "ulimit -v: the sanitizers' shadow memory needs more"
 	truncate -s 100M "$T/big.bin"
