@@ -72,6 +72,10 @@ static void on_suspend(int sig)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	sigemptyset(&self.sa_mask);
 	sigaction(sig, &self, NULL);
+	/* In an orphaned process group the stop is discarded (POSIX: no shell
+	 * could continue it) and no SIGCONT comes: raw again here too. */
+	if (suspend_resume)
+		suspend_resume();
 	errno = saved;
 }
 

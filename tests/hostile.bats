@@ -294,6 +294,33 @@ fifoflood_expected() {
 	grep -qx 'ended: 143 icanon' <(tr -d '\r' <"$OUT")
 }
 
+@test "SIGTSTP that cannot stop vmm (an orphaned process group): the terminal stays raw" {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	# script's shell has no job control: it and vmm are one process group
+	# whose parent is in another session, orphaned, so the kernel drops the
+	# stop and no SIGCONT follows. SIGUSR1 (a snapshot asked for: a warning
+	# at the next tick) is handled only after the SIGTSTP sent before it.
+	cat >"$T/job.sh" <<-EOF
+		mode() { stty -a </dev/tty | grep -ow -- '-\\?icanon'; }
+		until_mode() { for i in \$(seq 200); do [ "\$(mode)" = "\$1" ] && break; sleep 0.05; done; }
+		"$VMM" --timeout 20 "$GUESTS/spin64.bin" </dev/tty >/dev/null 2>"$T/err" &
+		pid=\$!
+		until_mode -icanon
+		kill -TSTP \$pid; kill -USR1 \$pid
+		for i in \$(seq 200); do grep -q snapshot "$T/err" && break; sleep 0.05; done
+		echo "after SIGTSTP: \$(mode) \$(cut -d' ' -f3 /proc/\$pid/stat)"
+		kill -TERM \$pid; wait \$pid
+		echo "ended: \$? \$(mode)"
+	EOF
+	status=0
+	timeout -s KILL "$VMM_LIMIT" script -qec "bash $T/job.sh" /dev/null </dev/null >"$OUT" 2>&1 ||
+		status=$?
+	cat -v "$OUT"
+	[ "$status" -eq 0 ]
+	grep -qx 'after SIGTSTP: -icanon [RS]' <(tr -d '\r' <"$OUT")
+	grep -qx 'ended: 143 icanon' <(tr -d '\r' <"$OUT")
+}
+
 @test "ulimit -s 24: vmm's threads get stacks of their own size; vCPUs warn, gdb's monitor answers" {
 	# glibc sizes a thread's stack by RLIMIT_STACK: 24 KiB is less than the
 	# gdb thread's console packet takes (the thread died of SIGSEGV).
