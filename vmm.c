@@ -347,8 +347,9 @@ static int run(struct machine *m)
 					     : CONSOLE_DRAIN_MS);
 	m->stats.tx_dropped = m->console.dropped;
 	if (m->console.dropped)
-		warn("%llu bytes of guest output dropped: stdout did not take them",
-		     (unsigned long long)m->console.dropped);
+		warn("%llu bytes of guest output dropped: %s did not take them",
+		     (unsigned long long)m->console.dropped,
+		     m->opt.serial_file ? "the -serial file" : "stdout");
 	return status;
 }
 

@@ -216,6 +216,10 @@ same_as_qemu() {
 	! grep -q stale "$T/vmm.log" # emptied, as QEMU's file chardev
 	qvmm "${args[@]}" -serial file:"$T/no/such/dir/log"
 	assert_error 1 "-serial file:$T/no/such/dir/log: could not open" "No such file or directory"
+	# Output the file would not take is the file's, not stdout's.
+	qvmm "${args[@]}" -serial file:/dev/full
+	assert_status 1
+	assert_stderr_has "bytes of guest output dropped: the -serial file did not take them"
 	need_qemu
 	qemu tcg "${args[@]}" -serial file:"$T/qemu.log"
 	[ "$qstatus" -eq 1 ] && [ ! -s "$T/qemu.out" ] || { cat "$T/qemu.err"; return 1; }
