@@ -28,7 +28,8 @@
  *    sanitizers' own handlers stay in place otherwise.)
  * 3. signals_on_suspend(), at the same point: SIGTSTP restores the
  *    terminal, then stops vmm as its default would; SIGCONT (after any
- *    stop) puts the terminal back in raw mode if vmm is in the foreground.
+ *    stop) puts the terminal back in raw mode if vmm is in the foreground,
+ *    as does a SIGTSTP the kernel dropped (an orphaned process group).
  * SIGKILL and SIGSTOP cannot be caught; SIGTTIN and SIGTTOU (a background
  * vmm touching the terminal) stop vmm as they are.
  * The handlers only set flags that the host thread reads at its next tick,
