@@ -394,8 +394,8 @@ void gdb_start(struct gdb *g)
 static void end_reply(struct gdb *g, int status, int sig)
 {
 	static const bool same_number[32] = {
-		[1] = 1, [2] = 1,  [3] = 1,  [4] = 1,  [5] = 1,  [6] = 1,  [8] = 1,
-		[9] = 1, [11] = 1, [13] = 1, [14] = 1, [15] = 1, [24] = 1, [25] = 1
+		[1] = 1,  [2] = 1,  [3] = 1,  [4] = 1,  [5] = 1,  [6] = 1,  [8] = 1,  [9] = 1,
+		[11] = 1, [13] = 1, [14] = 1, [15] = 1, [24] = 1, [25] = 1, [26] = 1, [27] = 1
 	};
 
 	if (sig > 0 && sig < 32 && same_number[sig])

@@ -255,6 +255,23 @@ DEBUG64_OUT=$'Hello through FS_BASE!\r\ncount 1\r\ncount 2\r\ncount 3\r\n'
 	gdb_has "Program terminated with signal SIGTERM"
 }
 
+# SIGVTALRM (26) and SIGPROF (27) end a run too, and gdb numbers them as
+# Linux does (gdb/signals.def): X as well, not W with 128 + N.
+@test "gdb: SIGVTALRM ends the run under a running gdb: X and the signal, status 154" {
+	need_gdb
+	socket_path
+	vmm_bg --gdb "unix:$SOCK" --gdb-wait "$GUESTS/spin64.bin"
+	wait_until test -S "$SOCK"
+	timeout -s KILL 60 gdb -q -batch -nx -ex "target remote $SOCK" -ex continue \
+		"$GUESTS/spin64.elf" </dev/null >"$T/gdb.out" 2>&1 &
+	wait_until grep -q spinning "$OUT"
+	kill -VTALRM "$VMM_PID"
+	wait $! || true
+	vmm_reap
+	assert_status 154
+	gdb_has "Program terminated with signal SIGVTALRM"
+}
+
 # The same status from the guest itself is no signal: (71 << 1) | 1 = 143.
 @test "gdb: a guest that exits with 143 (the debug exit) is W 143 to gdb, not SIGTERM" {
 	need_gdb
