@@ -175,6 +175,7 @@ void sandbox_install(const struct sandbox_fds *fds)
 	if (fprog.len > PROG_MAX)
 		die(STATUS_HOST, "sandbox: filter of %u instructions overflowed", fprog.len);
 
+	log_keep_limits(); /* getrlimit is not in the filter */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno("prctl(PR_SET_NO_NEW_PRIVS)");
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0)

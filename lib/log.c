@@ -104,16 +104,32 @@ void die(int status, const char *fmt, ...)
 	exit(qemu_style ? STATUS_QEMU_ERROR : status); /* atexit handlers restore the terminal */
 }
 
+/* The limits die_errno names, as log_keep_limits read them (valid set). */
+static struct rlimit kept_files, kept_as;
+static bool kept;
+
+void log_keep_limits(void)
+{
+	kept = getrlimit(RLIMIT_NOFILE, &kept_files) == 0 && getrlimit(RLIMIT_AS, &kept_as) == 0;
+}
+
+static bool limit(int resource, struct rlimit *lim)
+{
+	if (kept)
+		*lim = resource == RLIMIT_NOFILE ? kept_files : kept_as;
+	return kept || getrlimit(resource, lim) == 0;
+}
+
 void die_errno(const char *what)
 {
 	int err = errno;
 	struct rlimit lim;
 
 	/* Out of fds or address space: most often a ulimit, so say which. */
-	if (err == EMFILE && getrlimit(RLIMIT_NOFILE, &lim) == 0)
+	if (err == EMFILE && limit(RLIMIT_NOFILE, &lim))
 		die(STATUS_HOST, "%s: %s (ulimit -n is %llu)", what, strerror(err),
 		    (unsigned long long)lim.rlim_cur);
-	if (err == ENOMEM && getrlimit(RLIMIT_AS, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY)
+	if (err == ENOMEM && limit(RLIMIT_AS, &lim) && lim.rlim_cur != RLIM_INFINITY)
 		die(STATUS_HOST, "%s: %s (ulimit -v is %llu KiB)", what, strerror(err),
 		    (unsigned long long)lim.rlim_cur / 1024);
 	die(STATUS_HOST, "%s: %s", what, strerror(err));

@@ -26,6 +26,9 @@ enum vmm_status {
 noreturn void die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Host failure: "vmm: what: strerror(errno)", exit STATUS_HOST. */
 noreturn void die_errno(const char *what);
+/* Read now the limits die_errno names (ulimit -n, -v): the sandbox, which
+ * refuses getrlimit, calls it before it goes on. */
+void log_keep_limits(void);
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Where vmm's own words go (warnings, --stats, --trace, register dumps):
  * stderr, until the console gives a stream that never blocks for long

@@ -22,7 +22,7 @@ seccomp_mode() {
 	run "$ROOT/build/unit/sandbox_test" </dev/null
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"15 passed, 0 failed"* ]]
+	[[ "$output" == *"16 passed, 0 failed"* ]]
 }
 
 @test "a running guest is sandboxed: Seccomp 2 in /proc/PID/status" {

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "host/sandbox.h"
+#include "lib/log.h"
 
 #define X32_SYSCALL_BIT 0x40000000
 
@@ -130,6 +131,13 @@ static int do_open_write(const struct fds *f)
 											    : -1;
 }
 
+static int do_die_emfile(const struct fds *f)
+{
+	(void)f;
+	errno = EMFILE;
+	die_errno("out of fds under the filter"); /* names ulimit -n: status 6 */
+}
+
 static void *thread_main(void *arg)
 {
 	struct timespec ts;
@@ -154,6 +162,7 @@ static const struct test {
 	const char *name;
 	int (*fn)(const struct fds *f);
 	bool allowed;
+	int status; /* an allowed case's exit status */
 } tests[] = {
 	{ "socket() is refused", do_socket, false },
 	{ "execve() is refused", do_execve, false },
@@ -170,6 +179,7 @@ static const struct test {
 	{ "pread() from KVM's statistics works", do_pread_stats, true },
 	{ "open() for writing works (snapshots)", do_open_write, true },
 	{ "threads start and run", do_thread, true },
+	{ "die_errno names the ulimit (read before the filter)", do_die_emfile, true, STATUS_HOST },
 };
 
 static void child(const struct test *t, const char *tmp)
@@ -209,7 +219,7 @@ static bool run(const struct test *t, const char *tmp, char *why, size_t len)
 	else
 		snprintf(why, len, "exited with %d", WEXITSTATUS(st));
 	if (t->allowed)
-		return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+		return WIFEXITED(st) && WEXITSTATUS(st) == t->status;
 	return WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS;
 }
 
