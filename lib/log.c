@@ -39,6 +39,11 @@ static size_t printable_utf8(const unsigned char *s, size_t n)
 
 	if (len == 0 || len > n || s[0] < 0x20 || s[0] == 0x7f || (s[0] == 0xc2 && s[1] < 0xa0))
 		return 0;
+	/* Overlong forms (an ESC in three bytes), surrogates, above U+10FFFF:
+	 * not UTF-8 (RFC 3629, section 4), so not text either. */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+		return 0;
 	for (size_t i = 1; i < len; i++)
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;

@@ -59,6 +59,10 @@ load helpers
 	# Valid UTF-8 stays as it is; the ESC, the stray bytes and C1's CSI do not.
 	grep -q "$(printf 'ok \xc3\xa9:')" "$ERR"
 	refute_grep -q "$(printf '[\x1b\xff]')" "$ERR"
+	# Nor what is not UTF-8 though shaped like it: an overlong ESC, a
+	# surrogate, a code point above U+10FFFF.
+	vmm "$(printf '%s/x\xe0\x80\x9by\xed\xa0\x80z\xf4\x90\x80\x80' "$T")"
+	assert_error 4 'x\xe0\x80\x9by\xed\xa0\x80z\xf4\x90\x80\x80' "No such file"
 }
 
 @test "an image that changed while being read (a sysfs file, shorter than it says): named so, not 'read failed'" {
