@@ -21,14 +21,22 @@
 static struct termios saved_tio;
 static int saved_fd = -1;
 
+static struct termios raw_tio;
+static volatile sig_atomic_t raw_done; /* the run is over: stay cooked */
+
 static void restore_terminal(void)
 {
 	if (saved_fd >= 0)
 		tcsetattr(saved_fd, TCSANOW, &saved_tio); /* async-signal-safe */
 }
 
-static struct termios raw_tio;
-static volatile sig_atomic_t raw_done; /* the run is over: stay cooked */
+/* For good (at exit, on a fatal signal, after the run): a SIGCONT taken
+ * on another thread meanwhile must not make it raw again. */
+static void restore_terminal_for_good(void)
+{
+	raw_done = 1;
+	restore_terminal();
+}
 
 /* After a stop: raw again, but only in the foreground, where a shell's fg
  * has put vmm (from the background, tcsetattr would stop it again). */
@@ -45,8 +53,8 @@ static void raw_mode(int fd)
 	if (!isatty(fd) || tcgetattr(fd, &saved_tio) < 0)
 		return;
 	saved_fd = fd;
-	atexit(restore_terminal);
-	signals_on_fatal(restore_terminal);
+	atexit(restore_terminal_for_good);
+	signals_on_fatal(restore_terminal_for_good);
 	tio = saved_tio;
 	/* Keys go to the guest as typed (Ctrl-C included); output processing
 	 * stays on, as in QEMU's stdio backend. */
@@ -302,8 +310,7 @@ void console_flush(struct console *c)
 
 void console_destroy(struct console *c, int64_t limit_ms)
 {
-	raw_done = 1;
-	restore_terminal();
+	restore_terminal_for_good();
 	c->deadline = now_ms() + limit_ms;
 	console_flush(c);
 	while (c->out_len && writable_in_time(c, c->out_fd))
