@@ -267,6 +267,20 @@ fifoflood_expected() {
 	done
 }
 
+# pty_job: bash runs $T/job.sh in a pty (script), with mode (the
+# terminal's -icanon or icanon) and until_mode MODE (wait for it, or give up
+# after 10 s); everything printed goes to $OUT, shown with cat -v.
+pty_job() {
+	cat - "$T/job.sh" >"$T/pty.sh" <<-'EOF'
+		mode() { stty -a </dev/tty | grep -ow -- '-\?icanon'; }
+		until_mode() { for i in $(seq 200); do [ "$(mode)" = "$1" ] && break; sleep 0.05; done; }
+	EOF
+	status=0
+	timeout -s KILL "$VMM_LIMIT" script -qec "bash $T/pty.sh" /dev/null </dev/null >"$OUT" 2>&1 ||
+		status=$?
+	cat -v "$OUT"
+}
+
 @test "SIGTSTP at a terminal: the terminal restored while vmm is stopped, raw again after fg, status as a shell reports" {
 	command -v script >/dev/null || skip "script (util-linux) is not installed"
 	# A shell with job control in a pty: vmm in the foreground, a helper
@@ -274,8 +288,6 @@ fifoflood_expected() {
 	# second helper ends it once the terminal is raw again (or gives up).
 	cat >"$T/job.sh" <<-EOF
 		set -m
-		mode() { stty -a </dev/tty | grep -ow -- '-\\?icanon'; }
-		until_mode() { for i in \$(seq 200); do [ "\$(mode)" = "\$1" ] && break; sleep 0.05; done; }
 		( until_mode -icanon; kill -TSTP \$(cat "$T/pid") ) &
 		sh -c 'echo \$\$ >"$T/pid"; exec "\$0" "\$@"' "$VMM" --timeout 20 "$GUESTS/spin64.bin" \\
 			</dev/tty >/dev/null 2>&1
@@ -284,10 +296,7 @@ fifoflood_expected() {
 		fg >/dev/null
 		echo "ended: \$? \$(mode)"
 	EOF
-	status=0
-	timeout -s KILL "$VMM_LIMIT" script -qec "bash $T/job.sh" /dev/null </dev/null >"$OUT" 2>&1 ||
-		status=$?
-	cat -v "$OUT"
+	pty_job
 	[ "$status" -eq 0 ]
 	grep -qx 'stopped: 148 icanon' <(tr -d '\r' <"$OUT")
 	grep -qx 'after fg: -icanon' <(tr -d '\r' <"$OUT")
@@ -301,8 +310,6 @@ fifoflood_expected() {
 	# stop and no SIGCONT follows. SIGUSR1 (a snapshot asked for: a warning
 	# at the next tick) is handled only after the SIGTSTP sent before it.
 	cat >"$T/job.sh" <<-EOF
-		mode() { stty -a </dev/tty | grep -ow -- '-\\?icanon'; }
-		until_mode() { for i in \$(seq 200); do [ "\$(mode)" = "\$1" ] && break; sleep 0.05; done; }
 		"$VMM" --timeout 20 "$GUESTS/spin64.bin" </dev/tty >/dev/null 2>"$T/err" &
 		pid=\$!
 		until_mode -icanon
@@ -312,10 +319,7 @@ fifoflood_expected() {
 		kill -TERM \$pid; wait \$pid
 		echo "ended: \$? \$(mode)"
 	EOF
-	status=0
-	timeout -s KILL "$VMM_LIMIT" script -qec "bash $T/job.sh" /dev/null </dev/null >"$OUT" 2>&1 ||
-		status=$?
-	cat -v "$OUT"
+	pty_job
 	[ "$status" -eq 0 ]
 	grep -qx 'after SIGTSTP: -icanon [RS]' <(tr -d '\r' <"$OUT")
 	grep -qx 'ended: 143 icanon' <(tr -d '\r' <"$OUT")
