@@ -22,11 +22,6 @@ void look_init(struct look *l)
 	pthread_condattr_destroy(&monotonic);
 }
 
-bool look_on(struct look *l)
-{
-	return __atomic_load_n(&l->on, __ATOMIC_SEQ_CST);
-}
-
 void look_wake(struct look *l)
 {
 	pthread_mutex_lock(&l->lock);

@@ -24,8 +24,12 @@ struct look {
 };
 
 void look_init(struct look *l);
-/* Whether a look is on: a vCPU thread that sees one calls look_park. */
-bool look_on(struct look *l);
+/* Whether a look is on: a vCPU thread that sees one calls look_park.
+ * Inline: every vCPU thread asks before each KVM_RUN. */
+static inline bool look_on(struct look *l)
+{
+	return __atomic_load_n(&l->on, __ATOMIC_SEQ_CST);
+}
 /* A look waiting for the vCPU threads checks again whether to give up
  * (the run stops, a vCPU is held). */
 void look_wake(struct look *l);
