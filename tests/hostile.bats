@@ -308,7 +308,8 @@ pty_job() {
 	# script's shell has no job control: it and vmm are one process group
 	# whose parent is in another session, orphaned, so the kernel drops the
 	# stop and no SIGCONT follows. SIGUSR1 (a snapshot asked for: a warning
-	# at the next tick) is handled only after the SIGTSTP sent before it.
+	# from the host thread's loop) says when the SIGTSTP was taken: both go
+	# to the host thread, whose handlers all run before its loop goes on.
 	cat >"$T/job.sh" <<-EOF
 		"$VMM" --timeout 20 "$GUESTS/spin64.bin" </dev/tty >/dev/null 2>"$T/err" &
 		pid=\$!
