@@ -34,6 +34,15 @@
 .endm
 
 	.code64
+/* IRR (OCW3 set the PICs to read it) at PORT against BIT: JUMP (jz: the
+ * bit must be set, jnz: clear) to fail with FAILMSG otherwise. */
+.macro irr_check port, bit, jump, failmsg
+	in	$\port, %al
+	lea	\failmsg(%rip), %rsi
+	test	$\bit, %al
+	\jump	fail
+.endm
+
 	.text
 	.globl	_start
 _start:
@@ -67,10 +76,7 @@ _start:
 	mov	$0x11, %bl
 	mov	$STATUS_OBF | STATUS_AUXDATA, %cl
 	call	loop_back
-	in	$PIC2_CMD, %al
-	lea	fail_irq_off(%rip), %rsi
-	test	$IRQ12_BIT, %al
-	jnz	fail
+	irr_check PIC2_CMD, IRQ12_BIT, jnz, fail_irq_off
 
 	/* Aux interrupts on: the same, and IRR shows IRQ 12. */
 	mov	$CMD_WRITE_CCB | (CCB_AUX_INT << 8), %ax
@@ -81,10 +87,7 @@ _start:
 	call	loop_back
 	lea	aux_ok(%rip), %rsi
 	serial_puts
-	in	$PIC2_CMD, %al
-	lea	fail_irq_on(%rip), %rsi
-	test	$IRQ12_BIT, %al
-	jz	fail
+	irr_check PIC2_CMD, IRQ12_BIT, jz, fail_irq_on
 	lea	irq_ok(%rip), %rsi
 	serial_puts
 
@@ -95,10 +98,7 @@ _start:
 	mov	$0x33, %bl
 	mov	$STATUS_OBF, %cl
 	call	loop_back
-	in	$PIC1_CMD, %al
-	lea	fail_irq1(%rip), %rsi
-	test	$IRQ1_BIT, %al
-	jz	fail
+	irr_check PIC1_CMD, IRQ1_BIT, jz, fail_irq1
 	lea	kbd_ok(%rip), %rsi
 	serial_puts
 	xor	%eax, %eax
