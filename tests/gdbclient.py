@@ -124,6 +124,12 @@ def check(what, ok, got=None):
     print("ok   %s" % what)
 
 
+def ask(c, payload, what, want):
+    """c.cmd(payload) and check that the reply is want."""
+    r = c.cmd(payload)
+    check(what, r == want, r)
+
+
 def edges(where):
     c = Client(where)
     c.send(b"+")
@@ -135,8 +141,7 @@ def edges(where):
     check("? after them: the stop reason", r.startswith(b"T05thread:1;"), r)
     c.send(b"$?#z-")  # '-' as a checksum digit: not a nak of the reply to ?
     check("a checksum of 'z-' is nak'ed", c.ack() == b"-")
-    r = c.cmd("qC")
-    check("and nothing sent again: qC answers next", r == b"QC1", r)
+    ask(c, "qC", "and nothing sent again: qC answers next", b"QC1")
     c.send(b"xyz\x00junk")  # noise between packets
     r = c.cmd("qSupported:swbreak+")
     check("qSupported after noise: PacketSize", b"PacketSize=4000" in r, r)
@@ -190,12 +195,9 @@ def edges(where):
     c.send(b"-")
     r = c.packet()
     check("a nak gets the last packet again", r.startswith(b"E.packet longer"), r)
-    r = c.cmd("qC")
-    check("the session goes on: qC", r == b"QC1", r)
-    r = c.cmd("qRcmd," + b"bogus".hex())
-    check("an unknown monitor command: OK after its message", r == b"OK", r)
-    r = c.cmd("QStartNoAckMode")
-    check("QStartNoAckMode: OK", r == b"OK", r)
+    ask(c, "qC", "the session goes on: qC", b"QC1")
+    ask(c, "qRcmd," + b"bogus".hex(), "an unknown monitor command: OK after its message", b"OK")
+    ask(c, "QStartNoAckMode", "QStartNoAckMode: OK", b"OK")
     c.acks = False
     c.send(frame("g"))
     b = c.byte()
@@ -204,10 +206,8 @@ def edges(where):
     r = c.packet()
     check("g: 212 bytes of registers in hex", len(r) == 424, len(r))
     c.send(b"$g#00")  # a bad checksum in no-ack mode: dropped
-    r = c.cmd("qC")
-    check("a bad packet in no-ack mode is dropped: qC answers next", r == b"QC1", r)
-    r = c.cmd("D")
-    check("D: OK", r == b"OK", r)
+    ask(c, "qC", "a bad packet in no-ack mode is dropped: qC answers next", b"QC1")
+    ask(c, "D", "D: OK", b"OK")
 
 
 def second(where):
@@ -226,8 +226,7 @@ def second(where):
         check("the second is refused with a message", False, e)
     r = a.cmd("?")
     check("the first goes on", r.startswith(b"T05"), r)
-    r = a.cmd("D")
-    check("and detaches", r == b"OK", r)
+    ask(a, "D", "and detaches", b"OK")
 
 
 def disconnect(where):
@@ -247,8 +246,7 @@ def disconnect(where):
     b.send(b"\x03")
     r = b.packet()
     check("0x03 stops the guest: T02", r.startswith(b"T02thread:1;"), r)
-    r = b.cmd("vKill;1")
-    check("vKill: OK", r == b"OK", r)
+    ask(b, "vKill;1", "vKill: OK", b"OK")
 
 
 def framing(where):
@@ -286,18 +284,13 @@ def framing(where):
     check("and refused as overlong", r.startswith(b"E.packet longer"), r)
     # X: '}' then the byte XOR 0x20 for '}', '#', '$' and '*'; a run of
     # binary bytes expands too.
-    r = c.cmd(b"X200000,4:}]}\x03}\x04}\x0a")
-    check("X with the escaped '}' '#' '$' '*': OK", r == b"OK", r)
-    r = c.cmd("m200000,4")
-    check("and memory holds them", r == b"7d23242a", r)
-    r = c.cmd(b"X200004,6:A*\"")
-    check("X with a run of 'A': OK", r == b"OK", r)
-    r = c.cmd("m200004,6")
-    check("and memory holds six of them", r == b"414141414141", r)
+    ask(c, b"X200000,4:}]}\x03}\x04}\x0a", "X with the escaped '}' '#' '$' '*': OK", b"OK")
+    ask(c, "m200000,4", "and memory holds them", b"7d23242a")
+    ask(c, b"X200004,6:A*\"", "X with a run of 'A': OK", b"OK")
+    ask(c, "m200004,6", "and memory holds six of them", b"414141414141")
     r = c.cmd(b"X200000,2:}\x03")
     check("X whose length counts escaped bytes once: mismatch refused", r.startswith(b"E"), r)
-    r = c.cmd("QStartNoAckMode")
-    check("QStartNoAckMode: OK", r == b"OK", r)
+    ask(c, "QStartNoAckMode", "QStartNoAckMode: OK", b"OK")
     c.acks = False
     c.send(b"-+-" + frame("qC"))
     r = c.packet()
@@ -305,8 +298,7 @@ def framing(where):
     c.send(frame("qC") + frame("qC"))
     r = (c.packet(), c.packet())
     check("two packets in one write, no acks: both answered", r == (b"QC1", b"QC1"), r)
-    r = c.cmd("D")
-    check("D: OK", r == b"OK", r)
+    ask(c, "D", "D: OK", b"OK")
 
 
 def running(where):
@@ -314,8 +306,7 @@ def running(where):
     client reset mid-packet while the guest runs."""
     c = Client(where)
     c.send(b"+\x03")  # gdb only interrupts a running target: nothing to say
-    r = c.cmd("qC")
-    check("0x03 while stopped: ignored, qC answers next", r == b"QC1", r)
+    ask(c, "qC", "0x03 while stopped: ignored, qC answers next", b"QC1")
     c.send(frame("c"))
     check("c is acked", c.ack() == b"+")
     c.send(frame("?"))
@@ -325,8 +316,7 @@ def running(where):
     c.send(b"\x03\x03")
     r = c.packet()
     check("two 0x03 in one write: one stop, T02", r.startswith(b"T02thread:1;"), r)
-    r = c.cmd("qC")
-    check("and no second stop reply", r == b"QC1", r)
+    ask(c, "qC", "and no second stop reply", b"QC1")
     c.send(frame("vCont;c"))
     check("vCont;c is acked", c.ack() == b"+")
     c.send(b"$m10")  # half a packet, then a reset
@@ -337,8 +327,7 @@ def running(where):
     c.send(b"+")
     r = c.cmd("?")
     check("reset mid-packet while running: the next client finds it stopped", r.startswith(b"T05"), r)
-    r = c.cmd("qC")
-    check("with a parser of its own (no half packet left over)", r == b"QC1", r)
+    ask(c, "qC", "with a parser of its own (no half packet left over)", b"QC1")
     c.send(frame("k"))
     check("k is acked", c.ack() == b"+")
 
@@ -363,8 +352,7 @@ def noread(where):
     b.send(b"+")
     r = b.cmd("?")
     check("dropped after one timeout: a new client is served", r.startswith(b"T05"), r)
-    r = b.cmd("vKill;1")
-    check("vKill: OK", r == b"OK", r)
+    ask(b, "vKill;1", "vKill: OK", b"OK")
 
 
 def threads(where):
@@ -390,26 +378,20 @@ def threads(where):
         r = c.cmd(packet)
         check(what, r.startswith(b"E") if want is ERROR else r == want, r)
     for i in range(4):  # one byte each: four debug registers, or four stepped ones
-        r = c.cmd("Z2,%x,1" % (0x200000 + 8 * i))
-        check("watchpoint %d of 4: OK" % (i + 1), r == b"OK", r)
+        ask(c, "Z2,%x,1" % (0x200000 + 8 * i), "watchpoint %d of 4: OK" % (i + 1), b"OK")
     r = c.cmd("Z2,200040,1")
     check("a fifth: refused with a reason", r.startswith(b"E."), r)
     for i in range(4):
-        r = c.cmd("z2,%x,1" % (0x200000 + 8 * i))
-        check("and removed", r == b"OK", r)
-    r = c.cmd("Z2,200040,1")
-    check("then there is room again", r == b"OK", r)
-    r = c.cmd("D")
-    check("D: OK", r == b"OK", r)
+        ask(c, "z2,%x,1" % (0x200000 + 8 * i), "and removed", b"OK")
+    ask(c, "Z2,200040,1", "then there is room again", b"OK")
+    ask(c, "D", "D: OK", b"OK")
     logged("gdb: detached")
     c = Client(where)
     c.send(b"+")
     r = c.cmd("?")
     check("after D a new client is served", r.startswith(b"T05"), r)
-    r = c.cmd("qC")
-    check("on thread 1 again", r == b"QC1", r)
-    r = c.cmd("vKill;1")
-    check("vKill: OK", r == b"OK", r)
+    ask(c, "qC", "on thread 1 again", b"QC1")
+    ask(c, "vKill;1", "vKill: OK", b"OK")
 
 
 SCENARIOS = {"threads": threads, "noread": noread, "edges": edges, "second": second, "disconnect": disconnect,
